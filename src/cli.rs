@@ -1,0 +1,210 @@
+//! The command line: `serve`, `migrate`, `chair`, `mail`. `main.rs` only calls `run`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+
+use crate::clock::{Clock, SystemClock};
+use crate::config::Settings;
+use crate::db::{self, outbox, users};
+use crate::domain::account::Email;
+use crate::startup::{self, Application};
+
+/// cfp: paper submission and peer review for workshops and conferences.
+#[derive(Debug, Parser)]
+#[command(name = "cfp", version, about)]
+pub struct Cli {
+    /// An extra configuration file, read after config/default.toml and config/local.toml.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start the web server (runs pending migrations first).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Grant, remove or list chair rights.
+    Chair {
+        #[command(subcommand)]
+        action: ChairCommand,
+    },
+    /// Inspect and drive the email outbox.
+    Mail {
+        #[command(subcommand)]
+        action: MailCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ChairCommand {
+    /// Make the account with this email a chair (it must be registered).
+    Add { email: String },
+    /// Take chair rights away from the account with this email.
+    Remove { email: String },
+    /// List the chairs.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MailCommand {
+    /// Count queued, sent and failed emails.
+    Status,
+    /// Run one delivery round now.
+    Deliver,
+    /// Queue every failed email for delivery again.
+    RetryFailed,
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+/// Parses the command line and runs the command.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    match execute(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn open(config: &Settings) -> anyhow::Result<db::DbPool> {
+    startup::prepare_data_dir(&config.data_dir)?;
+    startup::open_database(config, &SystemClock)
+}
+
+fn execute(cli: Cli) -> anyhow::Result<()> {
+    let config = Settings::load(cli.config.as_deref())?;
+    match cli.command {
+        Command::Serve => serve(config),
+        Command::Migrate => {
+            open(&config)?;
+            println!("database is up to date");
+            Ok(())
+        }
+        Command::Chair { action } => chair(&config, action),
+        Command::Mail { action } => mail(&config, action),
+    }
+}
+
+fn serve(config: Settings) -> anyhow::Result<()> {
+    actix_web::rt::System::new().block_on(async move {
+        let base_url = config.base_url().to_string();
+        let data_dir = config.data_dir.clone();
+        let app = Application::build(config, Arc::new(SystemClock)).await?;
+        let pool = app.pool().clone();
+        let no_chair = tokio::task::spawn_blocking(move || -> anyhow::Result<bool> {
+            let mut c = pool.get()?;
+            Ok(users::chairs(&mut c)?.is_empty())
+        })
+        .await??;
+        println!("cfp is running at {base_url} (data in {})", data_dir.display());
+        if no_chair {
+            println!("No chair yet: register at {base_url}/register, confirm the email, then run `cfp chair add YOUR@EMAIL`.");
+        }
+        app.run_until_stopped().await?;
+        Ok(())
+    })
+}
+
+fn chair(config: &Settings, action: ChairCommand) -> anyhow::Result<()> {
+    let pool = open(config)?;
+    let mut c = pool.get()?;
+    match action {
+        ChairCommand::Add { email } => {
+            let email = Email::parse(&email).map_err(|e| anyhow::anyhow!(e))?;
+            if !users::set_chair(&mut c, &email, true)? {
+                anyhow::bail!(
+                    "no account has the email {email}; register at {}/register first",
+                    config.base_url()
+                );
+            }
+            db::audit::record(
+                &mut c,
+                None,
+                "chair.add",
+                email.as_str(),
+                "granted from the command line",
+                SystemClock.now(),
+            )?;
+            println!("{email} is now a chair");
+            Ok(())
+        }
+        ChairCommand::Remove { email } => {
+            let email = Email::parse(&email).map_err(|e| anyhow::anyhow!(e))?;
+            if !users::set_chair(&mut c, &email, false)? {
+                anyhow::bail!("no account has the email {email}");
+            }
+            db::audit::record(
+                &mut c,
+                None,
+                "chair.remove",
+                email.as_str(),
+                "removed from the command line",
+                SystemClock.now(),
+            )?;
+            println!("{email} is no longer a chair");
+            Ok(())
+        }
+        ChairCommand::List => {
+            for u in users::chairs(&mut c)? {
+                println!("{}\t{}", u.email, u.name);
+            }
+            Ok(())
+        }
+    }
+}
+
+fn mail(config: &Settings, action: MailCommand) -> anyhow::Result<()> {
+    let pool = open(config)?;
+    match action {
+        MailCommand::Status => {
+            let mut c = pool.get()?;
+            let counts = outbox::counts_by_state(&mut c)?;
+            for state in [
+                outbox::state::PENDING,
+                outbox::state::SENDING,
+                outbox::state::SENT,
+                outbox::state::FAILED,
+            ] {
+                let n = counts
+                    .iter()
+                    .find(|(s, _)| s == state)
+                    .map(|(_, n)| *n)
+                    .unwrap_or(0);
+                println!("{state:<8} {n}");
+            }
+            Ok(())
+        }
+        MailCommand::Deliver => actix_web::rt::System::new().block_on(async move {
+            let mailer = startup::mailer(config, pool, Arc::new(SystemClock))?;
+            let done = mailer.deliver_due().await?;
+            println!(
+                "sent {}, to retry {}, failed {}",
+                done.sent, done.retried, done.failed
+            );
+            Ok(())
+        }),
+        MailCommand::RetryFailed => {
+            let mut c = pool.get()?;
+            let n = outbox::retry_failed(&mut c, SystemClock.now())?;
+            println!("{n} failed emails queued again");
+            Ok(())
+        }
+    }
+}

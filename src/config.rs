@@ -1,0 +1,147 @@
+//! Typed deployment settings: `config/default.toml`, then `config/local.toml`, then an
+//! optional `--config FILE`, then `CFP__SECTION__KEY` environment variables.
+//!
+//! Conference settings edited by the chair (deadlines, tracks, ...) are not here: they live
+//! in the database (`domain::conference`).
+
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Toml};
+use serde::Deserialize;
+
+/// The defaults, compiled in so the binary runs from any working directory.
+const DEFAULT_TOML: &str = include_str!("../config/default.toml");
+
+/// Every deployment setting.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    pub data_dir: PathBuf,
+    pub server: ServerSettings,
+    pub database: DatabaseSettings,
+    pub security: SecuritySettings,
+    pub mail: MailSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ServerSettings {
+    pub bind: String,
+    pub base_url: String,
+    pub secure_cookies: bool,
+    pub workers: usize,
+    pub form_limit_bytes: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DatabaseSettings {
+    pub url: String,
+    pub pool_size: u32,
+    pub connect_timeout_secs: u64,
+}
+
+#[derive(Clone, Deserialize)]
+pub struct SecuritySettings {
+    pub secret: String,
+    pub max_failed_signins_per_account: u32,
+    pub max_failed_signins_per_address: u32,
+    pub throttle_window_minutes: u32,
+    pub confirm_link_hours: u32,
+    pub reset_link_minutes: u32,
+}
+
+// Hand-written so the secret can never reach a log line through `{:?}`.
+impl std::fmt::Debug for SecuritySettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SecuritySettings")
+            .field("secret", &"<redacted>")
+            .field(
+                "max_failed_signins_per_account",
+                &self.max_failed_signins_per_account,
+            )
+            .field(
+                "max_failed_signins_per_address",
+                &self.max_failed_signins_per_address,
+            )
+            .field("throttle_window_minutes", &self.throttle_window_minutes)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct MailSettings {
+    pub from: String,
+    pub transport: MailTransportKind,
+    pub worker_interval_secs: u64,
+    pub batch_size: u32,
+    pub max_attempts: u32,
+    pub retry_base_secs: u64,
+    pub retry_max_secs: u64,
+    pub smtp: SmtpSettings,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MailTransportKind {
+    File,
+    Smtp,
+}
+
+#[derive(Clone, Deserialize)]
+pub struct SmtpSettings {
+    pub host: String,
+    pub port: u16,
+    pub security: SmtpSecurity,
+    pub username: String,
+    pub password: String,
+    pub timeout_secs: u64,
+}
+
+impl std::fmt::Debug for SmtpSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpSettings")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("security", &self.security)
+            .field("username", &self.username)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpSecurity {
+    Starttls,
+    Tls,
+    None,
+}
+
+impl Settings {
+    /// Loads the layered configuration. `extra` is the `--config FILE` argument.
+    pub fn load(extra: Option<&Path>) -> anyhow::Result<Settings> {
+        let mut figment =
+            Figment::from(Toml::string(DEFAULT_TOML)).merge(Toml::file("config/local.toml"));
+        if let Some(path) = extra {
+            if !path.is_file() {
+                anyhow::bail!("configuration file {} does not exist", path.display());
+            }
+            figment = figment.merge(Toml::file(path));
+        }
+        let settings: Settings = figment
+            .merge(Env::prefixed("CFP__").split("__"))
+            .extract()
+            .map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?;
+        Ok(settings)
+    }
+
+    /// The compiled-in defaults only (tests start from these).
+    pub fn defaults() -> anyhow::Result<Settings> {
+        Figment::from(Toml::string(DEFAULT_TOML))
+            .extract()
+            .map_err(|e| anyhow::anyhow!("invalid default configuration: {e}"))
+    }
+
+    /// `base_url` without a trailing slash, for building links.
+    pub fn base_url(&self) -> &str {
+        self.server.base_url.trim_end_matches('/')
+    }
+}

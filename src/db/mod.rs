@@ -1,0 +1,219 @@
+//! Database access: one connection type for SQLite and PostgreSQL, the pool, migrations, and
+//! the query functions grouped by aggregate. Nothing here knows about the web layer.
+//!
+//! Both backends share one code path through diesel's `MultiConnection`: the same typed
+//! queries compile for both; the few statements whose SQL must differ (claiming outbox rows
+//! with `FOR UPDATE SKIP LOCKED`) match on the variant.
+
+pub mod audit;
+pub mod conference;
+pub mod outbox;
+pub mod schema;
+pub mod throttle;
+pub mod tokens;
+pub mod users;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::connection::SimpleConnection;
+use diesel::pg::PgConnection;
+use diesel::r2d2::{self, ManageConnection, Pool};
+use diesel::sqlite::SqliteConnection;
+use diesel::{Connection, ConnectionError};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::clock::truncate_to_micros;
+
+/// The migrations under `migrations/`, compiled into the binary.
+pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
+
+/// A connection to either backend.
+#[derive(diesel::MultiConnection)]
+pub enum AnyConnection {
+    Postgresql(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+/// The pool every request and worker draws from.
+pub type DbPool = Pool<Manager>;
+
+/// Errors from reaching the database, as opposed to errors of one query.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("no database connection available: {0}")]
+    Pool(#[from] r2d2::PoolError),
+    #[error(transparent)]
+    Query(#[from] diesel::result::Error),
+    #[error("database task failed: {0}")]
+    Task(String),
+}
+
+/// Which database a URL names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DbTarget {
+    Postgres(String),
+    Sqlite(PathBuf),
+}
+
+impl DbTarget {
+    /// `postgres://` / `postgresql://` URLs select PostgreSQL; `sqlite://PATH` (relative to
+    /// the data directory) or a bare path selects SQLite.
+    pub fn from_url(url: &str, data_dir: &Path) -> DbTarget {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return DbTarget::Postgres(url.to_string());
+        }
+        let path = Path::new(url.strip_prefix("sqlite://").unwrap_or(url));
+        if path.is_absolute() {
+            DbTarget::Sqlite(path.to_path_buf())
+        } else {
+            DbTarget::Sqlite(data_dir.join(path))
+        }
+    }
+
+    /// A description for messages that never includes a password.
+    pub fn describe(&self) -> String {
+        match self {
+            DbTarget::Postgres(url) => {
+                let host = url
+                    .rsplit_once('@')
+                    .map(|(_, h)| h)
+                    .unwrap_or_else(|| url.split("//").nth(1).unwrap_or(""));
+                format!("PostgreSQL at {host}")
+            }
+            DbTarget::Sqlite(path) => format!("SQLite database {}", path.display()),
+        }
+    }
+}
+
+/// Opens connections for the pool, applying SQLite's pragmas to each new connection.
+#[derive(Debug, Clone)]
+pub struct Manager {
+    target: DbTarget,
+}
+
+impl Manager {
+    pub fn new(target: DbTarget) -> Manager {
+        Manager { target }
+    }
+}
+
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
+     PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
+
+impl ManageConnection for Manager {
+    type Connection = AnyConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<AnyConnection, r2d2::Error> {
+        match &self.target {
+            DbTarget::Postgres(url) => PgConnection::establish(url)
+                .map(AnyConnection::Postgresql)
+                .map_err(r2d2::Error::ConnectionError),
+            DbTarget::Sqlite(path) => {
+                let path = path.to_str().ok_or_else(|| {
+                    r2d2::Error::ConnectionError(ConnectionError::BadConnection(
+                        "database path is not UTF-8".into(),
+                    ))
+                })?;
+                let mut conn =
+                    SqliteConnection::establish(path).map_err(r2d2::Error::ConnectionError)?;
+                conn.batch_execute(SQLITE_PRAGMAS)
+                    .map_err(r2d2::Error::QueryError)?;
+                Ok(AnyConnection::Sqlite(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), r2d2::Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut AnyConnection) -> bool {
+        false
+    }
+}
+
+/// Builds the pool and checks that the database answers, with a message a person can act on.
+pub fn connect(target: DbTarget, size: u32, timeout: Duration) -> anyhow::Result<DbPool> {
+    let description = target.describe();
+    let manager = Manager::new(target);
+    // Try one connection directly first: r2d2 would otherwise retry until the timeout and
+    // then report only "timed out".
+    if let Err(e) = manager.connect() {
+        anyhow::bail!("cannot open the {description}: {e}");
+    }
+    Pool::builder()
+        .max_size(size.max(1))
+        .connection_timeout(timeout)
+        .build(manager)
+        .map_err(|e| anyhow::anyhow!("cannot open the {description}: {e}"))
+}
+
+/// Applies pending migrations; returns how many ran.
+pub fn migrate(pool: &DbPool) -> anyhow::Result<usize> {
+    let mut conn = pool.get()?;
+    let applied = conn
+        .run_pending_migrations(MIGRATIONS)
+        .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?;
+    Ok(applied.len())
+}
+
+/// Runs blocking database work on tokio's blocking pool, so it never stalls the executor.
+pub async fn run<T, E, F>(pool: &DbPool, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<T, E> + Send + 'static,
+    T: Send + 'static,
+    E: From<DbError> + Send + 'static,
+{
+    let pool = pool.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = pool.get().map_err(DbError::from)?;
+        f(&mut conn)
+    })
+    .await
+    .map_err(|e| E::from(DbError::Task(e.to_string())))?
+}
+
+/// An instant as stored: UTC, microsecond precision.
+pub fn to_db(t: DateTime<Utc>) -> NaiveDateTime {
+    truncate_to_micros(t).naive_utc()
+}
+
+/// An instant as read back.
+pub fn from_db(t: NaiveDateTime) -> DateTime<Utc> {
+    t.and_utc()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_select_the_backend() {
+        let data = Path::new("/srv/cfp");
+        assert_eq!(
+            DbTarget::from_url("sqlite://cfp.db", data),
+            DbTarget::Sqlite("/srv/cfp/cfp.db".into())
+        );
+        assert_eq!(
+            DbTarget::from_url("/tmp/x.db", data),
+            DbTarget::Sqlite("/tmp/x.db".into())
+        );
+        assert!(matches!(
+            DbTarget::from_url("postgres://u@h/db", data),
+            DbTarget::Postgres(_)
+        ));
+    }
+
+    #[test]
+    fn descriptions_hide_passwords() {
+        let t = DbTarget::from_url(
+            "postgres://cfp:hunter2@db.internal:5432/cfp",
+            Path::new("."),
+        );
+        assert_eq!(t.describe(), "PostgreSQL at db.internal:5432/cfp");
+    }
+}

@@ -1,0 +1,73 @@
+//! Table definitions for diesel, matching `migrations/` (one schema for both backends).
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        email -> Text,
+        name -> Text,
+        affiliation -> Text,
+        password_hash -> Text,
+        email_confirmed_at -> Nullable<Timestamp>,
+        is_chair -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    email_tokens (token_hash) {
+        token_hash -> Text,
+        user_id -> Text,
+        purpose -> Text,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    login_failures (id) {
+        id -> Text,
+        throttle_key -> Text,
+        failed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    conference (id) {
+        id -> Integer,
+        settings -> Text,
+        version -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    mail_outbox (id) {
+        id -> Text,
+        dedupe_key -> Text,
+        recipient -> Text,
+        subject -> Text,
+        body_text -> Text,
+        state -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        claimed_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> Text,
+        at -> Timestamp,
+        actor_id -> Nullable<Text>,
+        action -> Text,
+        subject -> Text,
+        details -> Text,
+    }
+}
+
+diesel::joinable!(email_tokens -> users (user_id));
+diesel::allow_tables_to_appear_in_same_query!(users, email_tokens);

@@ -1,0 +1,17 @@
+//! cfp: a paper-submission and peer-review server.
+//!
+//! Layers, with data flowing one way (request -> handler -> policy -> query -> template):
+//! `domain` (pure types and rules), `policy` (who may see and do what), `db` (SQLite and
+//! PostgreSQL through one code path), `mail` (outbox and lettre transports), `web` (actix
+//! handlers and templates), `startup` and `cli`.
+
+pub mod auth;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod mail;
+pub mod policy;
+pub mod startup;
+pub mod web;

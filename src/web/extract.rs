@@ -1,0 +1,172 @@
+//! Request extractors: the page context (who is asking, the conference settings, the CSRF
+//! token, a one-time flash message) and `CsrfForm`, the only way handlers read a form, which
+//! refuses any form without this session's CSRF token.
+
+use actix_session::{Session, SessionExt};
+use actix_web::dev::Payload;
+use actix_web::http::StatusCode;
+use actix_web::{FromRequest, HttpRequest, web};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Utc};
+use futures_util::future::LocalBoxFuture;
+use rand::RngCore;
+use serde::de::DeserializeOwned;
+
+use super::AppState;
+use super::error::AppError;
+use crate::auth::constant_time_eq;
+use crate::db::{self, DbError, conference, users};
+use crate::domain::conference::ConferenceSettings;
+use crate::domain::ids::UserId;
+use crate::policy::Actor;
+
+const USER_KEY: &str = "uid";
+const CSRF_KEY: &str = "csrf";
+const FLASH_KEY: &str = "flash";
+
+/// Everything a page needs to know about the request, loaded in one database round trip.
+pub struct PageCtx {
+    pub actor: Actor,
+    pub settings: ConferenceSettings,
+    pub settings_version: i32,
+    pub csrf: String,
+    pub flash: Option<String>,
+    pub now: DateTime<Utc>,
+    pub session: Session,
+    pub state: web::Data<AppState>,
+}
+
+fn state_of(req: &HttpRequest) -> Result<web::Data<AppState>, AppError> {
+    req.app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| AppError::Unexpected(anyhow::anyhow!("application state missing")))
+}
+
+/// The session's CSRF token, created on first use.
+pub fn csrf_token(session: &Session) -> Result<String, AppError> {
+    if let Ok(Some(token)) = session.get::<String>(CSRF_KEY) {
+        return Ok(token);
+    }
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    let token = URL_SAFE_NO_PAD.encode(bytes);
+    session
+        .insert(CSRF_KEY, &token)
+        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("session: {e}")))?;
+    Ok(token)
+}
+
+/// Leaves a message for the next page the visitor sees.
+pub fn set_flash(session: &Session, message: &str) {
+    let _ = session.insert(FLASH_KEY, message);
+}
+
+/// Signs a person in: a fresh session (against fixation) that remembers who they are.
+pub fn sign_in(session: &Session, user: &UserId) -> Result<(), AppError> {
+    session.renew();
+    session.remove(CSRF_KEY);
+    session
+        .insert(USER_KEY, user.as_str())
+        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("session: {e}")))
+}
+
+/// Forgets everything the session held.
+pub fn sign_out(session: &Session) {
+    session.purge();
+}
+
+impl FromRequest for PageCtx {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<PageCtx, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = state_of(req);
+        let session = req.get_session();
+        Box::pin(async move {
+            let state = state?;
+            let user_id = session
+                .get::<String>(USER_KEY)
+                .ok()
+                .flatten()
+                .and_then(|raw| UserId::parse(&raw));
+            let lookup = user_id.clone();
+            let (user, stored) = db::run(&state.pool, move |c| {
+                let user = match &lookup {
+                    Some(id) => users::find(c, id)?,
+                    None => None,
+                };
+                Ok::<_, DbError>((user, conference::load(c)?))
+            })
+            .await?;
+            let actor = match user {
+                Some(u) if u.is_confirmed() => Actor::Member(u.to_member()),
+                _ => {
+                    if user_id.is_some() {
+                        session.remove(USER_KEY);
+                    }
+                    Actor::Anonymous
+                }
+            };
+            let csrf = csrf_token(&session)?;
+            let flash = session.remove_as::<String>(FLASH_KEY).and_then(Result::ok);
+            Ok(PageCtx {
+                actor,
+                settings: stored.settings,
+                settings_version: stored.version,
+                csrf,
+                flash,
+                now: state.clock.now(),
+                session,
+                state,
+            })
+        })
+    }
+}
+
+/// A url-encoded form whose `csrf` field matched the session's token.
+pub struct CsrfForm<T>(pub T);
+
+#[derive(serde::Deserialize)]
+struct CsrfField {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// For forms that carry nothing but the CSRF token (sign out, buttons).
+#[derive(Debug, serde::Deserialize)]
+pub struct NoFields {}
+
+impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<CsrfForm<T>, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let session = req.get_session();
+        let body = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            let bytes = body.await.map_err(|e| {
+                if e.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE {
+                    AppError::TooLarge
+                } else {
+                    AppError::BadRequest("The form could not be read.".into())
+                }
+            })?;
+            let sent: CsrfField = serde_urlencoded::from_bytes(&bytes)
+                .map_err(|_| AppError::BadRequest("The form could not be read.".into()))?;
+            let expected = session
+                .get::<String>(CSRF_KEY)
+                .ok()
+                .flatten()
+                .unwrap_or_default();
+            if expected.is_empty() || !constant_time_eq(expected.as_bytes(), sent.csrf.as_bytes()) {
+                return Err(AppError::Forbidden(
+                    "This form has expired or did not come from this site. Go back, reload the page and try again.".into(),
+                ));
+            }
+            serde_urlencoded::from_bytes::<T>(&bytes)
+                .map(CsrfForm)
+                .map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}.")))
+        })
+    }
+}
