@@ -1,0 +1,334 @@
+//! `spawn_app()` and the helpers every test uses.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use cfp::clock::ManualClock;
+use cfp::config::Settings;
+use cfp::db::{self, DbPool};
+use cfp::domain::account::Email;
+use cfp::mail::worker::{Delivery, Mailer};
+use cfp::startup::Application;
+use chrono::{DateTime, TimeZone, Utc};
+use diesel::Connection;
+use diesel::connection::SimpleConnection;
+
+/// A running server and what a test needs to drive it.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub clock: ManualClock,
+    pub mailer: Mailer,
+    pub pool: DbPool,
+    pub dir: tempfile::TempDir,
+    pub database_url: String,
+    postgres: Option<PgScratch>,
+}
+
+/// A throw-away PostgreSQL database, dropped with the test.
+struct PgScratch {
+    admin_url: String,
+    name: String,
+}
+
+impl Drop for PgScratch {
+    fn drop(&mut self) {
+        if let Ok(mut c) = diesel::pg::PgConnection::establish(&self.admin_url) {
+            let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name));
+        }
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // Drop the scratch database after the pool's connections.
+        let _ = self.postgres.take();
+    }
+}
+
+/// The moment tests start at: after submissions open, before the 2027 deadline.
+pub fn start_time() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2027, 6, 1, 12, 0, 0).unwrap()
+}
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
+}
+
+/// Starts a server with default test settings.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Starts a server after `adjust` has changed the test settings.
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = Settings::defaults().unwrap();
+    config.data_dir = dir.path().to_path_buf();
+    config.server.bind = "127.0.0.1:0".into();
+    config.server.workers = 1;
+    config.database.pool_size = 4;
+    config.mail.worker_interval_secs = 0;
+    let mut postgres = None;
+    config.database.url = match std::env::var("CFP_TEST_DATABASE_URL") {
+        Ok(admin_url) if !admin_url.is_empty() => {
+            let name = format!("cfp_test_{}", uuid::Uuid::new_v4().simple());
+            let mut c = diesel::pg::PgConnection::establish(&admin_url).expect("CFP_TEST_DATABASE_URL must reach PostgreSQL");
+            c.batch_execute(&format!("CREATE DATABASE \"{name}\"")).unwrap();
+            let url = replace_database(&admin_url, &name);
+            postgres = Some(PgScratch { admin_url, name });
+            url
+        }
+        _ => "sqlite://test.db".into(),
+    };
+    adjust(&mut config);
+    let database_url = config.database.url.clone();
+    let clock = ManualClock::new(start_time());
+    let app = Application::build(config, Arc::new(clock.clone())).await.unwrap();
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let mailer = app.mailer().clone();
+    let pool = app.pool().clone();
+    tokio::spawn(app.run_until_stopped());
+    TestApp { address, client: client(), clock, mailer, pool, dir, database_url, postgres }
+}
+
+/// `postgres://u@h:p/old?x` with the database name replaced.
+fn replace_database(url: &str, name: &str) -> String {
+    let (base, query) = url.split_once('?').map(|(b, q)| (b, Some(q))).unwrap_or((url, None));
+    let prefix = match base.rfind('/') {
+        Some(i) if i > base.find("//").map(|j| j + 1).unwrap_or(0) => &base[..i],
+        _ => base,
+    };
+    match query {
+        Some(q) => format!("{prefix}/{name}?{q}"),
+        None => format!("{prefix}/{name}"),
+    }
+}
+
+/// An email as written to the outbox folder, decoded.
+#[derive(Debug, Clone)]
+pub struct ReceivedMail {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+}
+
+impl ReceivedMail {
+    /// The path and query of the first link to this site in the body, e.g. "/confirm?token=…".
+    pub fn link_path(&self, starts_with: &str) -> String {
+        let at = self.body.find(starts_with).unwrap_or_else(|| panic!("no link {starts_with} in:\n{}", self.body));
+        self.body[at..].split_whitespace().next().unwrap().to_string()
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.unwrap()
+    }
+
+    pub async fn get_text(&self, path: &str) -> String {
+        self.get(path).await.text().await.unwrap()
+    }
+
+    /// The CSRF token from a page's form (the session cookie is kept by the client).
+    pub async fn csrf(&self, path: &str) -> String {
+        let html = self.get_text(path).await;
+        extract_csrf(&html).unwrap_or_else(|| panic!("no csrf field on {path}"))
+    }
+
+    /// Posts a form with the session's CSRF token, taken from `form_page`.
+    pub async fn post_form(&self, form_page: &str, action: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let csrf = self.csrf(form_page).await;
+        let mut all: Vec<(&str, &str)> = vec![("csrf", &csrf)];
+        all.extend_from_slice(fields);
+        self.client.post(self.url(action)).form(&all).send().await.unwrap()
+    }
+
+    pub async fn register(&self, user: &TestUser) -> reqwest::Response {
+        self.post_form(
+            "/register",
+            "/register",
+            &[
+                ("name", &user.name),
+                ("email", &user.email),
+                ("affiliation", &user.affiliation),
+                ("password", &user.password),
+                ("password_confirm", &user.password),
+            ],
+        )
+        .await
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) -> reqwest::Response {
+        self.post_form("/signin", "/signin", &[("email", email), ("password", password)]).await
+    }
+
+    pub async fn sign_out(&self) -> reqwest::Response {
+        self.post_form("/", "/signout", &[]).await
+    }
+
+    /// Registers, confirms through the emailed link and signs in.
+    pub async fn register_and_sign_in(&self, user: &TestUser) {
+        assert_eq!(self.register(user).await.status(), 200);
+        let mail = self.last_mail_to(&user.email).await;
+        let confirm = self.get(&mail.link_path("/confirm?token=")).await;
+        assert_eq!(confirm.status(), 303);
+        let signed_in = self.sign_in(&user.email, &user.password).await;
+        assert_eq!(signed_in.status(), 303, "sign-in failed: {}", signed_in.text().await.unwrap());
+    }
+
+    /// A chair, signed in on this app's client.
+    pub async fn sign_in_as_chair(&self) -> TestUser {
+        let chair = TestUser::chair();
+        self.register_and_sign_in(&chair).await;
+        self.make_chair(&chair.email);
+        chair
+    }
+
+    pub fn make_chair(&self, email: &str) {
+        let mut c = self.pool.get().unwrap();
+        assert!(db::users::set_chair(&mut c, &Email::parse(email).unwrap(), true).unwrap());
+    }
+
+    /// Runs one round of the mail worker.
+    pub async fn deliver_mail(&self) -> Delivery {
+        self.mailer.deliver_due().await.unwrap()
+    }
+
+    /// Delivers due mail and reads every `.eml` file written so far.
+    pub async fn mails(&self) -> Vec<ReceivedMail> {
+        self.deliver_mail().await;
+        read_outbox_dir(&self.dir.path().join("outbox"))
+    }
+
+    pub async fn mails_to(&self, to: &str) -> Vec<ReceivedMail> {
+        self.mails().await.into_iter().filter(|m| m.to.contains(to)).collect()
+    }
+
+    pub async fn last_mail_to(&self, to: &str) -> ReceivedMail {
+        self.mails_to(to).await.pop().unwrap_or_else(|| panic!("no email to {to}"))
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.dir.path().to_path_buf()
+    }
+}
+
+pub fn extract_csrf(html: &str) -> Option<String> {
+    let at = html.find("name=\"csrf\" value=\"")? + "name=\"csrf\" value=\"".len();
+    Some(html[at..].split('"').next()?.to_string())
+}
+
+/// Reads the outbox folder, oldest first.
+pub fn read_outbox_dir(dir: &Path) -> Vec<ReceivedMail> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "eml")).collect())
+        .unwrap_or_default();
+    files.sort_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
+    files.iter().map(|p| parse_mail(&std::fs::read_to_string(p).unwrap())).collect()
+}
+
+/// A minimal RFC 5322 reader for single-part text emails, decoding quoted-printable and base64.
+pub fn parse_mail(raw: &str) -> ReceivedMail {
+    let raw = raw.replace("\r\n", "\n");
+    let (head, body) = raw.split_once("\n\n").unwrap_or((&raw, ""));
+    let header = |name: &str| -> String {
+        let mut value = String::new();
+        let mut lines = head.lines().peekable();
+        while let Some(line) = lines.next() {
+            if line.to_ascii_lowercase().starts_with(&format!("{}:", name.to_ascii_lowercase())) {
+                value = line[name.len() + 1..].trim().to_string();
+                while lines.peek().is_some_and(|l| l.starts_with(' ') || l.starts_with('\t')) {
+                    value.push(' ');
+                    value.push_str(lines.next().unwrap().trim());
+                }
+            }
+        }
+        value
+    };
+    let encoding = header("Content-Transfer-Encoding").to_ascii_lowercase();
+    let body = match encoding.as_str() {
+        "quoted-printable" => decode_quoted_printable(body),
+        "base64" => {
+            use base64::Engine;
+            let joined: String = body.split_whitespace().collect();
+            String::from_utf8(base64::engine::general_purpose::STANDARD.decode(joined).unwrap()).unwrap()
+        }
+        _ => body.to_string(),
+    };
+    ReceivedMail { to: header("To"), subject: decode_subject(&header("Subject")), body }
+}
+
+fn decode_quoted_printable(s: &str) -> String {
+    let mut out = Vec::new();
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'=' {
+            if bytes.get(i + 1) == Some(&b'\n') {
+                i += 2;
+                continue;
+            }
+            if let Some(hex) = s.get(i + 1..i + 3) {
+                if let Ok(b) = u8::from_str_radix(hex, 16) {
+                    out.push(b);
+                    i += 3;
+                    continue;
+                }
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Decodes RFC 2047 `=?utf-8?b?...?=` words if lettre used them.
+fn decode_subject(s: &str) -> String {
+    use base64::Engine;
+    s.split(' ')
+        .map(|w| {
+            let lower = w.to_ascii_lowercase();
+            if lower.starts_with("=?utf-8?b?") && w.ends_with("?=") {
+                let inner = &w[10..w.len() - 2];
+                String::from_utf8(base64::engine::general_purpose::STANDARD.decode(inner).unwrap_or_default()).unwrap_or_default()
+            } else {
+                w.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A person to register.
+#[derive(Debug, Clone)]
+pub struct TestUser {
+    pub name: String,
+    pub email: String,
+    pub affiliation: String,
+    pub password: String,
+}
+
+impl TestUser {
+    pub fn new(name: &str) -> TestUser {
+        let local = name.to_lowercase().replace(' ', ".");
+        TestUser {
+            name: name.to_string(),
+            email: format!("{local}@example.org"),
+            affiliation: "University of Testing".into(),
+            password: "a long enough password".into(),
+        }
+    }
+
+    pub fn author() -> TestUser {
+        TestUser::new("Ada Author")
+    }
+
+    pub fn chair() -> TestUser {
+        TestUser::new("Carla Chair")
+    }
+}

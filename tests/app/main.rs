@@ -1,0 +1,10 @@
+//! Black-box tests: a real cfp server on a random port per test, with a fresh database
+//! (SQLite in a temp dir, or a fresh PostgreSQL database when CFP_TEST_DATABASE_URL is set).
+
+mod accounts;
+mod chair;
+mod cli;
+mod helpers;
+mod mail;
+mod public;
+mod smtp;
