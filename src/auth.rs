@@ -1,7 +1,7 @@
 //! Credentials: argon2id password hashing and random single-use tokens.
 //!
 //! Parameters follow OWASP's password storage guidance for argon2id: 19 MiB of memory,
-//! 2 iterations, 1 lane. Tokens are 32 random bytes, sent base64url-encoded; only their
+//! 2 iterations, 1 lane. Tokens are 24 random bytes, sent base64url-encoded; only their
 //! SHA-256 is stored.
 
 use std::sync::OnceLock;
@@ -58,7 +58,8 @@ pub fn verify_against_dummy(typed: &str) {
 
 /// A fresh random token for a link, and the hash to store.
 pub fn new_token() -> (String, String) {
-    let mut bytes = [0u8; 32];
+    // 192 bits: unguessable, and short enough that links fit an email line unwrapped.
+    let mut bytes = [0u8; 24];
     rand::rng().fill_bytes(&mut bytes);
     let token = URL_SAFE_NO_PAD.encode(bytes);
     let hash = token_hash(&token);

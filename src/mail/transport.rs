@@ -5,7 +5,8 @@ use std::path::Path;
 use std::time::Duration;
 
 use lettre::message::Mailbox;
-use lettre::message::header::ContentType;
+use lettre::message::header::{ContentTransferEncoding, ContentType};
+use lettre::message::{Body, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
@@ -91,7 +92,17 @@ pub fn build_message(from: &Mailbox, row: &OutboxRow) -> Result<Message, String>
         .to(to)
         .subject(row.subject.clone())
         .message_id(Some(format!("<{}@{domain}>", row.id)))
-        .header(ContentType::TEXT_PLAIN)
-        .body(row.body_text.clone())
+        .singlepart(
+            SinglePart::builder()
+                .header(ContentType::TEXT_PLAIN)
+                .body(readable_body(&row.body_text)),
+        )
         .map_err(|e| e.to_string())
+}
+
+/// 8bit rather than quoted-printable where the text allows it, so `.eml` files stay readable
+/// and their links can be copied as they are; lettre's own choice otherwise.
+fn readable_body(text: &str) -> Body {
+    Body::new_with_encoding(text.to_string(), ContentTransferEncoding::EightBit)
+        .unwrap_or_else(|_| Body::new(text.to_string()))
 }

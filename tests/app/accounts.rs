@@ -13,9 +13,16 @@ async fn a_new_account_is_confirmed_by_email_then_signs_in_and_out() {
     assert_eq!(mail.subject, "[DLDE] Confirm your email address");
     let confirm = app.get(&mail.link_path("/confirm?token=")).await;
     assert_eq!(confirm.headers()["location"], "/signin");
-    assert!(app.get_text("/signin").await.contains("Your email address is confirmed"));
+    assert!(
+        app.get_text("/signin")
+            .await
+            .contains("Your email address is confirmed")
+    );
 
-    assert_eq!(app.sign_in(&ada.email, &ada.password).await.headers()["location"], "/");
+    assert_eq!(
+        app.sign_in(&ada.email, &ada.password).await.headers()["location"],
+        "/"
+    );
     assert!(app.get_text("/").await.contains("Ada Author"));
     assert_eq!(app.sign_out().await.status(), 303);
     assert!(!app.get_text("/").await.contains("Ada Author"));
@@ -44,7 +51,13 @@ async fn an_unconfirmed_account_cannot_sign_in_and_gets_a_new_link() {
     app.clock.advance(Duration::minutes(11));
     let response = app.sign_in(&ada.email, &ada.password).await;
     assert_eq!(response.status(), 403);
-    assert!(response.text().await.unwrap().contains("confirm your email address first"));
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("confirm your email address first")
+    );
     assert_eq!(app.mails_to(&ada.email).await.len(), 2);
 }
 
@@ -55,11 +68,20 @@ async fn repeated_failed_sign_ins_are_throttled_even_with_the_right_password() {
     app.register_and_sign_in(&ada).await;
     app.sign_out().await;
     for _ in 0..5 {
-        assert_eq!(app.sign_in(&ada.email, "wrong password").await.status(), 401);
+        assert_eq!(
+            app.sign_in(&ada.email, "wrong password").await.status(),
+            401
+        );
     }
     let blocked = app.sign_in(&ada.email, &ada.password).await;
     assert_eq!(blocked.status(), 429);
-    assert!(blocked.text().await.unwrap().contains("Too many failed sign-in attempts"));
+    assert!(
+        blocked
+            .text()
+            .await
+            .unwrap()
+            .contains("Too many failed sign-in attempts")
+    );
     app.clock.advance(Duration::minutes(16));
     assert_eq!(app.sign_in(&ada.email, &ada.password).await.status(), 303);
 }
@@ -70,9 +92,16 @@ async fn an_email_registered_twice_in_another_case_creates_no_second_account() {
     let ada = TestUser::author();
     app.register_and_sign_in(&ada).await;
     app.sign_out().await;
-    let twin = TestUser { email: "ADA.Author@Example.org".into(), password: "another password 123".into(), ..ada.clone() };
+    let twin = TestUser {
+        email: "ADA.Author@Example.org".into(),
+        password: "another password 123".into(),
+        ..ada.clone()
+    };
     let page = app.register(&twin).await.text().await.unwrap();
-    assert!(page.contains("We sent a link to ada.author@example.org"), "the page must look the same as for a new address");
+    assert!(
+        page.contains("We sent a link to ada.author@example.org"),
+        "the page must look the same as for a new address"
+    );
     let mail = app.last_mail_to(&ada.email).await;
     assert_eq!(mail.subject, "[DLDE] You already have an account");
     assert_eq!(app.sign_in(&ada.email, &twin.password).await.status(), 401);
@@ -82,7 +111,11 @@ async fn an_email_registered_twice_in_another_case_creates_no_second_account() {
 #[tokio::test]
 async fn an_invalid_registration_re_renders_with_values_and_messages() {
     let app = spawn_app().await;
-    let bad = TestUser { email: "not-an-email".into(), password: "short".into(), ..TestUser::author() };
+    let bad = TestUser {
+        email: "not-an-email".into(),
+        password: "short".into(),
+        ..TestUser::author()
+    };
     let response = app.register(&bad).await;
     assert_eq!(response.status(), 422);
     let html = response.text().await.unwrap();
@@ -90,17 +123,26 @@ async fn an_invalid_registration_re_renders_with_values_and_messages() {
     assert!(html.contains("value=\"not-an-email\""));
     assert!(html.contains("Enter an email address like name@example.org."));
     assert!(html.contains("Choose a password of at least 10 characters."));
-    assert!(!html.contains("value=\"short\""), "passwords are never echoed back");
+    assert!(
+        !html.contains("value=\"short\""),
+        "passwords are never echoed back"
+    );
     assert!(app.mails().await.is_empty());
 }
 
 #[tokio::test]
 async fn over_long_fields_and_script_in_names_are_refused_or_escaped() {
     let app = spawn_app().await;
-    let long = TestUser { name: "x".repeat(500), ..TestUser::author() };
+    let long = TestUser {
+        name: "x".repeat(500),
+        ..TestUser::author()
+    };
     let html = app.register(&long).await.text().await.unwrap();
     assert!(html.contains("Name can have at most 120 characters"));
-    let script = TestUser { name: "<script>alert(1)</script>".into(), ..TestUser::author() };
+    let script = TestUser {
+        name: "<script>alert(1)</script>".into(),
+        ..TestUser::author()
+    };
     app.register_and_sign_in(&script).await;
     let home = app.get_text("/").await;
     assert!(!home.contains("<script>alert(1)</script>"));
@@ -114,13 +156,31 @@ async fn a_form_without_the_csrf_token_is_refused_and_changes_nothing() {
     let response = app
         .client
         .post(app.url("/register"))
-        .form(&[("name", ada.name.as_str()), ("email", &ada.email), ("affiliation", &ada.affiliation), ("password", &ada.password), ("password_confirm", &ada.password)])
+        .form(&[
+            ("name", ada.name.as_str()),
+            ("email", &ada.email),
+            ("affiliation", &ada.affiliation),
+            ("password", &ada.password),
+            ("password_confirm", &ada.password),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(response.status(), 403);
-    assert!(response.text().await.unwrap().contains("This form has expired"));
-    let forged = app.client.post(app.url("/register")).form(&[("csrf", "forged"), ("name", "x")]).send().await.unwrap();
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("This form has expired")
+    );
+    let forged = app
+        .client
+        .post(app.url("/register"))
+        .form(&[("csrf", "forged"), ("name", "x")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(forged.status(), 403);
     assert!(app.mails().await.is_empty());
 }
@@ -130,7 +190,16 @@ async fn a_token_from_another_session_is_refused() {
     let app = spawn_app().await;
     let csrf = app.csrf("/signin").await;
     let other = client();
-    let response = other.post(app.url("/signin")).form(&[("csrf", csrf.as_str()), ("email", "a@b.org"), ("password", "x")]).send().await.unwrap();
+    let response = other
+        .post(app.url("/signin"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", "a@b.org"),
+            ("password", "x"),
+        ])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 403);
 }
 
@@ -139,15 +208,27 @@ async fn a_confirmation_link_works_once_and_expires() {
     let app = spawn_app().await;
     let ada = TestUser::author();
     app.register(&ada).await;
-    let link = app.last_mail_to(&ada.email).await.link_path("/confirm?token=");
+    let link = app
+        .last_mail_to(&ada.email)
+        .await
+        .link_path("/confirm?token=");
     assert_eq!(app.get(&link).await.status(), 303);
     let again = app.get(&link).await;
     assert_eq!(again.status(), 400);
-    assert!(again.text().await.unwrap().contains("expired or was already used"));
+    assert!(
+        again
+            .text()
+            .await
+            .unwrap()
+            .contains("expired or was already used")
+    );
 
     let bob = TestUser::new("Bob Late");
     app.register(&bob).await;
-    let link = app.last_mail_to(&bob.email).await.link_path("/confirm?token=");
+    let link = app
+        .last_mail_to(&bob.email)
+        .await
+        .link_path("/confirm?token=");
     app.clock.advance(Duration::hours(49));
     assert_eq!(app.get(&link).await.status(), 400);
     assert_eq!(app.get("/confirm?token=made-up").await.status(), 400);
@@ -159,15 +240,32 @@ async fn a_forgotten_password_is_reset_by_emailed_link_once() {
     let ada = TestUser::author();
     app.register_and_sign_in(&ada).await;
     app.sign_out().await;
-    let page = app.post_form("/reset", "/reset", &[("email", &ada.email)]).await.text().await.unwrap();
+    let page = app
+        .post_form("/reset", "/reset", &[("email", &ada.email)])
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("If ada.author@example.org has an account"));
-    let link = app.last_mail_to(&ada.email).await.link_path("/reset/confirm?token=");
+    let link = app
+        .last_mail_to(&ada.email)
+        .await
+        .link_path("/reset/confirm?token=");
     let token = link.split("token=").nth(1).unwrap().to_string();
-    let fields = [("token", token.as_str()), ("password", "a brand new password"), ("password_confirm", "a brand new password")];
+    let fields = [
+        ("token", token.as_str()),
+        ("password", "a brand new password"),
+        ("password_confirm", "a brand new password"),
+    ];
     let done = app.post_form(&link, "/reset/confirm", &fields).await;
     assert_eq!(done.headers()["location"], "/signin");
     assert_eq!(app.sign_in(&ada.email, &ada.password).await.status(), 401);
-    assert_eq!(app.sign_in(&ada.email, "a brand new password").await.status(), 303);
+    assert_eq!(
+        app.sign_in(&ada.email, "a brand new password")
+            .await
+            .status(),
+        303
+    );
     app.sign_out().await;
     let reused = app.post_form("/signin", "/reset/confirm", &fields).await;
     assert_eq!(reused.status(), 400);
@@ -176,7 +274,12 @@ async fn a_forgotten_password_is_reset_by_emailed_link_once() {
 #[tokio::test]
 async fn a_reset_request_for_an_unknown_address_looks_the_same_and_sends_nothing() {
     let app = spawn_app().await;
-    let page = app.post_form("/reset", "/reset", &[("email", "ghost@example.org")]).await.text().await.unwrap();
+    let page = app
+        .post_form("/reset", "/reset", &[("email", "ghost@example.org")])
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("If ghost@example.org has an account"));
     assert!(app.mails().await.is_empty());
 }
@@ -187,9 +290,22 @@ async fn malformed_bodies_get_a_clear_message() {
     let csrf = app.csrf("/register").await;
     let mut body = format!("csrf={csrf}&name=").into_bytes();
     body.extend_from_slice(&[0xff, 0xfe, 0x00]);
-    let response = app.client.post(app.url("/register")).header("content-type", "application/x-www-form-urlencoded").body(body).send().await.unwrap();
+    let response = app
+        .client
+        .post(app.url("/register"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
     assert!(response.status().is_client_error());
     let huge = "x".repeat(200_000);
-    let response = app.client.post(app.url("/register")).form(&[("csrf", csrf.as_str()), ("name", &huge)]).send().await.unwrap();
+    let response = app
+        .client
+        .post(app.url("/register"))
+        .form(&[("csrf", csrf.as_str()), ("name", &huge)])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 413);
 }

@@ -1,15 +1,35 @@
 use crate::helpers::{TestUser, extract_csrf, spawn_app};
 
 /// The settings form as the chair's browser would send it back, with `changes` applied.
-async fn settings_fields(app: &crate::helpers::TestApp, changes: &[(&str, &str)]) -> Vec<(String, String)> {
+async fn settings_fields(
+    app: &crate::helpers::TestApp,
+    changes: &[(&str, &str)],
+) -> Vec<(String, String)> {
     let page = app.get_text("/chair/settings").await;
-    let html = page.split("action=\"/chair/settings\"").nth(1).unwrap().to_string();
+    let html = page
+        .split("action=\"/chair/settings\"")
+        .nth(1)
+        .unwrap()
+        .to_string();
     let mut fields: Vec<(String, String)> = Vec::new();
-    for chunk in html.split("<input").skip(1).chain(html.split("<textarea").skip(1)) {
-        let attr = |name: &str| chunk.split(&format!("{name}=\"")).nth(1).and_then(|r| r.split('"').next()).map(str::to_string);
+    for chunk in html
+        .split("<input")
+        .skip(1)
+        .chain(html.split("<textarea").skip(1))
+    {
+        let attr = |name: &str| {
+            chunk
+                .split(&format!("{name}=\""))
+                .nth(1)
+                .and_then(|r| r.split('"').next())
+                .map(str::to_string)
+        };
         let Some(name) = attr("name") else { continue };
         if chunk.starts_with(" id=\"call_text\"") || name == "call_text" {
-            let text = chunk.split_once('>').map(|(_, r)| r.split("</textarea>").next().unwrap_or("")).unwrap_or("");
+            let text = chunk
+                .split_once('>')
+                .map(|(_, r)| r.split("</textarea>").next().unwrap_or(""))
+                .unwrap_or("");
             fields.push((name, html_unescape(text)));
         } else if chunk.contains("type=\"checkbox\"") {
             if chunk.split('>').next().unwrap().contains("checked") {
@@ -27,7 +47,12 @@ async fn settings_fields(app: &crate::helpers::TestApp, changes: &[(&str, &str)]
 }
 
 fn html_unescape(s: &str) -> String {
-    s.replace("&#x27;", "'").replace("&#39;", "'").replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    s.replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
 
 #[tokio::test]
@@ -47,10 +72,22 @@ async fn signed_in_non_chairs_are_refused_chair_pages() {
     for path in ["/chair", "/chair/settings"] {
         let response = app.get(path).await;
         assert_eq!(response.status(), 403, "{path}");
-        assert!(response.text().await.unwrap().contains("Only the conference chairs can do this."));
+        assert!(
+            response
+                .text()
+                .await
+                .unwrap()
+                .contains("Only the conference chairs can do this.")
+        );
     }
     let csrf = extract_csrf(&app.get_text("/").await).unwrap();
-    let post = app.client.post(app.url("/chair/settings")).form(&[("csrf", csrf.as_str()), ("name", "Hijacked")]).send().await.unwrap();
+    let post = app
+        .client
+        .post(app.url("/chair/settings"))
+        .form(&[("csrf", csrf.as_str()), ("name", "Hijacked")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(post.status(), 403);
     assert!(!app.get_text("/").await.contains("Hijacked"));
 }
@@ -59,14 +96,31 @@ async fn signed_in_non_chairs_are_refused_chair_pages() {
 async fn a_chair_changes_the_settings_and_the_home_page_follows() {
     let app = spawn_app().await;
     app.sign_in_as_chair().await;
-    let fields = settings_fields(&app, &[("name", "DLDE 2027"), ("time_zone", "Europe/Paris"), ("call_text", "Send us **papers**.")]).await;
-    let response = app.client.post(app.url("/chair/settings")).form(&fields).send().await.unwrap();
+    let fields = settings_fields(
+        &app,
+        &[
+            ("name", "DLDE 2027"),
+            ("time_zone", "Europe/Paris"),
+            ("call_text", "Send us **papers**."),
+        ],
+    )
+    .await;
+    let response = app
+        .client
+        .post(app.url("/chair/settings"))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 303, "{}", response.text().await.unwrap());
     let home = app.get_text("/").await;
     assert!(home.contains("<h1>DLDE 2027</h1>"));
     assert!(home.contains("<strong>papers</strong>"));
     // The form's 23:59:59 is now read in Paris time.
-    assert!(home.contains("Fri 17 Sep 2027, 23:59 CEST (UTC+02:00)"), "{home}");
+    assert!(
+        home.contains("Fri 17 Sep 2027, 23:59 CEST (UTC+02:00)"),
+        "{home}"
+    );
     assert!(app.get_text("/chair").await.contains("settings.update"));
 }
 
@@ -76,16 +130,30 @@ async fn invalid_settings_are_refused_beside_the_field_and_nothing_is_saved() {
     app.sign_in_as_chair().await;
     let fields = settings_fields(
         &app,
-        &[("name", "Changed"), ("review_due", "2027-01-01T00:00"), ("time_zone", "Nowhere/Land"), ("reviewer_load_min", "9")],
+        &[
+            ("name", "Changed"),
+            ("review_due", "2027-01-01T00:00"),
+            ("time_zone", "Nowhere/Land"),
+            ("reviewer_load_min", "9"),
+        ],
     )
     .await;
-    let response = app.client.post(app.url("/chair/settings")).form(&fields).send().await.unwrap();
+    let response = app
+        .client
+        .post(app.url("/chair/settings"))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 422);
     let html = response.text().await.unwrap();
     assert!(html.contains("Nothing was saved"));
     assert!(html.contains("is not a known IANA time zone"));
     assert!(html.contains("Minimum load (9) cannot exceed maximum load (5)."));
-    assert!(html.contains("value=\"Changed\""), "the chair's values are kept in the form");
+    assert!(
+        html.contains("value=\"Changed\""),
+        "the chair's values are kept in the form"
+    );
     assert!(!app.get_text("/").await.contains("Changed"));
 }
 
@@ -94,8 +162,20 @@ async fn deadlines_out_of_order_are_refused() {
     let app = spawn_app().await;
     app.sign_in_as_chair().await;
     let fields = settings_fields(&app, &[("review_due", "2027-09-01T00:00:00")]).await;
-    let html = app.client.post(app.url("/chair/settings")).form(&fields).send().await.unwrap().text().await.unwrap();
-    assert!(html.contains("Reviews due must be after submission deadline"), "{html}");
+    let html = app
+        .client
+        .post(app.url("/chair/settings"))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Reviews due must be after submission deadline"),
+        "{html}"
+    );
 }
 
 #[tokio::test]
@@ -104,19 +184,49 @@ async fn a_stale_settings_form_is_refused_without_losing_the_newer_values() {
     app.sign_in_as_chair().await;
     let first = settings_fields(&app, &[("name", "First save")]).await;
     let second = settings_fields(&app, &[("name", "Second save")]).await;
-    assert_eq!(app.client.post(app.url("/chair/settings")).form(&first).send().await.unwrap().status(), 303);
-    let response = app.client.post(app.url("/chair/settings")).form(&second).send().await.unwrap();
+    assert_eq!(
+        app.client
+            .post(app.url("/chair/settings"))
+            .form(&first)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        303
+    );
+    let response = app
+        .client
+        .post(app.url("/chair/settings"))
+        .form(&second)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 409);
     let html = response.text().await.unwrap();
-    assert!(html.contains("Another chair changed the settings") && html.contains("value=\"First save\""));
+    assert!(
+        html.contains("Another chair changed the settings")
+            && html.contains("value=\"First save\"")
+    );
 }
 
 #[tokio::test]
 async fn script_in_the_call_text_is_shown_as_text() {
     let app = spawn_app().await;
     app.sign_in_as_chair().await;
-    let fields = settings_fields(&app, &[("call_text", "<script>alert('x')</script>\n\nSee [a](javascript:alert(1)).")]).await;
-    app.client.post(app.url("/chair/settings")).form(&fields).send().await.unwrap();
+    let fields = settings_fields(
+        &app,
+        &[(
+            "call_text",
+            "<script>alert('x')</script>\n\nSee [a](javascript:alert(1)).",
+        )],
+    )
+    .await;
+    app.client
+        .post(app.url("/chair/settings"))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
     let home = app.get_text("/").await;
     assert!(!home.contains("<script>alert"));
     assert!(!home.contains("href=\"javascript:"), "{home}");

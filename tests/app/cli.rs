@@ -4,7 +4,9 @@ use crate::helpers::{TestUser, spawn_app};
 
 fn cfp(app: &crate::helpers::TestApp) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_cfp"));
-    cmd.env("CFP__DATA_DIR", app.data_dir()).env("CFP__DATABASE__URL", &app.database_url).env("RUST_LOG", "warn");
+    cmd.env("CFP__DATA_DIR", app.data_dir())
+        .env("CFP__DATABASE__URL", &app.database_url)
+        .env("RUST_LOG", "warn");
     cmd
 }
 
@@ -14,8 +16,15 @@ async fn chair_add_makes_a_registered_person_chair() {
     let carla = TestUser::chair();
     app.register_and_sign_in(&carla).await;
     assert_eq!(app.get("/chair").await.status(), 403);
-    let out = cfp(&app).args(["chair", "add", "Carla.Chair@example.org"]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = cfp(&app)
+        .args(["chair", "add", "Carla.Chair@example.org"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(app.get("/chair").await.status(), 200);
     let list = cfp(&app).args(["chair", "list"]).output().unwrap();
     assert!(String::from_utf8_lossy(&list.stdout).contains("carla.chair@example.org"));
@@ -24,9 +33,15 @@ async fn chair_add_makes_a_registered_person_chair() {
 #[tokio::test]
 async fn chair_add_for_an_unknown_email_fails_with_a_message() {
     let app = spawn_app().await;
-    let out = cfp(&app).args(["chair", "add", "nobody@example.org"]).output().unwrap();
+    let out = cfp(&app)
+        .args(["chair", "add", "nobody@example.org"])
+        .output()
+        .unwrap();
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no account has the email nobody@example.org"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("no account has the email nobody@example.org")
+    );
 }
 
 #[tokio::test]
@@ -35,7 +50,10 @@ async fn mail_status_counts_by_state() {
     app.register(&TestUser::author()).await;
     let out = cfp(&app).args(["mail", "status"]).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("pending  1") && text.contains("sent     0"), "{text}");
+    assert!(
+        text.contains("pending  1") && text.contains("sent     0"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -55,20 +73,34 @@ fn an_unreachable_postgres_server_is_reported_clearly() {
     let dir = tempfile::tempdir().unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_cfp"))
         .env("CFP__DATA_DIR", dir.path())
-        .env("CFP__DATABASE__URL", "postgres://cfp:secret@127.0.0.1:1/cfp")
+        .env(
+            "CFP__DATABASE__URL",
+            "postgres://cfp:secret@127.0.0.1:1/cfp",
+        )
         .args(["migrate"])
         .output()
         .unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("cannot open the PostgreSQL at 127.0.0.1:1/cfp"), "{err}");
+    assert!(
+        err.contains("cannot open the PostgreSQL at 127.0.0.1:1/cfp"),
+        "{err}"
+    );
     assert!(!err.contains("secret"));
 }
 
 #[test]
 fn every_subcommand_has_help() {
-    for args in [vec!["--help"], vec!["serve", "--help"], vec!["chair", "add", "--help"], vec!["mail", "status", "--help"]] {
-        let out = Command::new(env!("CARGO_BIN_EXE_cfp")).args(&args).output().unwrap();
+    for args in [
+        vec!["--help"],
+        vec!["serve", "--help"],
+        vec!["chair", "add", "--help"],
+        vec!["mail", "status", "--help"],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_cfp"))
+            .args(&args)
+            .output()
+            .unwrap();
         assert!(out.status.success(), "{args:?}");
     }
 }

@@ -34,7 +34,10 @@ struct PgScratch {
 impl Drop for PgScratch {
     fn drop(&mut self) {
         if let Ok(mut c) = diesel::pg::PgConnection::establish(&self.admin_url) {
-            let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name));
+            let _ = c.batch_execute(&format!(
+                "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
+                self.name
+            ));
         }
     }
 }
@@ -52,7 +55,11 @@ pub fn start_time() -> DateTime<Utc> {
 }
 
 pub fn client() -> reqwest::Client {
-    reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
 }
 
 /// Starts a server with default test settings.
@@ -73,8 +80,10 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     config.database.url = match std::env::var("CFP_TEST_DATABASE_URL") {
         Ok(admin_url) if !admin_url.is_empty() => {
             let name = format!("cfp_test_{}", uuid::Uuid::new_v4().simple());
-            let mut c = diesel::pg::PgConnection::establish(&admin_url).expect("CFP_TEST_DATABASE_URL must reach PostgreSQL");
-            c.batch_execute(&format!("CREATE DATABASE \"{name}\"")).unwrap();
+            let mut c = diesel::pg::PgConnection::establish(&admin_url)
+                .expect("CFP_TEST_DATABASE_URL must reach PostgreSQL");
+            c.batch_execute(&format!("CREATE DATABASE \"{name}\""))
+                .unwrap();
             let url = replace_database(&admin_url, &name);
             postgres = Some(PgScratch { admin_url, name });
             url
@@ -84,17 +93,31 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     adjust(&mut config);
     let database_url = config.database.url.clone();
     let clock = ManualClock::new(start_time());
-    let app = Application::build(config, Arc::new(clock.clone())).await.unwrap();
+    let app = Application::build(config, Arc::new(clock.clone()))
+        .await
+        .unwrap();
     let address = format!("http://127.0.0.1:{}", app.port());
     let mailer = app.mailer().clone();
     let pool = app.pool().clone();
     tokio::spawn(app.run_until_stopped());
-    TestApp { address, client: client(), clock, mailer, pool, dir, database_url, postgres }
+    TestApp {
+        address,
+        client: client(),
+        clock,
+        mailer,
+        pool,
+        dir,
+        database_url,
+        postgres,
+    }
 }
 
 /// `postgres://u@h:p/old?x` with the database name replaced.
 fn replace_database(url: &str, name: &str) -> String {
-    let (base, query) = url.split_once('?').map(|(b, q)| (b, Some(q))).unwrap_or((url, None));
+    let (base, query) = url
+        .split_once('?')
+        .map(|(b, q)| (b, Some(q)))
+        .unwrap_or((url, None));
     let prefix = match base.rfind('/') {
         Some(i) if i > base.find("//").map(|j| j + 1).unwrap_or(0) => &base[..i],
         _ => base,
@@ -116,8 +139,15 @@ pub struct ReceivedMail {
 impl ReceivedMail {
     /// The path and query of the first link to this site in the body, e.g. "/confirm?token=…".
     pub fn link_path(&self, starts_with: &str) -> String {
-        let at = self.body.find(starts_with).unwrap_or_else(|| panic!("no link {starts_with} in:\n{}", self.body));
-        self.body[at..].split_whitespace().next().unwrap().to_string()
+        let at = self
+            .body
+            .find(starts_with)
+            .unwrap_or_else(|| panic!("no link {starts_with} in:\n{}", self.body));
+        self.body[at..]
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .to_string()
     }
 }
 
@@ -141,11 +171,21 @@ impl TestApp {
     }
 
     /// Posts a form with the session's CSRF token, taken from `form_page`.
-    pub async fn post_form(&self, form_page: &str, action: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    pub async fn post_form(
+        &self,
+        form_page: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
         let csrf = self.csrf(form_page).await;
         let mut all: Vec<(&str, &str)> = vec![("csrf", &csrf)];
         all.extend_from_slice(fields);
-        self.client.post(self.url(action)).form(&all).send().await.unwrap()
+        self.client
+            .post(self.url(action))
+            .form(&all)
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn register(&self, user: &TestUser) -> reqwest::Response {
@@ -164,7 +204,12 @@ impl TestApp {
     }
 
     pub async fn sign_in(&self, email: &str, password: &str) -> reqwest::Response {
-        self.post_form("/signin", "/signin", &[("email", email), ("password", password)]).await
+        self.post_form(
+            "/signin",
+            "/signin",
+            &[("email", email), ("password", password)],
+        )
+        .await
     }
 
     pub async fn sign_out(&self) -> reqwest::Response {
@@ -178,7 +223,12 @@ impl TestApp {
         let confirm = self.get(&mail.link_path("/confirm?token=")).await;
         assert_eq!(confirm.status(), 303);
         let signed_in = self.sign_in(&user.email, &user.password).await;
-        assert_eq!(signed_in.status(), 303, "sign-in failed: {}", signed_in.text().await.unwrap());
+        assert_eq!(
+            signed_in.status(),
+            303,
+            "sign-in failed: {}",
+            signed_in.text().await.unwrap()
+        );
     }
 
     /// A chair, signed in on this app's client.
@@ -206,11 +256,18 @@ impl TestApp {
     }
 
     pub async fn mails_to(&self, to: &str) -> Vec<ReceivedMail> {
-        self.mails().await.into_iter().filter(|m| m.to.contains(to)).collect()
+        self.mails()
+            .await
+            .into_iter()
+            .filter(|m| m.to.contains(to))
+            .collect()
     }
 
     pub async fn last_mail_to(&self, to: &str) -> ReceivedMail {
-        self.mails_to(to).await.pop().unwrap_or_else(|| panic!("no email to {to}"))
+        self.mails_to(to)
+            .await
+            .pop()
+            .unwrap_or_else(|| panic!("no email to {to}"))
     }
 
     pub fn data_dir(&self) -> PathBuf {
@@ -226,10 +283,18 @@ pub fn extract_csrf(html: &str) -> Option<String> {
 /// Reads the outbox folder, oldest first.
 pub fn read_outbox_dir(dir: &Path) -> Vec<ReceivedMail> {
     let mut files: Vec<_> = std::fs::read_dir(dir)
-        .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "eml")).collect())
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+                .collect()
+        })
         .unwrap_or_default();
     files.sort_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
-    files.iter().map(|p| parse_mail(&std::fs::read_to_string(p).unwrap())).collect()
+    files
+        .iter()
+        .map(|p| parse_mail(&std::fs::read_to_string(p).unwrap()))
+        .collect()
 }
 
 /// A minimal RFC 5322 reader for single-part text emails, decoding quoted-printable and base64.
@@ -240,9 +305,15 @@ pub fn parse_mail(raw: &str) -> ReceivedMail {
         let mut value = String::new();
         let mut lines = head.lines().peekable();
         while let Some(line) = lines.next() {
-            if line.to_ascii_lowercase().starts_with(&format!("{}:", name.to_ascii_lowercase())) {
+            if line
+                .to_ascii_lowercase()
+                .starts_with(&format!("{}:", name.to_ascii_lowercase()))
+            {
                 value = line[name.len() + 1..].trim().to_string();
-                while lines.peek().is_some_and(|l| l.starts_with(' ') || l.starts_with('\t')) {
+                while lines
+                    .peek()
+                    .is_some_and(|l| l.starts_with(' ') || l.starts_with('\t'))
+                {
                     value.push(' ');
                     value.push_str(lines.next().unwrap().trim());
                 }
@@ -256,11 +327,20 @@ pub fn parse_mail(raw: &str) -> ReceivedMail {
         "base64" => {
             use base64::Engine;
             let joined: String = body.split_whitespace().collect();
-            String::from_utf8(base64::engine::general_purpose::STANDARD.decode(joined).unwrap()).unwrap()
+            String::from_utf8(
+                base64::engine::general_purpose::STANDARD
+                    .decode(joined)
+                    .unwrap(),
+            )
+            .unwrap()
         }
         _ => body.to_string(),
     };
-    ReceivedMail { to: header("To"), subject: decode_subject(&header("Subject")), body }
+    ReceivedMail {
+        to: header("To"),
+        subject: decode_subject(&header("Subject")),
+        body,
+    }
 }
 
 fn decode_quoted_printable(s: &str) -> String {
@@ -295,7 +375,12 @@ fn decode_subject(s: &str) -> String {
             let lower = w.to_ascii_lowercase();
             if lower.starts_with("=?utf-8?b?") && w.ends_with("?=") {
                 let inner = &w[10..w.len() - 2];
-                String::from_utf8(base64::engine::general_purpose::STANDARD.decode(inner).unwrap_or_default()).unwrap_or_default()
+                String::from_utf8(
+                    base64::engine::general_purpose::STANDARD
+                        .decode(inner)
+                        .unwrap_or_default(),
+                )
+                .unwrap_or_default()
             } else {
                 w.to_string()
             }

@@ -11,7 +11,9 @@ async fn the_default_transport_writes_eml_files_into_the_data_directory() {
     app.register(&TestUser::author()).await;
     let delivered = app.deliver_mail().await;
     assert_eq!(delivered.sent, 1);
-    let files: Vec<_> = std::fs::read_dir(app.data_dir().join("outbox")).unwrap().collect();
+    let files: Vec<_> = std::fs::read_dir(app.data_dir().join("outbox"))
+        .unwrap()
+        .collect();
     assert_eq!(files.len(), 1);
     assert_eq!(app.deliver_mail().await.sent, 0, "nothing is sent twice");
 }
@@ -33,7 +35,11 @@ async fn mail_queued_while_smtp_is_down_is_delivered_exactly_once_when_it_is_up(
 
     let smtp = SmtpServer::default();
     smtp.start(port).await;
-    assert_eq!(app.deliver_mail().await.sent, 0, "the retry waits for its backoff");
+    assert_eq!(
+        app.deliver_mail().await.sent,
+        0,
+        "the retry waits for its backoff"
+    );
     app.clock.advance(Duration::seconds(31));
     assert_eq!(app.deliver_mail().await.sent, 1);
     app.clock.advance(Duration::hours(2));
@@ -69,14 +75,28 @@ async fn a_mail_that_keeps_failing_is_marked_failed_and_shown_to_chairs() {
     let smtp = SmtpServer::default();
     smtp.start(port).await;
     app.deliver_mail().await;
-    let confirm = smtp.received().iter().find(|m| m.contains("carla.chair")).cloned().unwrap();
+    let confirm = smtp
+        .received()
+        .iter()
+        .find(|m| m.contains("carla.chair"))
+        .cloned()
+        .unwrap();
     let body = crate::helpers::parse_mail(&confirm);
     app.get(&body.link_path("/confirm?token=")).await;
     app.sign_in(&chair.email, &chair.password).await;
     app.make_chair(&chair.email);
     let html = app.get_text("/chair").await;
-    assert!(html.contains("Emails that could not be delivered") && html.contains("ada.author@example.org"), "{html}");
-    assert_eq!(app.post_form("/chair", "/chair/mail/retry", &[]).await.status(), 303);
+    assert!(
+        html.contains("Emails that could not be delivered")
+            && html.contains("ada.author@example.org"),
+        "{html}"
+    );
+    assert_eq!(
+        app.post_form("/chair", "/chair/mail/retry", &[])
+            .await
+            .status(),
+        303
+    );
     assert_eq!(app.deliver_mail().await.sent, 1);
 }
 
@@ -106,7 +126,9 @@ async fn two_workers_never_deliver_the_same_row() {
     let second = app.mailer.clone();
     let (a, b) = tokio::join!(app.mailer.deliver_due(), second.deliver_due());
     assert_eq!(a.unwrap().sent + b.unwrap().sent, 20);
-    let files = std::fs::read_dir(app.data_dir().join("outbox")).unwrap().count();
+    let files = std::fs::read_dir(app.data_dir().join("outbox"))
+        .unwrap()
+        .count();
     assert_eq!(files, 20);
 }
 

@@ -5,7 +5,10 @@ async fn home_page_shows_the_call_and_dates_in_the_conference_time_zone() {
     let app = spawn_app().await;
     let html = app.get_text("/").await;
     assert!(html.contains("The Symbiosis of Deep Learning and Differential Equations"));
-    assert!(html.contains("Fri 17 Sep 2027, 23:59 PDT (UTC−07:00)"), "{html}");
+    assert!(
+        html.contains("Fri 17 Sep 2027, 23:59 PDT (UTC−07:00)"),
+        "{html}"
+    );
     assert!(html.contains("Tue 14 Dec 2027, 08:00 PST (UTC−08:00)"));
     assert!(html.contains("America/Los_Angeles"));
 }
@@ -16,7 +19,11 @@ async fn home_page_counts_down_to_the_next_deadline() {
     let html = app.get_text("/").await;
     // 1 June 2027 12:00 UTC to 18 September 06:59:59 UTC.
     assert!(html.contains("Submission deadline in <strong data-countdown=\"2027-09-18T06:59:59+00:00\">108 days, 18 hours</strong>"), "{html}");
-    app.clock.set(chrono::DateTime::parse_from_rfc3339("2027-09-20T00:00:00Z").unwrap().into());
+    app.clock.set(
+        chrono::DateTime::parse_from_rfc3339("2027-09-20T00:00:00Z")
+            .unwrap()
+            .into(),
+    );
     let html = app.get_text("/").await;
     assert!(html.contains("Reviews due in"), "{html}");
 }
@@ -54,9 +61,17 @@ async fn pages_carry_security_headers_and_a_protected_session_cookie() {
     let response = app.get("/signin").await;
     let headers = response.headers();
     assert_eq!(headers["x-frame-options"], "DENY");
-    assert!(headers["content-security-policy"].to_str().unwrap().contains("script-src 'self'"));
+    assert!(
+        headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("script-src 'self'")
+    );
     let cookie = headers["set-cookie"].to_str().unwrap();
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
 }
 
 #[tokio::test]
@@ -64,5 +79,9 @@ async fn static_files_are_served() {
     let app = spawn_app().await;
     let css = app.get("/static/style.css").await;
     assert_eq!(css.headers()["content-type"], "text/css; charset=utf-8");
-    assert!(app.get_text("/static/app.js").await.contains("data-countdown"));
+    assert!(
+        app.get_text("/static/app.js")
+            .await
+            .contains("data-countdown")
+    );
 }

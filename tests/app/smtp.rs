@@ -37,7 +37,11 @@ impl SmtpServer {
                             }
                             continue;
                         }
-                        let verb = line.split_whitespace().next().unwrap_or("").to_ascii_uppercase();
+                        let verb = line
+                            .split_whitespace()
+                            .next()
+                            .unwrap_or("")
+                            .to_ascii_uppercase();
                         let reply: &[u8] = match verb.as_str() {
                             "EHLO" | "HELO" => b"250-test\r\n250 8BITMIME\r\n",
                             "DATA" => {
@@ -65,5 +69,9 @@ impl SmtpServer {
 
 /// A loopback port with nobody listening (bound, then released).
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
