@@ -18,6 +18,7 @@ const DEFAULT_TOML: &str = include_str!("../config/default.toml");
 pub struct Settings {
     pub data_dir: PathBuf,
     pub server: ServerSettings,
+    pub uploads: UploadSettings,
     pub database: DatabaseSettings,
     pub security: SecuritySettings,
     pub mail: MailSettings,
@@ -30,6 +31,13 @@ pub struct ServerSettings {
     pub secure_cookies: bool,
     pub workers: usize,
     pub form_limit_bytes: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct UploadSettings {
+    pub max_pdf_bytes: u64,
+    pub max_supplement_bytes: u64,
+    pub format_check_slots: usize,
 }
 
 #[derive(Debug, Clone, Deserialize)]

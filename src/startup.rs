@@ -151,10 +151,16 @@ impl Application {
         let secure = config.server.secure_cookies;
         let form_limit = config.server.form_limit_bytes;
         let workers = config.server.workers;
+        let storage = crate::storage::Storage::new(&config.data_dir);
+        let format_slots = Arc::new(tokio::sync::Semaphore::new(
+            config.uploads.format_check_slots.max(1),
+        ));
         let state = web::Data::new(AppState {
             pool: pool.clone(),
             clock,
             config: Arc::new(config),
+            storage,
+            format_slots,
         });
         let mut server = HttpServer::new(move || {
             let mut headers = DefaultHeaders::new();

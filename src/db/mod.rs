@@ -9,6 +9,7 @@ pub mod audit;
 pub mod conference;
 pub mod outbox;
 pub mod schema;
+pub mod submissions;
 pub mod throttle;
 pub mod tokens;
 pub mod users;

@@ -71,3 +71,52 @@ diesel::table! {
 
 diesel::joinable!(email_tokens -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(users, email_tokens);
+
+diesel::table! {
+    submissions (id) {
+        id -> Text,
+        number -> Integer,
+        track -> Text,
+        title -> Text,
+        abstract_text -> Text,
+        keywords -> Text,
+        declared_conflicts -> Text,
+        status -> Text,
+        version -> Integer,
+        unlocked_until -> Nullable<Timestamp>,
+        creation_key -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    submission_authors (submission_id, position) {
+        submission_id -> Text,
+        position -> Integer,
+        name -> Text,
+        email -> Text,
+        affiliation -> Text,
+        is_main -> Bool,
+    }
+}
+
+diesel::table! {
+    documents (id) {
+        id -> Text,
+        submission_id -> Text,
+        kind -> Text,
+        sha256 -> Text,
+        size_bytes -> BigInt,
+        pages -> Nullable<Integer>,
+        format_verdict -> Nullable<Text>,
+        format_report -> Nullable<Text>,
+        uploaded_at -> Timestamp,
+        uploaded_by -> Text,
+    }
+}
+
+diesel::joinable!(submission_authors -> submissions (submission_id));
+diesel::joinable!(documents -> submissions (submission_id));
+diesel::allow_tables_to_appear_in_same_query!(submissions, submission_authors, documents);

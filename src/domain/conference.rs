@@ -34,6 +34,30 @@ pub struct ConferenceSettings {
     pub reviewer_load_max: u32,
     pub talk_slots: u32,
     pub spotlight_slots: u32,
+    /// The chair's topic list, offered as keywords on the submission form.
+    #[serde(default = "default_topics")]
+    pub topics: Vec<String>,
+}
+
+/// The DLDE workshop's topics.
+pub fn default_topics() -> Vec<String> {
+    [
+        "Neural ODEs",
+        "Neural SDEs",
+        "Physics-informed neural networks",
+        "Neural operators",
+        "Learned numerical solvers",
+        "Diffusion models and SDEs",
+        "Hamiltonian and Lagrangian networks",
+        "Dynamical systems theory of deep learning",
+        "Inverse problems",
+        "Scientific machine learning",
+        "Optimal control",
+        "Continuous-time sequence models",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
 }
 
 /// The important dates, as UTC instants.
@@ -134,6 +158,7 @@ impl ConferenceSettings {
             reviewer_load_max: 5,
             talk_slots: 4,
             spotlight_slots: 8,
+            topics: default_topics(),
         }
     }
 
@@ -226,6 +251,8 @@ pub struct SettingsForm {
     pub reviewer_load_max: String,
     pub talk_slots: String,
     pub spotlight_slots: String,
+    /// One topic per line.
+    pub topics: String,
     /// Optimistic-locking version of the settings the form was opened on.
     pub version: String,
 }
@@ -258,6 +285,7 @@ impl SettingsForm {
             reviewer_load_max: s.reviewer_load_max.to_string(),
             talk_slots: s.talk_slots.to_string(),
             spotlight_slots: s.spotlight_slots.to_string(),
+            topics: s.topics.join("\n"),
             version: version.to_string(),
         }
     }
@@ -433,6 +461,19 @@ impl TryFrom<&SettingsForm> for ConferenceSettings {
             0,
             100,
         );
+        let topics: Vec<String> = f
+            .topics
+            .lines()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+            .collect();
+        if topics.len() > 100 || topics.iter().any(|t| t.chars().count() > 60) {
+            e.add(
+                "topics",
+                "At most 100 topics of at most 60 characters each, one per line.",
+            );
+        }
         let paper_track_open = f.paper_track_open.is_some();
         let published_track_open = f.published_track_open.is_some();
 
@@ -465,6 +506,7 @@ impl TryFrom<&SettingsForm> for ConferenceSettings {
             reviewer_load_max,
             talk_slots,
             spotlight_slots,
+            topics,
         })
     }
 }

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod conference;
 pub mod ids;
+pub mod submission;
 
 use std::collections::BTreeMap;
 

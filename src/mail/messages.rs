@@ -125,3 +125,116 @@ pub fn already_registered(
         body_text: body,
     })
 }
+
+/// What a submission email says about the paper.
+#[derive(Debug, Clone)]
+pub struct PaperMailFacts {
+    pub submission_id: String,
+    pub number: i32,
+    pub title: String,
+    pub track: String,
+    /// The deadline, formatted in the conference time zone.
+    pub deadline: String,
+}
+
+#[derive(Template)]
+#[template(path = "email/submission_receipt.txt")]
+struct SubmissionReceipt<'a> {
+    name: &'a str,
+    conference: &'a str,
+    paper: &'a PaperMailFacts,
+    link: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "email/submission_updated.txt")]
+struct SubmissionUpdated<'a> {
+    name: &'a str,
+    conference: &'a str,
+    paper: &'a PaperMailFacts,
+    link: &'a str,
+    what: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "email/submission_withdrawn.txt")]
+struct SubmissionWithdrawn<'a> {
+    name: &'a str,
+    conference: &'a str,
+    paper: &'a PaperMailFacts,
+    by_chair: bool,
+}
+
+fn paper_link(ctx: &MailContext, paper: &PaperMailFacts) -> String {
+    format!("{}/submissions/{}", ctx.base_url, paper.number)
+}
+
+/// The receipt every listed author gets when a paper is first submitted.
+pub fn submission_receipt(
+    ctx: &MailContext,
+    to: &Email,
+    name: &str,
+    paper: &PaperMailFacts,
+) -> anyhow::Result<NewMail> {
+    let link = paper_link(ctx, paper);
+    let body = render(&SubmissionReceipt {
+        name,
+        conference: &ctx.conference,
+        paper,
+        link: &link,
+    })?;
+    Ok(NewMail {
+        dedupe_key: format!("receipt:{}:{}", paper.submission_id, to.as_str()),
+        recipient: to.clone(),
+        subject: ctx.subject(&format!("Submission #{} received", paper.number)),
+        body_text: body,
+    })
+}
+
+/// A short note after a change; `period` groups changes so at most one goes out per period.
+pub fn submission_updated(
+    ctx: &MailContext,
+    to: &Email,
+    name: &str,
+    paper: &PaperMailFacts,
+    what: &str,
+    period: i64,
+) -> anyhow::Result<NewMail> {
+    let link = paper_link(ctx, paper);
+    let body = render(&SubmissionUpdated {
+        name,
+        conference: &ctx.conference,
+        paper,
+        link: &link,
+        what,
+    })?;
+    Ok(NewMail {
+        dedupe_key: format!("updated:{}:{period}:{}", paper.submission_id, to.as_str()),
+        recipient: to.clone(),
+        subject: ctx.subject(&format!("Submission #{} updated", paper.number)),
+        body_text: body,
+    })
+}
+
+/// Confirms a withdrawal; `event` distinguishes repeated withdraw/reinstate cycles.
+pub fn submission_withdrawn(
+    ctx: &MailContext,
+    to: &Email,
+    name: &str,
+    paper: &PaperMailFacts,
+    by_chair: bool,
+    event: i32,
+) -> anyhow::Result<NewMail> {
+    let body = render(&SubmissionWithdrawn {
+        name,
+        conference: &ctx.conference,
+        paper,
+        by_chair,
+    })?;
+    Ok(NewMail {
+        dedupe_key: format!("withdrawn:{}:{event}:{}", paper.submission_id, to.as_str()),
+        recipient: to.clone(),
+        subject: ctx.subject(&format!("Submission #{} withdrawn", paper.number)),
+        body_text: body,
+    })
+}

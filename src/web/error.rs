@@ -68,6 +68,7 @@ impl From<Denied> for AppError {
     fn from(d: Denied) -> Self {
         match d {
             Denied::SignInRequired => AppError::SignInRequired,
+            Denied::NotFound => AppError::NotFound,
             other => AppError::Forbidden(other.to_string()),
         }
     }

@@ -3,10 +3,14 @@
 
 pub mod account;
 pub mod chair;
+pub mod chair_papers;
 pub mod error;
 pub mod extract;
 pub mod markdown;
+pub mod papers;
 pub mod public;
+pub mod submissions;
+pub mod upload;
 
 use std::sync::Arc;
 
@@ -19,6 +23,7 @@ use crate::config::Settings;
 use crate::db::DbPool;
 use crate::mail::messages::MailContext;
 use crate::policy::{self, Actor};
+use crate::storage::Storage;
 use error::AppError;
 use extract::PageCtx;
 
@@ -28,6 +33,9 @@ pub struct AppState {
     pub pool: DbPool,
     pub clock: Arc<dyn Clock>,
     pub config: Arc<Settings>,
+    pub storage: Storage,
+    /// Bounds how many format checks run at once (the deadline rush).
+    pub format_slots: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -118,5 +126,7 @@ pub fn see_other(location: &str) -> HttpResponse {
 pub fn routes(cfg: &mut web::ServiceConfig) {
     public::routes(cfg);
     account::routes(cfg);
+    submissions::routes(cfg);
     chair::routes(cfg);
+    chair_papers::routes(cfg);
 }

@@ -12,32 +12,35 @@ async fn settings_fields(
         .unwrap()
         .to_string();
     let mut fields: Vec<(String, String)> = Vec::new();
-    for chunk in html
-        .split("<input")
-        .skip(1)
-        .chain(html.split("<textarea").skip(1))
-    {
-        let attr = |name: &str| {
-            chunk
-                .split(&format!("{name}=\""))
-                .nth(1)
-                .and_then(|r| r.split('"').next())
-                .map(str::to_string)
+    let attr = |chunk: &str, name: &str| {
+        chunk
+            .split(&format!("{name}=\""))
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .map(str::to_string)
+    };
+    for chunk in html.split("<input").skip(1) {
+        let Some(name) = attr(chunk, "name") else {
+            continue;
         };
-        let Some(name) = attr("name") else { continue };
-        if chunk.starts_with(" id=\"call_text\"") || name == "call_text" {
-            let text = chunk
-                .split_once('>')
-                .map(|(_, r)| r.split("</textarea>").next().unwrap_or(""))
-                .unwrap_or("");
-            fields.push((name, html_unescape(text)));
-        } else if chunk.contains("type=\"checkbox\"") {
-            if chunk.split('>').next().unwrap().contains("checked") {
+        let tag = chunk.split('>').next().unwrap();
+        if tag.contains("type=\"checkbox\"") {
+            if tag.contains("checked") {
                 fields.push((name, "on".into()));
             }
         } else {
-            fields.push((name, html_unescape(&attr("value").unwrap_or_default())));
+            fields.push((name, html_unescape(&attr(tag, "value").unwrap_or_default())));
         }
+    }
+    for chunk in html.split("<textarea").skip(1) {
+        let Some(name) = attr(chunk, "name") else {
+            continue;
+        };
+        let text = chunk
+            .split_once('>')
+            .map(|(_, r)| r.split("</textarea>").next().unwrap_or(""))
+            .unwrap_or("");
+        fields.push((name, html_unescape(text)));
     }
     for (k, v) in changes {
         fields.retain(|(name, _)| name != k);

@@ -219,7 +219,9 @@ impl TestApp {
     /// Registers, confirms through the emailed link and signs in.
     pub async fn register_and_sign_in(&self, user: &TestUser) {
         assert_eq!(self.register(user).await.status(), 200);
-        let mail = self.last_mail_to(&user.email).await;
+        let mail = self
+            .mail_to_with_subject(&user.email, "Confirm your email")
+            .await;
         let confirm = self.get(&mail.link_path("/confirm?token=")).await;
         assert_eq!(confirm.status(), 303);
         let signed_in = self.sign_in(&user.email, &user.password).await;
@@ -259,8 +261,17 @@ impl TestApp {
         self.mails()
             .await
             .into_iter()
-            .filter(|m| m.to.contains(to))
+            .filter(|m| m.to.to_lowercase().contains(&to.to_lowercase()))
             .collect()
+    }
+
+    /// The email to `to` whose subject contains `subject`.
+    pub async fn mail_to_with_subject(&self, to: &str, subject: &str) -> ReceivedMail {
+        self.mails_to(to)
+            .await
+            .into_iter()
+            .find(|m| m.subject.contains(subject))
+            .unwrap_or_else(|| panic!("no email to {to} about {subject}"))
     }
 
     pub async fn last_mail_to(&self, to: &str) -> ReceivedMail {
@@ -415,5 +426,148 @@ impl TestUser {
 
     pub fn chair() -> TestUser {
         TestUser::new("Carla Chair")
+    }
+}
+
+/// A fixture PDF from the shared labelled set.
+pub fn fixture(name: &str) -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/fixtures/pdf")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| {
+        panic!(
+            "fixture {} is missing ({e}); the tests need ../shared/fixtures",
+            path.display()
+        )
+    })
+}
+
+/// A submission to send through the form.
+#[derive(Debug, Clone)]
+pub struct SubmissionBuilder {
+    pub track: String,
+    pub title: String,
+    pub abstract_text: String,
+    pub topics: Vec<String>,
+    pub keywords: String,
+    /// (name, email, affiliation)
+    pub authors: Vec<(String, String, String)>,
+    pub main: usize,
+    pub pdf: Option<(String, Vec<u8>)>,
+    pub creation_key: String,
+}
+
+impl SubmissionBuilder {
+    /// A compliant paper-track submission by `submitter` (main author) and Grace Kim.
+    pub fn paper_by(submitter: &TestUser) -> SubmissionBuilder {
+        SubmissionBuilder {
+            track: "paper".into(),
+            title: "Stable neural ODEs for stiff chemical kinetics".into(),
+            abstract_text: "We learn stiff dynamics with implicit layers.".into(),
+            topics: vec!["Neural ODEs".into()],
+            keywords: "stiffness".into(),
+            authors: vec![
+                (
+                    submitter.name.clone(),
+                    submitter.email.clone(),
+                    submitter.affiliation.clone(),
+                ),
+                (
+                    "Grace Kim".into(),
+                    "gracekim@stanford.edu".into(),
+                    "Stanford University".into(),
+                ),
+            ],
+            main: 0,
+            pdf: Some(("paper.pdf".into(), fixture("d01_pass_2pages.pdf"))),
+            creation_key: uuid::Uuid::new_v4().simple().to_string(),
+        }
+    }
+
+    pub fn title(mut self, t: &str) -> Self {
+        self.title = t.into();
+        self
+    }
+
+    pub fn pdf(mut self, fixture_name: &str) -> Self {
+        self.pdf = Some((fixture_name.into(), fixture(fixture_name)));
+        self
+    }
+
+    pub fn no_pdf(mut self) -> Self {
+        self.pdf = None;
+        self
+    }
+
+    pub fn form(&self, csrf: &str, version: Option<i32>) -> reqwest::multipart::Form {
+        let mut form = reqwest::multipart::Form::new()
+            .text("csrf", csrf.to_string())
+            .text("creation_key", self.creation_key.clone())
+            .text("track", self.track.clone())
+            .text("title", self.title.clone())
+            .text("abstract", self.abstract_text.clone())
+            .text("keywords", self.keywords.clone())
+            .text("main", self.main.to_string());
+        if let Some(v) = version {
+            form = form.text("version", v.to_string());
+        }
+        for t in &self.topics {
+            form = form.text("topic", t.clone());
+        }
+        for (i, (name, email, affiliation)) in self.authors.iter().enumerate() {
+            form = form
+                .text(format!("author_{i}_name"), name.clone())
+                .text(format!("author_{i}_email"), email.clone())
+                .text(format!("author_{i}_affiliation"), affiliation.clone());
+        }
+        if let Some((file_name, bytes)) = &self.pdf {
+            let part = reqwest::multipart::Part::bytes(bytes.clone())
+                .file_name(file_name.clone())
+                .mime_str("application/pdf")
+                .unwrap();
+            form = form.part("paper", part);
+        }
+        form
+    }
+}
+
+impl TestApp {
+    /// Sends a new submission through the form.
+    pub async fn submit(&self, s: &SubmissionBuilder) -> reqwest::Response {
+        let csrf = self.csrf("/submissions").await;
+        self.client
+            .post(self.url("/submissions/new"))
+            .multipart(s.form(&csrf, None))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Sends an edit of paper `number` as of `version`.
+    pub async fn edit(
+        &self,
+        number: i32,
+        s: &SubmissionBuilder,
+        version: i32,
+    ) -> reqwest::Response {
+        let csrf = self.csrf(&format!("/submissions/{number}")).await;
+        self.client
+            .post(self.url(&format!("/submissions/{number}/edit")))
+            .multipart(s.form(&csrf, Some(version)))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Files in the content-addressed store (temporary files excluded).
+    pub fn stored_files(&self) -> usize {
+        let root = self.data_dir().join("files");
+        let Ok(dirs) = std::fs::read_dir(&root) else {
+            return 0;
+        };
+        dirs.filter_map(Result::ok)
+            .filter(|d| d.file_name() != "tmp")
+            .map(|d| std::fs::read_dir(d.path()).map(|f| f.count()).unwrap_or(0))
+            .sum()
     }
 }

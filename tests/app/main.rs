@@ -1,7 +1,6 @@
 //! Black-box tests: a real cfp server on a random port per test, with a fresh database
 //! (SQLite in a temp dir, or a fresh PostgreSQL database when CFP_TEST_DATABASE_URL is set).
 
-
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 mod accounts;
@@ -11,3 +10,4 @@ mod helpers;
 mod mail;
 mod public;
 mod smtp;
+mod submissions;

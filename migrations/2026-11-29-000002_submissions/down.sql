@@ -1,0 +1,3 @@
+DROP TABLE documents;
+DROP TABLE submission_authors;
+DROP TABLE submissions;

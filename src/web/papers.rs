@@ -1,0 +1,189 @@
+//! What every submission page needs: loading a paper with its authors and documents, the
+//! viewer's rights on it, the submission window, the format check and the view models.
+
+use actix_web::web;
+use chrono::{DateTime, Utc};
+
+use super::AppState;
+use super::error::AppError;
+use super::extract::PageCtx;
+use crate::db::submissions::{AuthorRow, DocumentRow, SubmissionRow};
+use crate::db::{self, DbError, submissions};
+use crate::domain::conference::{ConferenceSettings, format_in_zone};
+use crate::domain::submission::{Author, SubmissionStatus, Track};
+use crate::format_check::{self, AuthorIdentity, FormatReport, Mode, Rules};
+use crate::policy::{self, PaperRights, SubmissionWindow};
+
+/// A submission with everything its pages show, and the viewer's rights on it.
+pub struct LoadedPaper {
+    pub row: SubmissionRow,
+    pub authors: Vec<AuthorRow>,
+    pub documents: Vec<DocumentRow>,
+    pub rights: PaperRights,
+}
+
+/// Loads paper `number` for the viewer, or answers 404 when they may not see it (the same
+/// answer as for a number that does not exist).
+pub async fn load_visible(ctx: &PageCtx, number: i32) -> Result<LoadedPaper, AppError> {
+    policy::perm_signed_in(&ctx.actor)?;
+    let (row, authors, documents) = db::run(&ctx.state.pool, move |c| {
+        let Some(row) = submissions::find_by_number(c, number)? else {
+            return Ok::<_, DbError>(None);
+        };
+        let authors = submissions::authors(c, &row.id)?;
+        let documents = submissions::documents(c, &row.id)?;
+        Ok(Some((row, authors, documents)))
+    })
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let withdrawn = row.status() == SubmissionStatus::Withdrawn;
+    let rights = PaperRights::compute(
+        &ctx.actor,
+        authors.iter().map(|a| a.email.as_str()),
+        withdrawn,
+    );
+    policy::perm_view_submission(&ctx.actor, rights)?;
+    Ok(LoadedPaper {
+        row,
+        authors,
+        documents,
+        rights,
+    })
+}
+
+/// The submission window for a paper (or for a new one when `row` is None).
+pub fn window(
+    settings: &ConferenceSettings,
+    row: Option<&SubmissionRow>,
+    now: DateTime<Utc>,
+) -> SubmissionWindow {
+    SubmissionWindow {
+        opens_at: settings.dates.submissions_open,
+        closes_at: settings.submissions_close_at(),
+        unlocked_until: row.and_then(SubmissionRow::unlocked_until),
+        now,
+        tz: settings.tz(),
+    }
+}
+
+/// The format rules for a track: the paper track gets the full submission-mode check; the
+/// published track only has to be a readable PDF (no page limit, no anonymity).
+pub fn rules_for(track: Track, settings: &ConferenceSettings) -> Rules {
+    let mut rules = Rules::default();
+    match track {
+        Track::Paper => {
+            rules.page_limit = settings.page_limit;
+            rules.mode = Mode::Submission;
+        }
+        Track::Published => {
+            rules.page_limit = u32::MAX;
+            rules.mode = Mode::Final;
+            rules.blocking.retain(|code| code.is_reject());
+        }
+    }
+    rules
+}
+
+/// Runs the format check off the async executor, in a bounded number of slots.
+pub async fn check_pdf(
+    state: &web::Data<AppState>,
+    bytes: Vec<u8>,
+    rules: Rules,
+    authors: &[Author],
+) -> Result<FormatReport, AppError> {
+    let identities: Vec<AuthorIdentity> = authors
+        .iter()
+        .map(|a| AuthorIdentity {
+            name: a.name.clone(),
+            email: a.email.to_string(),
+            affiliation: Some(a.affiliation.clone()),
+        })
+        .collect();
+    let permit = tokio::time::timeout(
+        std::time::Duration::from_secs(20),
+        state.format_slots.clone().acquire_owned(),
+    )
+    .await
+    .map_err(|_| AppError::Unavailable)?
+    .map_err(|_| AppError::Unavailable)?;
+    let report = web::block(move || {
+        let report = format_check::check(&bytes, &rules, &identities);
+        drop(permit);
+        report
+    })
+    .await
+    .map_err(|e| AppError::Unexpected(anyhow::anyhow!("format check task: {e}")))?;
+    Ok(report)
+}
+
+/// One document version as listed on a page.
+pub struct DocumentView {
+    pub id: String,
+    pub kind: String,
+    pub uploaded: String,
+    pub size_kb: i64,
+    pub pages: String,
+    pub verdict: String,
+    pub report: Option<ReportView>,
+}
+
+/// A format report as shown to authors and chairs.
+#[derive(Debug, Clone)]
+pub struct ReportView {
+    pub verdict: String,
+    pub summary: String,
+    /// (code, severity, message)
+    pub violations: Vec<(String, String, String)>,
+}
+
+fn name_of<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+impl ReportView {
+    pub fn new(r: &FormatReport) -> ReportView {
+        let mut facts = Vec::new();
+        if let Some(t) = r.total_pages {
+            facts.push(format!("{t} pages in all"));
+        }
+        if let Some(c) = r.content_pages {
+            facts.push(format!("{c} of main content"));
+        }
+        if let Some(f) = r.body_font_pt {
+            facts.push(format!("body text {f:.1} pt"));
+        }
+        ReportView {
+            verdict: name_of(&r.verdict),
+            summary: facts.join(", "),
+            violations: r
+                .violations
+                .iter()
+                .map(|v| (name_of(&v.code), name_of(&v.severity), v.message.clone()))
+                .collect(),
+        }
+    }
+}
+
+impl DocumentView {
+    pub fn new(d: &DocumentRow, settings: &ConferenceSettings) -> DocumentView {
+        DocumentView {
+            id: d.id.clone(),
+            kind: d.kind.clone(),
+            uploaded: format_in_zone(db::from_db(d.uploaded_at), settings.tz()),
+            size_kb: (d.size_bytes + 1023) / 1024,
+            pages: d.pages.map(|p| p.to_string()).unwrap_or_else(|| "–".into()),
+            verdict: d
+                .format_verdict
+                .clone()
+                .unwrap_or_else(|| "not checked".into()),
+            report: d
+                .format_report
+                .as_deref()
+                .and_then(|r| serde_json::from_str::<FormatReport>(r).ok())
+                .map(|r| ReportView::new(&r)),
+        }
+    }
+}
