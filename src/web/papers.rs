@@ -187,3 +187,65 @@ impl DocumentView {
         }
     }
 }
+
+/// What a reviewer may see of a paper under double-blind review. It is built from the
+/// submission row alone and has no author field at all, so no template or export that uses
+/// it can show who wrote the paper.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct BlindPaperView {
+    pub number: i32,
+    pub track: &'static str,
+    pub title: String,
+    pub abstract_text: String,
+    pub keywords: Vec<String>,
+}
+
+impl BlindPaperView {
+    pub fn new(row: &SubmissionRow) -> BlindPaperView {
+        BlindPaperView {
+            number: row.number,
+            track: row.track().as_str(),
+            title: row.title.clone(),
+            abstract_text: row.abstract_text.clone(),
+            keywords: row.keywords(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_blind_view_has_no_author_fields() {
+        let now = chrono::Utc::now().naive_utc();
+        let row = SubmissionRow {
+            id: "x".into(),
+            number: 7,
+            track: "paper".into(),
+            title: "T".into(),
+            abstract_text: "A".into(),
+            keywords: "[\"Neural ODEs\"]".into(),
+            declared_conflicts: "[\"Ada Lovelace\"]".into(),
+            status: "active".into(),
+            version: 1,
+            unlocked_until: None,
+            creation_key: "k".into(),
+            created_by: "user-id".into(),
+            created_at: now,
+            updated_at: now,
+        };
+        let json = serde_json::to_value(BlindPaperView::new(&row)).unwrap();
+        let keys: Vec<&str> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            keys,
+            vec!["abstract_text", "keywords", "number", "title", "track"]
+        );
+        assert!(!json.to_string().contains("Ada") && !json.to_string().contains("user-id"));
+    }
+}

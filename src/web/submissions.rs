@@ -402,6 +402,10 @@ async fn create(ctx: PageCtx, payload: Multipart) -> Result<HttpResponse, AppErr
     let mut report = None;
     let mut accepted = None;
     match (draft.as_ref(), form.paper.take()) {
+        (_, None) if form.empty_files.iter().any(|f| f == "paper") => errors.add(
+            "paper",
+            "The upload was refused: the file is empty. Choose the PDF of your paper.",
+        ),
         (_, None) => errors.add("paper", "Choose the PDF of your paper."),
         (Some(d), Some(file)) => {
             let (ok, shown) = vet_paper(&ctx, file, d, &mut errors).await?;

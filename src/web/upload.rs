@@ -17,6 +17,8 @@ pub struct UploadedForm {
     pub fields: Vec<(String, String)>,
     pub paper: Option<PendingFile>,
     pub supplement: Option<PendingFile>,
+    /// File fields that arrived with a file name but no bytes.
+    pub empty_files: Vec<String>,
 }
 
 impl UploadedForm {
@@ -48,6 +50,7 @@ pub async fn read_form(
         fields: Vec::new(),
         paper: None,
         supplement: None,
+        empty_files: Vec::new(),
     };
     let mut text_total = 0usize;
     while let Some(field) = payload.next().await {
@@ -68,7 +71,14 @@ pub async fn read_form(
                 let chunk = chunk.map_err(|_| unreadable())?;
                 pending.write(&chunk).map_err(too_large)?;
             }
-            // Browsers send an empty part when no file was chosen.
+            // Browsers send an empty part with an empty name when no file was chosen.
+            let named = field
+                .content_disposition()
+                .and_then(|cd| cd.get_filename())
+                .is_some_and(|n| !n.is_empty());
+            if pending.size() == 0 && named {
+                form.empty_files.push(name.clone());
+            }
             if pending.size() > 0 {
                 if name == "paper" {
                     form.paper = Some(pending)

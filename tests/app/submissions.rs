@@ -518,3 +518,14 @@ async fn chairs_withdraw_and_reinstate_papers() {
     let log = app.get_text("/chair").await;
     assert!(log.contains("submission.withdraw") && log.contains("submission.reinstate"));
 }
+
+#[tokio::test]
+async fn an_empty_file_is_refused_with_a_clear_message() {
+    let app = spawn_app().await;
+    let ada = TestUser::author();
+    app.register_and_sign_in(&ada).await;
+    let mut s = SubmissionBuilder::paper_by(&ada);
+    s.pdf = Some(("empty.pdf".into(), Vec::new()));
+    let html = app.submit(&s).await.text().await.unwrap();
+    assert!(html.contains("the file is empty"), "{html}");
+}

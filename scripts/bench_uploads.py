@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""Upload benchmark: N concurrent authors each submit M papers of about 300 KB.
+
+usage: bench_uploads.py BASE_URL DATA_DIR SERVER_PID PDF [--clients 32] [--per-client 4]
+
+Start the server first, e.g.
+  rm -rf /tmp/cfp-bench && CFP__DATA_DIR=/tmp/cfp-bench CFP__SERVER__BIND=127.0.0.1:8199 \
+  CFP__SERVER__BASE_URL=http://127.0.0.1:8199 CFP__MAIL__WORKER_INTERVAL_SECS=1 target/release/cfp serve &
+Only the Python standard library is used. Prints uploads per second, latency percentiles and
+the server's peak resident memory (VmHWM from /proc/PID/status).
+"""
+import argparse, glob, http.cookiejar, os, re, statistics, threading, time, urllib.parse, urllib.request, uuid
+
+p = argparse.ArgumentParser()
+p.add_argument("base"); p.add_argument("data_dir"); p.add_argument("pid"); p.add_argument("pdf")
+p.add_argument("--clients", type=int, default=32); p.add_argument("--per-client", type=int, default=4)
+a = p.parse_args()
+
+def pad_to_300kb(raw):
+    # Trailing comment lines after %%EOF keep the file a valid PDF.
+    filler = b"\n%" + b"x" * 1000
+    while len(raw) < 300 * 1024:
+        raw += filler
+    return raw
+
+PDF = pad_to_300kb(open(a.pdf, "rb").read())
+
+class Client:
+    def __init__(self):
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), NoRedirect())
+
+    def get(self, path):
+        with self.opener.open(a.base + path) as r:
+            return r.read().decode()
+
+    def csrf(self, path):
+        return re.search(r'name="csrf" value="([^"]+)"', self.get(path)).group(1)
+
+    def post(self, path, fields):
+        data = urllib.parse.urlencode(fields).encode()
+        try:
+            with self.opener.open(urllib.request.Request(a.base + path, data=data)) as r:
+                return r.status
+        except urllib.error.HTTPError as e:
+            return e.code
+
+    def post_multipart(self, path, fields, files):
+        boundary = uuid.uuid4().hex
+        body = bytearray()
+        for k, v in fields:
+            body += f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+        for k, name, content in files:
+            body += f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"; filename="{name}"\r\nContent-Type: application/pdf\r\n\r\n'.encode()
+            body += content + b"\r\n"
+        body += f"--{boundary}--\r\n".encode()
+        req = urllib.request.Request(a.base + path, data=bytes(body), headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+        try:
+            with self.opener.open(req) as r:
+                return r.status
+        except urllib.error.HTTPError as e:
+            return e.code
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+def sign_up(i):
+    c = Client()
+    email = f"bench{i}@example.org"
+    c.post("/register", {"csrf": c.csrf("/register"), "name": f"Bench Author {i}", "email": email,
+                         "affiliation": "Bench University", "password": "bench password 123", "password_confirm": "bench password 123"})
+    return c, email
+
+clients = [sign_up(i) for i in range(a.clients)]
+links = {}
+deadline = time.time() + 60
+while len(links) < a.clients and time.time() < deadline:
+    time.sleep(1)
+    for f in glob.glob(os.path.join(a.data_dir, "outbox", "*.eml")):
+        text = open(f, encoding="utf-8", errors="replace").read()
+        to = re.search(r"^To: (\S+)", text, re.M)
+        link = re.search(r"(/confirm\?token=[A-Za-z0-9_-]+)", text)
+        if to and link:
+            links[to.group(1).strip()] = link.group(1)
+for c, email in clients:
+    c.get(links[email])
+    c.post("/signin", {"csrf": c.csrf("/signin"), "email": email, "password": "bench password 123"})
+
+latencies, statuses = [], []
+lock = threading.Lock()
+
+def author(i):
+    c, email = clients[i]
+    for j in range(a.per_client):
+        fields = [("csrf", c.csrf("/submissions")), ("creation_key", uuid.uuid4().hex), ("track", "paper"),
+                  ("title", f"Benchmark paper {i}-{j}"), ("abstract", "A benchmark abstract about neural ODEs."),
+                  ("author_0_name", f"Bench Author {i}"), ("author_0_email", email), ("author_0_affiliation", "Bench University"), ("main", "0")]
+        t = time.perf_counter()
+        status = c.post_multipart("/submissions/new", fields, [("paper", "paper.pdf", PDF)])
+        with lock:
+            latencies.append(time.perf_counter() - t); statuses.append(status)
+
+start = time.perf_counter()
+threads = [threading.Thread(target=author, args=(i,)) for i in range(a.clients)]
+for t in threads: t.start()
+for t in threads: t.join()
+wall = time.perf_counter() - start
+hwm = re.search(r"VmHWM:\s+(\d+) kB", open(f"/proc/{a.pid}/status").read()).group(1)
+ok = sum(1 for s in statuses if s == 303)
+lat = sorted(latencies)
+print(f"uploads: {ok}/{len(statuses)} accepted (303) with {a.clients} clients, file {len(PDF)//1024} KB")
+print(f"throughput: {len(statuses)/wall:.1f} uploads/s over {wall:.1f} s")
+print(f"latency: median {statistics.median(lat)*1000:.0f} ms, p95 {lat[int(len(lat)*0.95)-1]*1000:.0f} ms, max {lat[-1]*1000:.0f} ms")
+print(f"server peak RSS (VmHWM): {int(hwm)/1024:.0f} MiB")
