@@ -39,6 +39,15 @@ pub enum Command {
         #[command(subcommand)]
         action: MailCommand,
     },
+    /// Fill an empty database with a realistic demo workshop (through the site's own pages).
+    Demo {
+        /// How far to take the workshop.
+        #[arg(long, value_enum, default_value = "submitted")]
+        stage: crate::seed::Stage,
+        /// Seed of the generated people and papers.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -99,6 +108,7 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Chair { action } => chair(&config, action),
         Command::Mail { action } => mail(&config, action),
+        Command::Demo { stage, seed } => demo(config, stage, seed),
     }
 }
 
@@ -120,6 +130,32 @@ fn serve(config: Settings) -> anyhow::Result<()> {
         app.run_until_stopped().await?;
         Ok(())
     })
+}
+
+fn demo(config: Settings, stage: crate::seed::Stage, seed: u64) -> anyhow::Result<()> {
+    let base_url = config.base_url().to_string();
+    let summary = actix_web::rt::System::new().block_on(crate::seed::run(config, stage, seed))?;
+    println!(
+        "The demo workshop is ready: {} people, {} submissions.",
+        summary.people, summary.submissions
+    );
+    println!(
+        "Start the site with `cfp serve` and sign in at {base_url}/signin with password {}:",
+        summary.password
+    );
+    println!("  chair:  {}", summary.chair);
+    println!(
+        "  author: {} (main author of #1; main authors review once reviewing is built)",
+        summary.author
+    );
+    println!(
+        "  author in the published track: {}",
+        summary.main_author_of_published
+    );
+    println!(
+        "Their emails (receipts, confirmations) are delivered to data/outbox/ when the server runs."
+    );
+    Ok(())
 }
 
 fn chair(config: &Settings, action: ChairCommand) -> anyhow::Result<()> {

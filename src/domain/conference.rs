@@ -37,6 +37,15 @@ pub struct ConferenceSettings {
     /// The chair's topic list, offered as keywords on the submission form.
     #[serde(default = "default_topics")]
     pub topics: Vec<String>,
+    /// Format-check codes that refuse an upload in the paper track; the others only flag
+    /// it. Unreadable files (not a PDF, damaged, encrypted) are always refused.
+    #[serde(default = "default_format_blocking")]
+    pub format_blocking: Vec<String>,
+}
+
+/// By default the page limit and paper size block; margins, font size and anonymity flag.
+pub fn default_format_blocking() -> Vec<String> {
+    vec!["page_limit".into(), "paper_size".into()]
 }
 
 /// The DLDE workshop's topics.
@@ -159,6 +168,7 @@ impl ConferenceSettings {
             talk_slots: 4,
             spotlight_slots: 8,
             topics: default_topics(),
+            format_blocking: default_format_blocking(),
         }
     }
 
@@ -253,6 +263,12 @@ pub struct SettingsForm {
     pub spotlight_slots: String,
     /// One topic per line.
     pub topics: String,
+    /// Checkboxes: which format checks block an upload.
+    pub block_page_limit: Option<String>,
+    pub block_paper_size: Option<String>,
+    pub block_margins: Option<String>,
+    pub block_font_size: Option<String>,
+    pub block_anonymity: Option<String>,
     /// Optimistic-locking version of the settings the form was opened on.
     pub version: String,
 }
@@ -286,6 +302,11 @@ impl SettingsForm {
             talk_slots: s.talk_slots.to_string(),
             spotlight_slots: s.spotlight_slots.to_string(),
             topics: s.topics.join("\n"),
+            block_page_limit: on(s.format_blocking.iter().any(|c| c == "page_limit")),
+            block_paper_size: on(s.format_blocking.iter().any(|c| c == "paper_size")),
+            block_margins: on(s.format_blocking.iter().any(|c| c == "margins")),
+            block_font_size: on(s.format_blocking.iter().any(|c| c == "font_size")),
+            block_anonymity: on(s.format_blocking.iter().any(|c| c == "anonymity")),
             version: version.to_string(),
         }
     }
@@ -474,6 +495,17 @@ impl TryFrom<&SettingsForm> for ConferenceSettings {
                 "At most 100 topics of at most 60 characters each, one per line.",
             );
         }
+        let format_blocking: Vec<String> = [
+            ("page_limit", &f.block_page_limit),
+            ("paper_size", &f.block_paper_size),
+            ("margins", &f.block_margins),
+            ("font_size", &f.block_font_size),
+            ("anonymity", &f.block_anonymity),
+        ]
+        .iter()
+        .filter(|(_, on)| on.is_some())
+        .map(|(code, _)| code.to_string())
+        .collect();
         let paper_track_open = f.paper_track_open.is_some();
         let published_track_open = f.published_track_open.is_some();
 
@@ -507,6 +539,7 @@ impl TryFrom<&SettingsForm> for ConferenceSettings {
             talk_slots,
             spotlight_slots,
             topics,
+            format_blocking,
         })
     }
 }

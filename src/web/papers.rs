@@ -11,7 +11,7 @@ use crate::db::submissions::{AuthorRow, DocumentRow, SubmissionRow};
 use crate::db::{self, DbError, submissions};
 use crate::domain::conference::{ConferenceSettings, format_in_zone};
 use crate::domain::submission::{Author, SubmissionStatus, Track};
-use crate::format_check::{self, AuthorIdentity, FormatReport, Mode, Rules};
+use crate::format_check::{self, AuthorIdentity, Code, FormatReport, Mode, Rules};
 use crate::policy::{self, PaperRights, SubmissionWindow};
 
 /// A submission with everything its pages show, and the viewer's rights on it.
@@ -74,6 +74,13 @@ pub fn rules_for(track: Track, settings: &ConferenceSettings) -> Rules {
         Track::Paper => {
             rules.page_limit = settings.page_limit;
             rules.mode = Mode::Submission;
+            let chosen: Vec<Code> = settings
+                .format_blocking
+                .iter()
+                .filter_map(|c| serde_json::from_value(serde_json::Value::String(c.clone())).ok())
+                .collect();
+            rules.blocking.retain(|code| code.is_reject());
+            rules.blocking.extend(chosen);
         }
         Track::Published => {
             rules.page_limit = u32::MAX;

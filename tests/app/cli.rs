@@ -104,3 +104,64 @@ fn every_subcommand_has_help() {
         assert!(out.status.success(), "{args:?}");
     }
 }
+
+#[tokio::test]
+async fn demo_fills_an_empty_database_through_the_site_and_refuses_a_full_one() {
+    let app = spawn_app().await;
+    {
+        // The subprocess runs on the real clock: keep submissions open whatever today is.
+        let mut c = app.pool.get().unwrap();
+        let mut stored = cfp::db::conference::load(&mut c).unwrap();
+        let far = |days: i64| {
+            chrono::DateTime::parse_from_rfc3339("2100-01-01T00:00:00Z")
+                .unwrap()
+                .to_utc()
+                + chrono::Duration::days(days)
+        };
+        let d = &mut stored.settings.dates;
+        d.submissions_open = chrono::DateTime::UNIX_EPOCH;
+        (
+            d.submission_deadline,
+            d.review_due,
+            d.decisions_release,
+            d.camera_ready_due,
+            d.workshop_day,
+        ) = (far(0), far(1), far(2), far(3), far(4));
+        cfp::db::conference::save(
+            &mut c,
+            &stored.settings,
+            stored.version,
+            crate::helpers::start_time(),
+        )
+        .unwrap();
+    }
+    let out = cfp(&app)
+        .args(["demo", "--stage", "submitted"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("80 submissions") && text.contains("dlde-demo-2027"),
+        "{text}"
+    );
+    let mut c = app.pool.get().unwrap();
+    let papers = cfp::db::submissions::all(&mut c).unwrap();
+    assert_eq!(papers.len(), 80);
+    assert!(papers.iter().any(|p| p.track == "published"));
+    assert_eq!(cfp::db::users::chairs(&mut c).unwrap().len(), 1);
+    let docs = cfp::db::submissions::latest_documents(&mut c, "paper").unwrap();
+    assert_eq!(docs.len(), 80);
+    assert!(
+        docs.iter()
+            .all(|d| d.format_verdict.as_deref() == Some("pass")),
+        "generated papers pass the format check"
+    );
+    let again = cfp(&app).args(["demo"]).output().unwrap();
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("only fills an empty one"));
+}

@@ -529,3 +529,52 @@ async fn an_empty_file_is_refused_with_a_clear_message() {
     let html = app.submit(&s).await.text().await.unwrap();
     assert!(html.contains("the file is empty"), "{html}");
 }
+
+#[tokio::test]
+async fn chairs_choose_which_format_problems_refuse_an_upload() {
+    let app = spawn_app().await;
+    let ada = TestUser::author();
+    app.register_and_sign_in(&ada).await;
+    let leaky = SubmissionBuilder {
+        authors: vec![
+            (ada.name.clone(), ada.email.clone(), ada.affiliation.clone()),
+            (
+                "Jürgen Schäfer".into(),
+                "juergen.schaefer@tum.de".into(),
+                "TUM".into(),
+            ),
+        ],
+        ..SubmissionBuilder::paper_by(&ada)
+    }
+    .pdf("d16_fail_pdfauthor_metadata.pdf");
+    assert_eq!(
+        app.submit(&leaky).await.status(),
+        303,
+        "anonymity only flags by default"
+    );
+    {
+        let mut c = app.pool.get().unwrap();
+        let mut stored = cfp::db::conference::load(&mut c).unwrap();
+        stored.settings.format_blocking.push("anonymity".into());
+        cfp::db::conference::save(
+            &mut c,
+            &stored.settings,
+            stored.version,
+            crate::helpers::start_time(),
+        )
+        .unwrap();
+    }
+    let again = SubmissionBuilder {
+        creation_key: "another-key-0123456789".into(),
+        ..leaky
+    };
+    let response = app.submit(&again).await;
+    assert_eq!(response.status(), 422);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("<strong>anonymity</strong>")
+    );
+}
