@@ -39,6 +39,12 @@ pub enum Command {
         #[command(subcommand)]
         action: MailCommand,
     },
+    /// Check a PDF against the NeurIPS format rules (exit 0 pass, 1 fail, 2 reject).
+    CheckPdf(crate::format_check::cli::CheckPdfArgs),
+    /// Solve a reviewer-assignment problem given as CSV files (exit 1 when infeasible).
+    Assign(crate::assignment::cli::AssignArgs),
+    /// Generate a synthetic assignment problem in the `assign --problem` format.
+    GenProblem(crate::assignment::cli::GenProblemArgs),
     /// Fill an empty database with a realistic demo workshop (through the site's own pages).
     Demo {
         /// How far to take the workshop.
@@ -82,6 +88,16 @@ fn init_tracing() {
 /// Parses the command line and runs the command.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
+    // Pure commands: no configuration, no database, no logging set-up (start-up time counts).
+    let pure = match &cli.command {
+        Command::CheckPdf(args) => Some(crate::format_check::cli::run(args)),
+        Command::Assign(args) => Some(crate::assignment::cli::run(args)),
+        Command::GenProblem(args) => Some(crate::assignment::cli::run_gen_problem(args)),
+        _ => None,
+    };
+    if let Some(status) = pure {
+        return ExitCode::from(u8::try_from(status).unwrap_or(2));
+    }
     init_tracing();
     match execute(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -109,6 +125,7 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
         Command::Chair { action } => chair(&config, action),
         Command::Mail { action } => mail(&config, action),
         Command::Demo { stage, seed } => demo(config, stage, seed),
+        Command::CheckPdf(_) | Command::Assign(_) | Command::GenProblem(_) => Ok(()),
     }
 }
 

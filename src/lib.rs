@@ -5,6 +5,7 @@
 //! PostgreSQL through one code path), `mail` (outbox and lettre transports), `web` (actix
 //! handlers and templates), `startup` and `cli`.
 
+pub mod assignment;
 pub mod auth;
 pub mod cli;
 pub mod clock;

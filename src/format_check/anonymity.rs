@@ -53,13 +53,20 @@ pub(crate) fn check_anonymity(
     metadata: &[(String, String)],
     authors: &[AuthorIdentity],
 ) -> Vec<Violation> {
+    // Fold line by line: most lines are pure ASCII and skip Unicode normalisation.
     let folded: Vec<String> = pages
         .iter()
         .map(|lines| {
-            let joined: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
-            fold(&joined.join("\n"))
+            let mut page = String::new();
+            for line in lines {
+                page.push_str(&fold(&line.text));
+                page.push('\n');
+            }
+            page
         })
         .collect();
+    let words_per_page: Vec<Vec<&str>> = folded.iter().map(|t| tokens(t)).collect();
+    let squeezed: Vec<String> = folded.iter().map(|t| squeeze(t)).collect();
     let mut findings: Vec<(u32, String)> = Vec::new();
     for author in authors {
         let variants = name_variants(&author.name);
@@ -67,17 +74,17 @@ pub(crate) fn check_anonymity(
         let surnames = surname_tokens(&author.name);
         for (index, text) in folded.iter().enumerate() {
             let page = index as u32 + 1;
-            let words = tokens(text);
+            let words = &words_per_page[index];
             if variants
                 .iter()
-                .any(|v| v.len() >= 2 && find_sequence(&words, v).is_some())
+                .any(|v| v.len() >= 2 && find_sequence(words, v).is_some())
             {
                 findings.push((page, format!("the name \u{201c}{}\u{201d}", author.name)));
             }
-            if email.contains('@') && squeeze(text).contains(&squeeze(&email)) {
+            if email.contains('@') && squeezed[index].contains(&squeeze(&email)) {
                 findings.push((page, format!("the e-mail address {}", author.email.trim())));
             }
-            if let Some(surname) = self_reference(&words, text, &surnames) {
+            if let Some(surname) = self_reference(words, text, &surnames) {
                 findings.push((
                     page,
                     format!("a self-citation naming \u{201c}{surname}\u{201d} (e.g. \u{201c}our previous work\u{201d})"),
@@ -141,12 +148,19 @@ fn squeeze(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
-/// Distinctive tokens of a name (3+ letters), used only inside self-revealing phrases.
+/// Distinctive words of a name, used only inside self-revealing phrases: the last word (the
+/// surname in most Western names, even when short: "Kim") and every word of 4+ letters (family
+/// names written first, as in Vietnamese "Trần Văn Hùng"). Short given names ("Noa", "Ben") are
+/// left out: they are too common as ordinary words.
 fn surname_tokens(name: &str) -> Vec<String> {
-    tokens(&fold(name))
-        .into_iter()
-        .filter(|t| t.len() >= 3)
-        .map(str::to_string)
+    let folded = fold(name);
+    let words = tokens(&folded);
+    let last = words.len().saturating_sub(1);
+    words
+        .iter()
+        .enumerate()
+        .filter(|(i, t)| t.len() >= 4 || (*i == last && t.len() >= 2))
+        .map(|(_, t)| t.to_string())
         .collect()
 }
 
@@ -244,6 +258,7 @@ fn looks_camera_ready(pages: &[Vec<Line>]) -> bool {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 

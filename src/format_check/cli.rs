@@ -118,6 +118,7 @@ pub fn summary(file: &str, report: &FormatReport) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 

@@ -101,3 +101,51 @@ fn every_fixture_gets_its_labelled_verdict_codes_and_page_counts() {
         failures.join("\n")
     );
 }
+
+/// Debugging aid: `DUMP=file.pdf cargo test --lib dump_lines -- --ignored --nocapture`
+/// prints every classified line.
+#[test]
+#[ignore]
+fn dump_lines() {
+    use crate::format_check::{extract, layout};
+    let Ok(file) = std::env::var("DUMP") else {
+        return;
+    };
+    let bytes = std::fs::read(&file).unwrap();
+    let start = std::time::Instant::now();
+    let extracted = extract::extract(
+        &bytes,
+        &crate::format_check::Limits::default(),
+        extract::Budget::new(start, 5000),
+    );
+    println!("extract {:?}", start.elapsed());
+    let extracted = match extracted {
+        Ok(e) => e,
+        Err(e) => {
+            println!("error {e:?}");
+            return;
+        }
+    };
+    let dims: Vec<_> = extracted
+        .pages
+        .iter()
+        .map(|p| (p.width, p.height))
+        .collect();
+    let mut lines = layout::build_lines(&extracted.pages);
+    layout::classify(&mut lines, &dims, &Rules::default());
+    for (i, page) in lines.iter().enumerate() {
+        println!("=== page {} {:?}", i + 1, dims[i]);
+        for l in page {
+            println!(
+                "{:?} x0={:.1} x1={:.1} y={:.1} size={:.2} n={} | {}",
+                l.kind,
+                l.x0,
+                l.x1,
+                l.y,
+                l.size,
+                l.chars,
+                l.text.chars().take(90).collect::<String>()
+            );
+        }
+    }
+}

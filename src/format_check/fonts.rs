@@ -8,6 +8,14 @@
 //! that have none get their built-in encoding written out as an equivalent `/Differences`
 //! dictionary (pdf-extract resolves both through the same glyph-name table). Glyph widths come from
 //! `/Widths` and are untouched.
+//!
+//! pdf-extract also re-parses every font's ToUnicode CMap on every page with a slow parser
+//! combinator (~1 µs per byte, 60–70% of the remaining time). pdfTeX derives those CMaps from the
+//! glyph names, so when a font's `/Differences` uses only plain alphabetic glyph names (the Adobe
+//! Glyph List style: `eacute`, `Lslash`, `fi`), the CMap is dropped and pdf-extract decodes the
+//! same characters through the names. Fonts with other names (`g12`, `uni0041`, `a1`) keep their
+//! CMap. Finally, named base encodings pdf-extract cannot handle (it panics on
+//! `/StandardEncoding`) are replaced by WinAnsiEncoding, which agrees on all letters.
 
 use std::collections::BTreeMap;
 
@@ -58,18 +66,87 @@ pub(crate) fn precompute_type1_encodings(doc: &mut Document) {
     }
     // Pass 2: apply.
     for (font_id, descriptor_id, differences) in plans {
-        if let Some(differences) = differences {
-            if let Some(Object::Dictionary(font)) = doc.objects.get_mut(&font_id) {
-                let mut encoding = Dictionary::new();
-                encoding.set("Type", Object::Name(b"Encoding".to_vec()));
-                encoding.set("Differences", Object::Array(differences));
-                font.set("Encoding", Object::Dictionary(encoding));
-            }
+        if let (Some(differences), Some(Object::Dictionary(font))) =
+            (differences, doc.objects.get_mut(&font_id))
+        {
+            let mut encoding = Dictionary::new();
+            encoding.set("Type", Object::Name(b"Encoding".to_vec()));
+            encoding.set("Differences", Object::Array(differences));
+            font.set("Encoding", Object::Dictionary(encoding));
         }
         if let Some(Object::Dictionary(descriptor)) = doc.objects.get_mut(&descriptor_id) {
             descriptor.remove(b"FontFile");
         }
     }
+    simplify_encodings(doc);
+}
+
+/// Drops ToUnicode CMaps made redundant by plain glyph names, and replaces unsupported
+/// base-encoding names.
+fn simplify_encodings(doc: &mut Document) {
+    let font_ids: Vec<ObjectId> = doc
+        .objects
+        .iter()
+        .filter(
+            |(_, o)| matches!(o, Object::Dictionary(d) if is_name(d.get(b"Type").ok(), b"Font")),
+        )
+        .map(|(id, _)| *id)
+        .collect();
+    for font_id in font_ids {
+        let Some(Object::Dictionary(font)) = doc.objects.get(&font_id) else {
+            continue;
+        };
+        let simple = ["Type1", "MMType1", "TrueType"]
+            .iter()
+            .any(|t| is_name(font.get(b"Subtype").ok(), t.as_bytes()));
+        if !simple {
+            continue;
+        }
+        let encoding = font.get(b"Encoding").ok().map(|e| match e {
+            Object::Reference(id) => doc.objects.get(id).cloned().unwrap_or(Object::Null),
+            other => other.clone(),
+        });
+        let drop_cmap = match &encoding {
+            Some(Object::Dictionary(enc)) => {
+                enc.get(b"Differences").ok().is_some_and(plain_glyph_names)
+                    && enc.get(b"BaseEncoding").ok().is_none_or(supported_base)
+            }
+            _ => false,
+        };
+        let replace_base = matches!(&encoding, Some(Object::Name(n)) if !supported_name(n));
+        let Some(Object::Dictionary(font)) = doc.objects.get_mut(&font_id) else {
+            continue;
+        };
+        if drop_cmap {
+            font.remove(b"ToUnicode");
+        }
+        if replace_base {
+            font.set("Encoding", Object::Name(b"WinAnsiEncoding".to_vec()));
+        }
+    }
+}
+
+fn supported_name(name: &[u8]) -> bool {
+    matches!(
+        name,
+        b"WinAnsiEncoding" | b"MacRomanEncoding" | b"MacExpertEncoding"
+    )
+}
+
+fn supported_base(object: &Object) -> bool {
+    matches!(object, Object::Name(n) if supported_name(n))
+}
+
+/// Whether a `/Differences` array holds only integers and purely alphabetic glyph names.
+fn plain_glyph_names(differences: &Object) -> bool {
+    let Ok(items) = differences.as_array() else {
+        return false;
+    };
+    items.iter().all(|item| match item {
+        Object::Integer(_) => true,
+        Object::Name(n) => !n.is_empty() && n.len() <= 40 && n.iter().all(u8::is_ascii_alphabetic),
+        _ => false,
+    })
 }
 
 fn is_name(object: Option<&Object>, name: &[u8]) -> bool {
@@ -138,6 +215,7 @@ pub(crate) fn parse_type1_encoding(program: &[u8]) -> Option<Vec<(u8, Vec<u8>)>>
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 

@@ -25,8 +25,6 @@ pub(crate) enum LineKind {
 /// One line of text on one page. Coordinates in points from the page's top-left corner.
 #[derive(Debug, Clone)]
 pub(crate) struct Line {
-    /// 0-based index of the page in the document.
-    pub page: usize,
     /// Left edge of the first character.
     pub x0: f32,
     /// Right edge of the last character.
@@ -47,9 +45,8 @@ pub(crate) struct Line {
 }
 
 impl Line {
-    fn start(page: usize, g: &Glyph) -> Self {
+    fn start(g: &Glyph) -> Self {
         Line {
-            page,
             x0: g.x,
             x1: g.x_end.max(g.x),
             y: g.y,
@@ -78,14 +75,10 @@ impl Line {
 
 /// Splits every page into lines, in content-stream order (TeX writes text in reading order).
 pub(crate) fn build_lines(pages: &[Page]) -> Vec<Vec<Line>> {
-    pages
-        .iter()
-        .enumerate()
-        .map(|(index, page)| page_lines(index, page))
-        .collect()
+    pages.iter().map(page_lines).collect()
 }
 
-fn page_lines(index: usize, page: &Page) -> Vec<Line> {
+fn page_lines(page: &Page) -> Vec<Line> {
     let mut lines: Vec<Line> = Vec::new();
     let mut current: Option<Line> = None;
     let mut sizes: Vec<(f32, u32)> = Vec::new();
@@ -107,7 +100,7 @@ fn page_lines(index: usize, page: &Page) -> Vec<Line> {
                 line.text.push(' ');
             }
         }
-        let line = current.get_or_insert_with(|| Line::start(index, g));
+        let line = current.get_or_insert_with(|| Line::start(g));
         if blank {
             if !line.text.is_empty() && !line.text.ends_with(' ') {
                 line.text.push(' ');

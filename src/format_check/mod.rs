@@ -14,10 +14,13 @@ pub mod report;
 pub mod rules;
 
 pub(crate) mod anonymity;
+pub(crate) mod collector;
 pub(crate) mod extract;
 pub(crate) mod fonts;
 pub(crate) mod geometry;
 pub(crate) mod layout;
+pub(crate) mod merge;
+pub(crate) mod metadata;
 pub(crate) mod normalize;
 pub(crate) mod sections;
 pub(crate) mod sniff;
@@ -93,6 +96,14 @@ fn check_inline(
     }
     if pdf.len() > rules.limits.max_file_bytes {
         return too_complex();
+    }
+    if !sniff::has_eof_marker(pdf) {
+        return FormatReport::rejected(
+            Code::Corrupt,
+            "the PDF is incomplete: the file ends before the PDF's end marker, so it was probably \
+             cut off during upload or export; export it again and upload the new file"
+                .into(),
+        );
     }
     let budget = Budget::new(start, rules.limits.time_budget_ms);
     let extracted = match extract(pdf, &rules.limits, budget) {

@@ -7,6 +7,10 @@ use unicode_normalization::UnicodeNormalization;
 /// Folds text to lower-case ASCII; characters without a transliteration become spaces.
 pub(crate) fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    if text.is_ascii() {
+        out.extend(text.chars().map(|c| c.to_ascii_lowercase()));
+        return out;
+    }
     for c in text.nfc() {
         if c.is_ascii() {
             out.push(c.to_ascii_lowercase());
@@ -66,6 +70,7 @@ pub(crate) fn find_sequence(haystack: &[&str], needle: &[String]) -> Option<usiz
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 

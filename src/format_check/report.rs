@@ -153,6 +153,7 @@ pub fn describe_pages(pages: &[u32]) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 

@@ -196,6 +196,7 @@ pub(crate) fn check_page_limit(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 

@@ -99,6 +99,13 @@ pub(crate) fn declares_encryption(bytes: &[u8]) -> bool {
     find(bytes, b"/Encrypt").is_some()
 }
 
+/// Whether the file ends with a `%%EOF` marker (within the last 2 KiB, allowing trailing junk).
+/// A file cut off during upload or export loses it.
+pub(crate) fn has_eof_marker(bytes: &[u8]) -> bool {
+    let tail = &bytes[bytes.len().saturating_sub(2048)..];
+    find(tail, b"%%EOF").is_some()
+}
+
 /// Position of `needle` in `haystack`.
 pub(crate) fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     if needle.is_empty() || haystack.len() < needle.len() {
@@ -108,6 +115,7 @@ pub(crate) fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 
@@ -136,6 +144,13 @@ mod tests {
             Sniffed::Other("an HTML web page")
         );
         assert_eq!(sniff(b"hello"), Sniffed::Other("a plain-text file"));
+    }
+
+    #[test]
+    fn truncated_files_lose_their_end_marker() {
+        assert!(has_eof_marker(b"%PDF-1.5\n...\n%%EOF\n"));
+        assert!(has_eof_marker(b"%PDF-1.5\n...\n%%EOF\r\n\0\0junk"));
+        assert!(!has_eof_marker(b"%PDF-1.5\n1 0 obj\n<< /Length 3"));
     }
 
     #[test]

@@ -111,6 +111,7 @@ fn children(edges: &BTreeMap<ObjectId, BTreeSet<ObjectId>>, node: ObjectId) -> V
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 

@@ -112,9 +112,7 @@ async fn load_all(ctx: &PageCtx, q: &ListQuery) -> Result<Vec<Listed>, AppError>
         })
         .collect();
     match q.sort.as_str() {
-        "title" => {
-            listed.sort_by(|a, b| a.row.title.to_lowercase().cmp(&b.row.title.to_lowercase()))
-        }
+        "title" => listed.sort_by_key(|l| l.row.title.to_lowercase()),
         "track" => listed.sort_by(|a, b| {
             a.row
                 .track

@@ -364,12 +364,12 @@ fn decode_quoted_printable(s: &str) -> String {
                 i += 2;
                 continue;
             }
-            if let Some(hex) = s.get(i + 1..i + 3) {
-                if let Ok(b) = u8::from_str_radix(hex, 16) {
-                    out.push(b);
-                    i += 3;
-                    continue;
-                }
+            if let Some(hex) = s.get(i + 1..i + 3)
+                && let Ok(b) = u8::from_str_radix(hex, 16)
+            {
+                out.push(b);
+                i += 3;
+                continue;
             }
         }
         out.push(bytes[i]);
