@@ -9,7 +9,7 @@ Start the server first, e.g.
 Only the Python standard library is used. Prints uploads per second, latency percentiles and
 the server's peak resident memory (VmHWM from /proc/PID/status).
 """
-import argparse, glob, http.cookiejar, os, re, statistics, threading, time, urllib.parse, urllib.request, uuid
+import argparse, glob, http.cookiejar, os, re, statistics, threading, time, urllib.error, urllib.parse, urllib.request, uuid
 
 p = argparse.ArgumentParser()
 p.add_argument("base"); p.add_argument("data_dir"); p.add_argument("pid"); p.add_argument("pdf")
@@ -17,11 +17,11 @@ p.add_argument("--clients", type=int, default=32); p.add_argument("--per-client"
 a = p.parse_args()
 
 def pad_to_300kb(raw):
-    # Trailing comment lines after %%EOF keep the file a valid PDF.
-    filler = b"\n%" + b"x" * 1000
-    while len(raw) < 300 * 1024:
-        raw += filler
-    return raw
+    # Comment lines just before the final `startxref` keep every offset valid.
+    at = raw.rfind(b"startxref")
+    filler = b"%" + b"x" * 1000 + b"\n"
+    pad = filler * max(0, (300 * 1024 - len(raw)) // len(filler) + 1)
+    return raw[:at] + pad + raw[at:]
 
 PDF = pad_to_300kb(open(a.pdf, "rb").read())
 
@@ -31,8 +31,11 @@ class Client:
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), NoRedirect())
 
     def get(self, path):
-        with self.opener.open(a.base + path) as r:
-            return r.read().decode()
+        try:
+            with self.opener.open(a.base + path) as r:
+                return r.read().decode()
+        except urllib.error.HTTPError as e:
+            return e.read().decode()
 
     def csrf(self, path):
         return re.search(r'name="csrf" value="([^"]+)"', self.get(path)).group(1)
@@ -59,7 +62,11 @@ class Client:
             with self.opener.open(req) as r:
                 return r.status
         except urllib.error.HTTPError as e:
+            if e.code != 303 and not errors:
+                errors.append(e.read().decode(errors="replace"))
             return e.code
+
+errors = []
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
@@ -112,4 +119,7 @@ lat = sorted(latencies)
 print(f"uploads: {ok}/{len(statuses)} accepted (303) with {a.clients} clients, file {len(PDF)//1024} KB")
 print(f"throughput: {len(statuses)/wall:.1f} uploads/s over {wall:.1f} s")
 print(f"latency: median {statistics.median(lat)*1000:.0f} ms, p95 {lat[int(len(lat)*0.95)-1]*1000:.0f} ms, max {lat[-1]*1000:.0f} ms")
+if ok < len(statuses):
+    print("statuses:", {s: statuses.count(s) for s in set(statuses)})
+    print("first refusal:", re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", errors[0] if errors else ""))[:400])
 print(f"server peak RSS (VmHWM): {int(hwm)/1024:.0f} MiB")

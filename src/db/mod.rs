@@ -178,6 +178,29 @@ where
     .map_err(|e| E::from(DbError::Task(e.to_string())))?
 }
 
+/// One writer at a time per process on SQLite.
+static SQLITE_WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Runs `f` in a transaction. On SQLite, write transactions of this process take turns: a
+/// deferred transaction that reads and then writes fails at once with "database is locked"
+/// when another connection wrote in between (the busy timeout does not apply to that case),
+/// and SQLite allows one writer at a time anyway. PostgreSQL transactions run concurrently.
+pub fn transaction<T, E, F>(c: &mut AnyConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    let _turn = match c {
+        AnyConnection::Sqlite(_) => Some(
+            SQLITE_WRITER
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        ),
+        AnyConnection::Postgresql(_) => None,
+    };
+    c.transaction(f)
+}
+
 /// An instant as stored: UTC, microsecond precision.
 pub fn to_db(t: DateTime<Utc>) -> NaiveDateTime {
     truncate_to_micros(t).naive_utc()

@@ -122,8 +122,16 @@ fn json(values: &[String]) -> String {
     serde_json::to_string(values).unwrap_or_else(|_| "[]".into())
 }
 
-/// The next public number.
+/// The next public number. Call inside the creating transaction: on PostgreSQL it locks the
+/// conference row so two simultaneous submissions cannot take the same number (SQLite's
+/// writers already take turns, see `db::transaction`).
 pub fn next_number(c: &mut AnyConnection) -> QueryResult<i32> {
+    if let AnyConnection::Postgresql(pg) = c {
+        super::schema::conference::table
+            .select(super::schema::conference::id)
+            .for_update()
+            .load::<i32>(pg)?;
+    }
     let max: Option<i32> = submissions::table
         .select(diesel::dsl::max(submissions::number))
         .first(c)?;

@@ -6,7 +6,6 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::Duration;
-use diesel::Connection;
 
 use super::error::AppError;
 use super::extract::{CsrfForm, NoFields, PageCtx, set_flash, sign_in, sign_out};
@@ -88,7 +87,7 @@ async fn register(
     let hours = ctx.state.config.security.confirm_link_hours;
     let email = account.email.clone();
     db::run(&ctx.state.pool, move |c| {
-        c.transaction(|c| {
+        db::transaction(c, |c| {
             if let Some(existing) = users::find_by_email(c, &account.email)? {
                 let period = now.timestamp() / 3600;
                 let message =
@@ -181,7 +180,7 @@ async fn confirm(ctx: PageCtx, query: web::Query<TokenQuery>) -> Result<HttpResp
     let hash = auth::token_hash(&query.token);
     let now = ctx.now;
     let confirmed = db::run(&ctx.state.pool, move |c| {
-        c.transaction(|c| {
+        db::transaction(c, |c| {
             let Some(user) = tokens::consume(c, &hash, tokens::TokenPurpose::ConfirmEmail, now)?
             else {
                 return Ok::<_, DbError>(false);
@@ -304,7 +303,7 @@ async fn signin(
                     tokens::TokenPurpose::ConfirmEmail,
                     now - Duration::minutes(10),
                 )? {
-                    c.transaction(|c| {
+                    db::transaction(c, |c| {
                         queue_confirmation(
                             c,
                             &mail,
@@ -404,7 +403,7 @@ async fn reset_request(
     let minutes = ctx.state.config.security.reset_link_minutes;
     let shown = email.clone();
     db::run(&ctx.state.pool, move |c| {
-        c.transaction(|c| {
+        db::transaction(c, |c| {
             let Some(user) = users::find_by_email(c, &email)? else {
                 return Ok::<_, AppError>(());
             };
@@ -504,7 +503,7 @@ async fn reset(
     let hash = auth::token_hash(&form.token);
     let now = ctx.now;
     let done = db::run(&ctx.state.pool, move |c| {
-        c.transaction(|c| {
+        db::transaction(c, |c| {
             let Some(user) = tokens::consume(c, &hash, tokens::TokenPurpose::ResetPassword, now)?
             else {
                 return Ok::<_, DbError>(false);

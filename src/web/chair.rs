@@ -4,7 +4,6 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use diesel::Connection;
 
 use super::error::AppError;
 use super::extract::{CsrfForm, NoFields, PageCtx, set_flash};
@@ -87,7 +86,7 @@ async fn retry_failed_mail(
     let chair = policy::perm_manage_conference(&ctx.actor)?.id.clone();
     let now = ctx.now;
     let n = db::run(&ctx.state.pool, move |c| {
-        c.transaction(|c| {
+        db::transaction(c, |c| {
             let n = outbox::retry_failed(c, now)?;
             audit::record(
                 c,
@@ -155,7 +154,7 @@ async fn save_settings(
     let now = ctx.now;
     let previous = ctx.settings.clone();
     let saved = db::run(&ctx.state.pool, move |c| {
-        c.transaction(|c| {
+        db::transaction(c, |c| {
             let Some(version) = conference::save(c, &settings, expected_version, now)? else {
                 return Ok::<_, DbError>(None);
             };

@@ -5,7 +5,6 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::Duration;
-use diesel::Connection;
 
 use super::error::AppError;
 use super::extract::{CsrfForm, PageCtx, set_flash};
@@ -321,7 +320,7 @@ async fn unlock(
     let row = paper.row.clone();
     let tz = ctx.settings.tz();
     db::run(&ctx.state.pool, move |c| {
-        c.transaction(|c| {
+        db::transaction(c, |c| {
             subs::set_unlocked_until(c, &row.id, until)?;
             let details = match until {
                 Some(u) => format!("unlocked until {}", format_in_zone(u, tz)),

@@ -8,7 +8,6 @@ use actix_web::http::header::{self, ContentDisposition, DispositionParam, Dispos
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::{DateTime, Utc};
-use diesel::Connection;
 
 use super::error::AppError;
 use super::extract::{CsrfForm, NoFields, PageCtx, set_flash};
@@ -449,7 +448,7 @@ async fn create(ctx: PageCtx, payload: Multipart) -> Result<HttpResponse, AppErr
     let key = creation_key.clone();
     let report = pdf.report;
     let result = db::run(&ctx.state.pool, move |c| {
-        c.transaction(|c| {
+        db::transaction(c, |c| {
             let id = uuid::Uuid::new_v4().to_string();
             let number = subs::insert(c, &id, &draft, &key, &member.id, now)?;
             subs::insert_document(
@@ -757,7 +756,7 @@ async fn update(
     let settings = ctx.settings.clone();
     let row = paper.row.clone();
     let outcome = db::run(&ctx.state.pool, move |c| {
-        c.transaction(|c| {
+        db::transaction(c, |c| {
             if !someone_can_sign_in(c, &draft)? {
                 return Ok::<_, AppError>(Err(
                     "At least one listed author must have an account on this site; keep yourself on the list or add a co-author who has one.",
@@ -835,7 +834,7 @@ pub async fn set_status(
     let draft = paper.row.to_draft(&paper.authors);
     let by = by.clone();
     db::run(&ctx.state.pool, move |c| {
-        c.transaction(|c| {
+        db::transaction(c, |c| {
             subs::set_status(c, &row.id, status, now)?;
             let action = if status == SubmissionStatus::Withdrawn {
                 "submission.withdraw"

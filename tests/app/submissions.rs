@@ -578,3 +578,21 @@ async fn chairs_choose_which_format_problems_refuse_an_upload() {
             .contains("<strong>anonymity</strong>")
     );
 }
+
+#[tokio::test]
+async fn simultaneous_submissions_get_distinct_numbers() {
+    let app = spawn_app().await;
+    let ada = TestUser::author();
+    app.register_and_sign_in(&ada).await;
+    let builders: Vec<SubmissionBuilder> = (0..6)
+        .map(|i| SubmissionBuilder::paper_by(&ada).title(&format!("Paper {i}")))
+        .collect();
+    let responses = futures_util::future::join_all(builders.iter().map(|b| app.submit(b))).await;
+    let mut numbers: Vec<String> = responses
+        .iter()
+        .map(|r| r.headers()["location"].to_str().unwrap().to_string())
+        .collect();
+    numbers.sort();
+    numbers.dedup();
+    assert_eq!(numbers.len(), 6, "{numbers:?}");
+}
