@@ -51,3 +51,18 @@ pub fn recent(conn: &mut AnyConnection, limit: i64) -> QueryResult<Vec<AuditRow>
         ))
         .load(conn)
 }
+
+/// The entries about one subject (e.g. "#17"), oldest first.
+pub fn for_subject(conn: &mut AnyConnection, subject: &str) -> QueryResult<Vec<AuditRow>> {
+    audit_log::table
+        .filter(audit_log::subject.eq(subject))
+        .order(audit_log::at)
+        .select((
+            audit_log::at,
+            audit_log::actor_id,
+            audit_log::action,
+            audit_log::subject,
+            audit_log::details,
+        ))
+        .load(conn)
+}

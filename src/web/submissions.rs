@@ -540,6 +540,8 @@ struct ShowPage {
     locked_reason: String,
     submitted: String,
     unlocked_until: String,
+    /// The paper's audit trail, for chairs: (when, what, details).
+    history: Vec<(String, String, String)>,
 }
 
 async fn show(ctx: PageCtx, path: web::Path<i32>) -> Result<HttpResponse, AppError> {
@@ -554,6 +556,18 @@ async fn show(ctx: PageCtx, path: web::Path<i32>) -> Result<HttpResponse, AppErr
             .filter(|d| d.kind == kind)
             .map(|d| DocumentView::new(d, &ctx.settings))
             .collect()
+    };
+    let history = if paper.rights.is_chair {
+        let subject = format!("#{}", paper.row.number);
+        let rows = db::run(&ctx.state.pool, move |c| {
+            Ok::<_, DbError>(audit::for_subject(c, &subject)?)
+        })
+        .await?;
+        rows.into_iter()
+            .map(|a| (format_in_zone(db::from_db(a.at), tz), a.action, a.details))
+            .collect()
+    } else {
+        Vec::new()
     };
     let page = ShowPage {
         layout: ctx.layout(&format!("#{} {}", paper.row.number, paper.row.title)),
@@ -582,6 +596,7 @@ async fn show(ctx: PageCtx, path: web::Path<i32>) -> Result<HttpResponse, AppErr
         is_chair: paper.rights.is_chair,
         locked_reason: permission.err().map(|d| d.to_string()).unwrap_or_default(),
         submitted: format_in_zone(db::from_db(paper.row.created_at), tz),
+        history,
         unlocked_until: paper
             .row
             .unlocked_until()

@@ -517,6 +517,11 @@ async fn chairs_withdraw_and_reinstate_papers() {
     );
     let log = app.get_text("/chair").await;
     assert!(log.contains("submission.withdraw") && log.contains("submission.reinstate"));
+    let history = app.get_text("/submissions/1").await;
+    assert!(
+        history.contains("submission.create") && history.contains("submission.reinstate"),
+        "{history}"
+    );
 }
 
 #[tokio::test]
