@@ -235,6 +235,21 @@ async fn users_row(ctx: &PageCtx, id: &UserId) -> Result<Option<users::UserRow>,
     .await?)
 }
 
+/// Reads a submission form within the upload limits, refusing it without this session's
+/// CSRF token.
+async fn read_checked_form(ctx: &PageCtx, payload: Multipart) -> Result<UploadedForm, AppError> {
+    let limits = &ctx.state.config.uploads;
+    let form = read_form(
+        payload,
+        &ctx.state.storage,
+        limits.max_pdf_bytes,
+        limits.max_supplement_bytes,
+    )
+    .await?;
+    check_csrf(ctx, &form)?;
+    Ok(form)
+}
+
 /// Refuses a multipart form whose CSRF field does not match the session.
 fn check_csrf(ctx: &PageCtx, form: &UploadedForm) -> Result<(), AppError> {
     let sent = form.field("csrf").unwrap_or("");
@@ -371,15 +386,7 @@ async fn create(ctx: PageCtx, payload: Multipart) -> Result<HttpResponse, AppErr
     {
         return Err(refuse_upload(&ctx, payload, denied).await);
     }
-    let limits = &ctx.state.config.uploads;
-    let mut form = read_form(
-        payload,
-        &ctx.state.storage,
-        limits.max_pdf_bytes,
-        limits.max_supplement_bytes,
-    )
-    .await?;
-    check_csrf(&ctx, &form)?;
+    let mut form = read_checked_form(&ctx, payload).await?;
     let creation_key: String = form
         .field("creation_key")
         .unwrap_or("")
@@ -676,15 +683,7 @@ async fn update(
     ) {
         return Err(refuse_upload(&ctx, payload, denied).await);
     }
-    let limits = &ctx.state.config.uploads;
-    let mut form = read_form(
-        payload,
-        &ctx.state.storage,
-        limits.max_pdf_bytes,
-        limits.max_supplement_bytes,
-    )
-    .await?;
-    check_csrf(&ctx, &form)?;
+    let mut form = read_checked_form(&ctx, payload).await?;
     let before = paper.row.to_draft(&paper.authors);
     let fields = SubmissionFields::from_pairs(&form.fields);
     let expected_version: i32 = form
