@@ -168,6 +168,7 @@ impl Application {
                 headers = headers.add(header);
             }
             App::new()
+                .wrap(actix_web::middleware::from_fn(site::with_site_layout))
                 .wrap(headers)
                 .wrap(
                     SessionMiddleware::builder(CookieSessionStore::default(), key.clone())

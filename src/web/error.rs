@@ -120,20 +120,36 @@ struct ErrorPage {
     message: String,
 }
 
-/// The HTML error page.
-pub fn error_page(status: StatusCode, message: String) -> HttpResponse {
-    let title = status.canonical_reason().unwrap_or("Error");
+/// What an error page says; attached to the response so `with_site_layout` can render the
+/// page again inside the full layout (site name, the visitor's navigation).
+#[derive(Debug, Clone)]
+pub struct ErrorPageInfo {
+    pub status: StatusCode,
+    pub message: String,
+}
+
+/// Renders the error page within `layout`.
+pub fn render_error_page(layout: super::Layout, info: &ErrorPageInfo) -> HttpResponse {
     let page = ErrorPage {
-        layout: super::Layout::minimal(title),
-        status: status.as_u16(),
-        message,
+        layout,
+        status: info.status.as_u16(),
+        message: info.message.clone(),
     };
     let body = page
         .render()
-        .unwrap_or_else(|_| format!("{} {title}", status.as_u16()));
-    HttpResponse::build(status)
+        .unwrap_or_else(|_| format!("{} {}", info.status.as_u16(), info.message));
+    HttpResponse::build(info.status)
         .content_type(ContentType::html())
         .body(body)
+}
+
+/// The HTML error page, in a minimal layout until `with_site_layout` replaces it.
+pub fn error_page(status: StatusCode, message: String) -> HttpResponse {
+    let info = ErrorPageInfo { status, message };
+    let title = status.canonical_reason().unwrap_or("Error");
+    let mut response = render_error_page(super::Layout::minimal(title), &info);
+    response.extensions_mut().insert(info);
+    response
 }
 
 impl ResponseError for AppError {

@@ -130,3 +130,29 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     chair::routes(cfg);
     chair_papers::routes(cfg);
 }
+
+/// Middleware body: renders error pages again inside the site's layout, with the visitor's
+/// navigation, when the request's session and the database allow it (otherwise the minimal
+/// page stays).
+pub async fn with_site_layout(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
+    use actix_web::FromRequest;
+    let response = next.call(req).await?.map_into_boxed_body();
+    let Some(info) = response
+        .response()
+        .extensions()
+        .get::<error::ErrorPageInfo>()
+        .cloned()
+    else {
+        return Ok(response);
+    };
+    let (request, original) = response.into_parts();
+    let Ok(ctx) = PageCtx::extract(&request).await else {
+        return Ok(actix_web::dev::ServiceResponse::new(request, original));
+    };
+    let title = info.status.canonical_reason().unwrap_or("Error");
+    let page = error::render_error_page(ctx.layout(title), &info);
+    Ok(actix_web::dev::ServiceResponse::new(request, page))
+}

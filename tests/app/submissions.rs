@@ -157,6 +157,10 @@ async fn submissions_are_accepted_until_the_last_second_and_refused_after() {
         "{html}"
     );
     assert!(html.contains("it is now Sat 18 Sep 2027, 00:00 PDT"));
+    assert!(
+        html.contains("<title>Forbidden · DLDE</title>") && html.contains("Ada Author"),
+        "error pages keep the site's layout: {html}"
+    );
     let edit = app
         .edit(1, &SubmissionBuilder::paper_by(&ada).title("Too late"), 1)
         .await;
