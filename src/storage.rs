@@ -9,6 +9,9 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+/// How many leading bytes a pending file keeps in memory.
+const HEAD_BYTES: usize = 1024;
+
 /// The store's root folder.
 #[derive(Debug, Clone)]
 pub struct Storage {
@@ -18,6 +21,8 @@ pub struct Storage {
 /// A file being received.
 pub struct PendingFile {
     file: tempfile::NamedTempFile,
+    /// The first bytes, for signature checks without reading the file back.
+    head: Vec<u8>,
     hasher: Sha256,
     size: u64,
     limit: u64,
@@ -52,6 +57,7 @@ impl Storage {
         std::fs::create_dir_all(&tmp)?;
         Ok(PendingFile {
             file: tempfile::NamedTempFile::new_in(tmp)?,
+            head: Vec::new(),
             hasher: Sha256::new(),
             size: 0,
             limit,
@@ -105,9 +111,18 @@ impl PendingFile {
         if self.size > self.limit {
             return Err(UploadError::TooLarge { limit: self.limit });
         }
+        if self.head.len() < HEAD_BYTES {
+            let take = (HEAD_BYTES - self.head.len()).min(chunk.len());
+            self.head.extend_from_slice(&chunk[..take]);
+        }
         self.hasher.update(chunk);
         self.file.write_all(chunk)?;
         Ok(())
+    }
+
+    /// The first bytes received (at most 1 KiB).
+    pub fn head(&self) -> &[u8] {
+        &self.head
     }
 
     pub fn size(&self) -> u64 {

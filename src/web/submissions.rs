@@ -271,20 +271,24 @@ struct AcceptedPdf {
 /// message goes into `errors` beside the file field and the report is returned for display.
 async fn vet_paper(
     ctx: &PageCtx,
-    mut file: PendingFile,
+    file: PendingFile,
     draft: &SubmissionDraft,
     errors: &mut FieldErrors,
 ) -> Result<(Option<AcceptedPdf>, Option<FormatReport>), AppError> {
-    let bytes = file
-        .read_all()
-        .map_err(|e| AppError::Unexpected(e.into()))?;
-    if let Some(what) = describe_non_pdf(&bytes[..bytes.len().min(1024)]) {
+    if let Some(what) = describe_non_pdf(file.head()) {
         errors.add(
             "paper",
             format!("The upload was refused: {what}. Upload your paper as a PDF."),
         );
         return Ok((None, None));
     }
+    let (file, bytes) = web::block(move || {
+        let mut file = file;
+        file.read_all().map(|bytes| (file, bytes))
+    })
+    .await
+    .map_err(|e| AppError::Unexpected(anyhow::anyhow!("read task: {e}")))?
+    .map_err(|e| AppError::Unexpected(e.into()))?;
     let rules = rules_for(draft.track, &ctx.settings);
     let blocking = rules.blocking.clone();
     let report = check_pdf(&ctx.state, bytes, rules, &draft.authors).await?;
@@ -304,11 +308,17 @@ async fn vet_paper(
     ))
 }
 
-fn vet_supplement(file: &mut PendingFile, errors: &mut FieldErrors) -> Result<bool, AppError> {
-    let bytes = file
-        .read_all()
-        .map_err(|e| AppError::Unexpected(e.into()))?;
-    let head = &bytes[..bytes.len().min(8)];
+/// Moves an accepted upload into the content-addressed store, off the async executor.
+async fn store(ctx: &PageCtx, file: PendingFile) -> Result<crate::storage::StoredFile, AppError> {
+    let storage = ctx.state.storage.clone();
+    web::block(move || storage.commit(file))
+        .await
+        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("store task: {e}")))?
+        .map_err(|e| AppError::Unexpected(e.into()))
+}
+
+fn vet_supplement(file: &PendingFile, errors: &mut FieldErrors) -> Result<bool, AppError> {
+    let head = file.head();
     if head.starts_with(b"%PDF-") || head.starts_with(b"PK\x03\x04") {
         return Ok(true);
     }
@@ -423,7 +433,7 @@ async fn create(ctx: PageCtx, payload: Multipart) -> Result<HttpResponse, AppErr
             "Correct the fields above, then choose the PDF again.",
         ),
     }
-    let supplement_ok = match form.supplement.as_mut() {
+    let supplement_ok = match form.supplement.as_ref() {
         Some(f) => vet_supplement(f, &mut errors)?,
         None => true,
     };
@@ -435,18 +445,9 @@ async fn create(ctx: PageCtx, payload: Multipart) -> Result<HttpResponse, AppErr
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
 
-    let stored_pdf = ctx
-        .state
-        .storage
-        .commit(pdf.file)
-        .map_err(|e| AppError::Unexpected(e.into()))?;
+    let stored_pdf = store(&ctx, pdf.file).await?;
     let stored_supplement = match form.supplement {
-        Some(f) => Some(
-            ctx.state
-                .storage
-                .commit(f)
-                .map_err(|e| AppError::Unexpected(e.into()))?,
-        ),
+        Some(f) => Some(store(&ctx, f).await?),
         None => None,
     };
     let now = ctx.now;
@@ -724,7 +725,7 @@ async fn update(
             ),
         }
     }
-    let supplement_ok = match form.supplement.as_mut() {
+    let supplement_ok = match form.supplement.as_ref() {
         Some(f) => vet_supplement(f, &mut errors)?,
         None => true,
     };
@@ -740,22 +741,11 @@ async fn update(
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
     let stored_pdf = match accepted {
-        Some(pdf) => Some((
-            ctx.state
-                .storage
-                .commit(pdf.file)
-                .map_err(|e| AppError::Unexpected(e.into()))?,
-            pdf.report,
-        )),
+        Some(pdf) => Some((store(&ctx, pdf.file).await?, pdf.report)),
         None => None,
     };
     let stored_supplement = match form.supplement {
-        Some(f) => Some(
-            ctx.state
-                .storage
-                .commit(f)
-                .map_err(|e| AppError::Unexpected(e.into()))?,
-        ),
+        Some(f) => Some(store(&ctx, f).await?),
         None => None,
     };
     let mut what = describe_changes(&before, &draft);

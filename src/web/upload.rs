@@ -37,6 +37,17 @@ fn too_large(e: UploadError) -> AppError {
     }
 }
 
+/// Bytes of a file gathered before they are written to disk.
+const WRITE_BLOCK: usize = 1024 * 1024;
+
+/// Appends a block to a pending file on the blocking thread pool.
+async fn write_block(mut pending: PendingFile, block: Vec<u8>) -> Result<PendingFile, AppError> {
+    actix_web::web::block(move || pending.write(&block).map(|()| pending))
+        .await
+        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("upload task: {e}")))?
+        .map_err(too_large)
+}
+
 /// Reads the whole form; files named `paper` and `supplement` go to temporary files.
 pub async fn read_form(
     mut payload: Multipart,
@@ -67,9 +78,22 @@ pub async fn read_form(
                 supplement_limit
             };
             let mut pending = storage.begin(limit).map_err(too_large)?;
+            // Chunks are gathered in memory and written off the async executor in blocks.
+            let mut buffer: Vec<u8> = Vec::with_capacity(WRITE_BLOCK);
+            let mut received = 0u64;
             while let Some(chunk) = field.next().await {
                 let chunk = chunk.map_err(|_| unreadable())?;
-                pending.write(&chunk).map_err(too_large)?;
+                received += chunk.len() as u64;
+                if received > limit {
+                    return Err(AppError::TooLarge);
+                }
+                buffer.extend_from_slice(&chunk);
+                if buffer.len() >= WRITE_BLOCK {
+                    pending = write_block(pending, std::mem::take(&mut buffer)).await?;
+                }
+            }
+            if !buffer.is_empty() {
+                pending = write_block(pending, buffer).await?;
             }
             // Browsers send an empty part with an empty name when no file was chosen.
             let named = field

@@ -454,6 +454,7 @@ pub struct SubmissionBuilder {
     pub authors: Vec<(String, String, String)>,
     pub main: usize,
     pub pdf: Option<(String, Vec<u8>)>,
+    pub supplement: Option<(String, Vec<u8>)>,
     pub creation_key: String,
 }
 
@@ -480,6 +481,7 @@ impl SubmissionBuilder {
             ],
             main: 0,
             pdf: Some(("paper.pdf".into(), fixture("d01_pass_2pages.pdf"))),
+            supplement: None,
             creation_key: uuid::Uuid::new_v4().simple().to_string(),
         }
     }
@@ -526,6 +528,10 @@ impl SubmissionBuilder {
                 .mime_str("application/pdf")
                 .unwrap();
             form = form.part("paper", part);
+        }
+        if let Some((file_name, bytes)) = &self.supplement {
+            let part = reqwest::multipart::Part::bytes(bytes.clone()).file_name(file_name.clone());
+            form = form.part("supplement", part);
         }
         form
     }

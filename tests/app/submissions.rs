@@ -605,3 +605,29 @@ async fn simultaneous_submissions_get_distinct_numbers() {
     numbers.dedup();
     assert_eq!(numbers.len(), 6, "{numbers:?}");
 }
+
+#[tokio::test]
+async fn a_supplement_must_be_a_pdf_or_a_zip() {
+    let app = spawn_app().await;
+    let ada = TestUser::author();
+    app.register_and_sign_in(&ada).await;
+    let mut s = SubmissionBuilder::paper_by(&ada);
+    s.supplement = Some((
+        "extra.png".into(),
+        crate::helpers::fixture("d20_reject_png_renamed.pdf"),
+    ));
+    let refused = app.submit(&s).await;
+    assert_eq!(refused.status(), 422);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("The supplementary file must be a PDF or a ZIP archive.")
+    );
+    assert_eq!(app.stored_files(), 0);
+    s.supplement = Some(("code.zip".into(), b"PK\x03\x04 pretend zip".to_vec()));
+    assert_eq!(app.submit(&s).await.status(), 303);
+    let page = app.get_text("/submissions/1").await;
+    assert!(page.contains("Supplementary material"));
+}
