@@ -30,6 +30,7 @@ pub struct ServerSettings {
     pub base_url: String,
     pub secure_cookies: bool,
     pub workers: usize,
+    pub trust_forwarded_for: bool,
     pub form_limit_bytes: usize,
 }
 

@@ -268,9 +268,7 @@ async fn signin(
     let account_key = format!("account:{}", email.as_str());
     let address_key = format!(
         "address:{}",
-        req.peer_addr()
-            .map(|a| a.ip().to_string())
-            .unwrap_or_default()
+        client_address(&req, ctx.state.config.server.trust_forwarded_for)
     );
     let mail = ctx.state.mail_context(&ctx.settings.short_name);
     let password = form.password;
@@ -351,6 +349,17 @@ async fn signin(
             ),
         ),
     }
+}
+
+/// The client's address for throttling: the TCP peer, or the proxy's forwarded address when
+/// the deployment says a trusted proxy sets it.
+fn client_address(req: &HttpRequest, trust_forwarded_for: bool) -> String {
+    if trust_forwarded_for && let Some(ip) = req.connection_info().realip_remote_addr() {
+        return ip.to_string();
+    }
+    req.peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_default()
 }
 
 async fn signout(ctx: PageCtx, _form: CsrfForm<NoFields>) -> Result<HttpResponse, AppError> {

@@ -309,3 +309,27 @@ async fn malformed_bodies_get_a_clear_message() {
         .unwrap();
     assert_eq!(response.status(), 413);
 }
+
+#[tokio::test]
+async fn forwarded_addresses_are_ignored_unless_a_proxy_is_trusted() {
+    let app = spawn_app().await;
+    // 30 failures from "different" forwarded addresses still come from one peer.
+    for i in 0..30 {
+        let csrf = app.csrf("/signin").await;
+        app.client
+            .post(app.url("/signin"))
+            .header("x-forwarded-for", format!("10.0.0.{i}"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("email", &format!("nobody{i}@example.org")),
+                ("password", "wrong"),
+            ])
+            .send()
+            .await
+            .unwrap();
+    }
+    let blocked = app
+        .sign_in("someone@example.org", "whatever password")
+        .await;
+    assert_eq!(blocked.status(), 429);
+}
