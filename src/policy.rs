@@ -165,6 +165,11 @@ pub fn perm_manage_submissions(actor: &Actor) -> Result<&Member, Denied> {
     perm_manage_conference(actor)
 }
 
+/// Whether to show the chair's tools (history, withdraw/reinstate, unlock) on a paper page.
+pub fn can_manage_submissions(actor: &Actor) -> bool {
+    perm_manage_submissions(actor).is_ok()
+}
+
 /// Any signed-in person.
 pub fn perm_signed_in(actor: &Actor) -> Result<&Member, Denied> {
     actor.member().ok_or(Denied::SignInRequired)

@@ -565,7 +565,8 @@ async fn show(ctx: PageCtx, path: web::Path<i32>) -> Result<HttpResponse, AppErr
             .map(|d| DocumentView::new(d, &ctx.settings))
             .collect()
     };
-    let history = if paper.rights.is_chair {
+    let is_chair = policy::can_manage_submissions(&ctx.actor);
+    let history = if is_chair {
         let subject = format!("#{}", paper.row.number);
         let rows = db::run(&ctx.state.pool, move |c| {
             Ok::<_, DbError>(audit::for_subject(c, &subject)?)
@@ -601,7 +602,7 @@ async fn show(ctx: PageCtx, path: web::Path<i32>) -> Result<HttpResponse, AppErr
         papers: docs("paper"),
         supplements: docs("supplement"),
         can_edit: permission.is_ok(),
-        is_chair: paper.rights.is_chair,
+        is_chair,
         locked_reason: permission.err().map(|d| d.to_string()).unwrap_or_default(),
         submitted: format_in_zone(db::from_db(paper.row.created_at), tz),
         history,
