@@ -7,8 +7,10 @@ pub mod chair_papers;
 pub mod error;
 pub mod extract;
 pub mod markdown;
+pub mod paper_files;
 pub mod papers;
 pub mod public;
+pub mod submission_form;
 pub mod submissions;
 pub mod upload;
 
