@@ -243,3 +243,56 @@ async fn the_chair_dashboard_shows_the_mail_queue() {
     let html = app.get_text("/chair").await;
     assert!(html.contains("<td>sent</td>"), "{html}");
 }
+
+/// Every chair route, GET and POST, refuses anonymous visitors and non-chairs.
+#[tokio::test]
+async fn every_chair_route_refuses_visitors_and_authors() {
+    let mut app = spawn_app().await;
+    let ada = TestUser::author();
+    app.register_and_sign_in(&ada).await;
+    app.submit(&crate::helpers::SubmissionBuilder::paper_by(&ada))
+        .await;
+    let gets = [
+        "/chair",
+        "/chair/settings",
+        "/chair/submissions",
+        "/chair/submissions.csv",
+    ];
+    let posts: [(&str, &[(&str, &str)]); 4] = [
+        ("/chair/settings", &[("name", "Hijacked")]),
+        ("/chair/mail/retry", &[]),
+        ("/chair/submissions/1/status", &[("status", "withdrawn")]),
+        ("/chair/submissions/1/unlock", &[("minutes", "60")]),
+    ];
+    for path in gets {
+        assert_eq!(app.get(path).await.status(), 403, "author GET {path}");
+    }
+    for (path, fields) in posts {
+        assert_eq!(
+            app.post_form("/submissions", path, fields).await.status(),
+            403,
+            "author POST {path}"
+        );
+    }
+    app.client = crate::helpers::client();
+    for path in gets {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), 303, "anonymous GET {path}");
+        assert_eq!(response.headers()["location"], "/signin");
+    }
+    for (path, fields) in posts {
+        let response = app.post_form("/signin", path, fields).await;
+        assert_eq!(response.status(), 303, "anonymous POST {path}");
+        assert_eq!(response.headers()["location"], "/signin");
+    }
+    app.sign_in_as_chair().await;
+    for path in gets {
+        assert_eq!(app.get(path).await.status(), 200, "chair GET {path}");
+    }
+    assert!(
+        app.get_text("/submissions/1")
+            .await
+            .contains("status: <strong>active</strong>"),
+        "nothing changed"
+    );
+}

@@ -631,3 +631,28 @@ async fn a_supplement_must_be_a_pdf_or_a_zip() {
     let page = app.get_text("/submissions/1").await;
     assert!(page.contains("Supplementary material"));
 }
+
+#[tokio::test]
+async fn anonymous_visitors_are_sent_to_sign_in_from_author_pages() {
+    let app = spawn_app().await;
+    for path in [
+        "/submissions",
+        "/submissions/new",
+        "/submissions/1",
+        "/submissions/1/edit",
+    ] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), 303, "{path}");
+        assert_eq!(response.headers()["location"], "/signin");
+    }
+    let csrf = app.csrf("/signin").await;
+    let form = reqwest::multipart::Form::new().text("csrf", csrf);
+    let response = app
+        .client
+        .post(app.url("/submissions/new"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+}
