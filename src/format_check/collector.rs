@@ -46,12 +46,31 @@ impl Collector {
         self.glyph_count = 0;
     }
 
+    /// Forgets the characters of a merged run but keeps the page boxes (before pdf-extract
+    /// redoes the run that the fast interpreter gave up on).
+    pub fn restart(&mut self) {
+        self.pages.clear();
+        self.current = None;
+        self.glyph_count = 0;
+    }
+
+    /// The check's time budget.
+    pub(crate) fn budget(&self) -> Budget {
+        self.budget
+    }
+
+    /// Records that the time budget ran out (for callers outside pdf-extract's callbacks).
+    pub(crate) fn stop_for_time(&mut self) {
+        self.stop = Some(ExtractError::TooComplex("time budget".into()));
+    }
+
     fn halt(&mut self, why: ExtractError) -> OutputError {
         self.stop = Some(why);
         OutputError::IoError(std::io::Error::other("format check stopped"))
     }
 
-    fn tick(&mut self) -> Result<(), OutputError> {
+    /// Counts one unit of work and checks the time budget every 256 units.
+    pub(crate) fn tick(&mut self) -> Result<(), OutputError> {
         self.ticks = self.ticks.wrapping_add(1);
         if self.ticks.is_multiple_of(256) && self.budget.expired() {
             return Err(self.halt(ExtractError::TooComplex("time budget".into())));

@@ -1,8 +1,9 @@
 //! Turning PDF bytes into positioned characters, page by page, with pdf-extract and its
 //! re-exported lopdf. Also reads the document metadata (Info dictionary and XMP).
 //!
-//! This module and its helpers (`collector`, `metadata`, `fonts`, `merge`, `xobjects`) are the only
-//! ones that touch the PDF libraries. It enforces the resource caps of
+//! This module and its helpers (`collector`, `metadata`, `fonts`, `merge`, `xobjects`, and the fast
+//! interpreter `fast` with `lexer`, `operands` and `probe`) are the only ones that touch the PDF
+//! libraries. It enforces the resource caps of
 //! [`Limits`]: object and page counts, a character cap and a cooperative time budget (checked
 //! inside the per-character callback), and it catches panics of the libraries page by page.
 //! Layout analysis lives in `layout`; nothing here interprets the text.
@@ -13,6 +14,7 @@ use std::time::Instant;
 use pdf_extract::{Document, Object};
 
 use crate::format_check::collector::Collector;
+use crate::format_check::fast::{Fast, run_fast};
 use crate::format_check::merge::merge_pages;
 use crate::format_check::metadata::read_metadata;
 use crate::format_check::rules::Limits;
@@ -109,6 +111,16 @@ pub(crate) fn extract(
     limits: &Limits,
     budget: Budget,
 ) -> Result<Extracted, ExtractError> {
+    extract_with(bytes, limits, budget, true)
+}
+
+/// [`extract`], optionally without the fast interpreter (tests compare the two).
+pub(crate) fn extract_with(
+    bytes: &[u8],
+    limits: &Limits,
+    budget: Budget,
+    use_fast: bool,
+) -> Result<Extracted, ExtractError> {
     let loaded = catch_unwind(AssertUnwindSafe(|| Document::load_mem(bytes)));
     let mut doc = match loaded {
         Ok(Ok(doc)) => doc,
@@ -149,6 +161,26 @@ pub(crate) fn extract(
     if let Some((boxes, first_id, original_first)) = merge_pages(&mut doc, &page_map) {
         let first_number = page_map.keys().next().copied().unwrap_or(1);
         collector.merged = Some(boxes);
+        let fast = if use_fast {
+            run_fast(&mut doc, first_id, first_number, &mut collector)
+        } else {
+            Fast::Unsupported
+        };
+        match fast {
+            Fast::Done if collector.pages.len() == page_map.len() => {
+                return Ok(Extracted {
+                    pages: collector.pages,
+                    metadata,
+                });
+            }
+            Fast::Stopped => {
+                if let Some(stop) = collector.stop.take() {
+                    return Err(stop);
+                }
+                collector.restart();
+            }
+            Fast::Done | Fast::Unsupported => collector.restart(),
+        }
         let outcome = catch_unwind(AssertUnwindSafe(|| {
             pdf_extract::output_doc_page(&doc, &mut collector, first_number)
         }));

@@ -16,20 +16,28 @@ pub mod rules;
 pub(crate) mod anonymity;
 pub(crate) mod collector;
 pub(crate) mod extract;
+pub(crate) mod fast;
 pub(crate) mod fonts;
 pub(crate) mod geometry;
 pub(crate) mod layout;
+pub(crate) mod lexer;
 pub(crate) mod merge;
 pub(crate) mod metadata;
 pub(crate) mod normalize;
+pub(crate) mod operands;
+pub(crate) mod probe;
 pub(crate) mod sections;
 pub(crate) mod sniff;
 pub(crate) mod xobjects;
 
 #[cfg(test)]
+mod fast_tests;
+#[cfg(test)]
 mod fixture_tests;
 #[cfg(test)]
 mod fuzz_tests;
+#[cfg(test)]
+mod lexer_tests;
 #[cfg(test)]
 mod synthetic;
 #[cfg(test)]
