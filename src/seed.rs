@@ -49,13 +49,11 @@ struct Reply {
 }
 
 impl Browser {
-    fn new(base: &str) -> Browser {
-        let client = awc::Client::builder()
-            .timeout(Duration::from_secs(120))
-            .disable_redirects()
-            .finish();
+    /// A person's browser. All share one client (one connection pool): the cookie is per
+    /// person and kept here, not in the client.
+    fn new(client: &awc::Client, base: &str) -> Browser {
         Browser {
-            client,
+            client: client.clone(),
             base: base.to_string(),
             cookie: None,
         }
@@ -167,8 +165,13 @@ impl Browser {
 }
 
 /// Registers, confirms and signs in one person; returns their signed-in browser.
-async fn sign_up(base: &str, pool: &db::DbPool, person: &DemoPerson) -> anyhow::Result<Browser> {
-    let mut b = Browser::new(base);
+async fn sign_up(
+    client: &awc::Client,
+    base: &str,
+    pool: &db::DbPool,
+    person: &DemoPerson,
+) -> anyhow::Result<Browser> {
+    let mut b = Browser::new(client, base);
     let password = demo::demo_password();
     let fields = [
         ("name", person.name.as_str()),
@@ -270,6 +273,10 @@ pub async fn run(mut config: Settings, stage: Stage, seed: u64) -> anyhow::Resul
     .await?;
     actix_web::rt::spawn(app.run_until_stopped());
 
+    let client = awc::Client::builder()
+        .timeout(Duration::from_secs(120))
+        .disable_redirects()
+        .finish();
     let workshop = demo::workshop(seed);
     let mut people: Vec<DemoPerson> = vec![workshop.chair.clone()];
     people.extend(workshop.volunteers.iter().cloned());
@@ -288,7 +295,7 @@ pub async fn run(mut config: Settings, stage: Stage, seed: u64) -> anyhow::Resul
     bar.set_message("accounts");
     let mut browsers = Vec::with_capacity(people.len());
     for p in &people {
-        browsers.push((p.email.clone(), sign_up(&base, &pool, p).await?));
+        browsers.push((p.email.clone(), sign_up(&client, &base, &pool, p).await?));
         bar.inc(1);
     }
     let chair_email = Email::parse(&workshop.chair.email).map_err(|e| anyhow::anyhow!(e))?;

@@ -108,17 +108,15 @@ fn every_subcommand_has_help() {
 #[tokio::test]
 async fn demo_fills_an_empty_database_through_the_site_and_refuses_a_full_one() {
     let app = spawn_app().await;
-    {
-        // The subprocess runs on the real clock: keep submissions open whatever today is.
-        let mut c = app.pool.get().unwrap();
-        let mut stored = cfp::db::conference::load(&mut c).unwrap();
-        let far = |days: i64| {
-            chrono::DateTime::parse_from_rfc3339("2100-01-01T00:00:00Z")
-                .unwrap()
-                .to_utc()
-                + chrono::Duration::days(days)
-        };
-        let d = &mut stored.settings.dates;
+    // The subprocess runs on the real clock: keep submissions open whatever today is.
+    let far = |days: i64| {
+        chrono::DateTime::parse_from_rfc3339("2100-01-01T00:00:00Z")
+            .unwrap()
+            .to_utc()
+            + chrono::Duration::days(days)
+    };
+    app.change_settings(|s| {
+        let d = &mut s.dates;
         d.submissions_open = chrono::DateTime::UNIX_EPOCH;
         (
             d.submission_deadline,
@@ -127,14 +125,7 @@ async fn demo_fills_an_empty_database_through_the_site_and_refuses_a_full_one() 
             d.camera_ready_due,
             d.workshop_day,
         ) = (far(0), far(1), far(2), far(3), far(4));
-        cfp::db::conference::save(
-            &mut c,
-            &stored.settings,
-            stored.version,
-            crate::helpers::start_time(),
-        )
-        .unwrap();
-    }
+    });
     let out = cfp(&app)
         .args(["demo", "--stage", "submitted"])
         .output()

@@ -241,6 +241,22 @@ impl TestApp {
         chair
     }
 
+    /// Changes the stored conference settings directly (set-up for tests about their effect;
+    /// the settings form itself is tested in `chair.rs`).
+    pub fn change_settings(
+        &self,
+        change: impl FnOnce(&mut cfp::domain::conference::ConferenceSettings),
+    ) {
+        let mut c = self.pool.get().unwrap();
+        let mut stored = db::conference::load(&mut c).unwrap();
+        change(&mut stored.settings);
+        assert!(
+            db::conference::save(&mut c, &stored.settings, stored.version, start_time())
+                .unwrap()
+                .is_some()
+        );
+    }
+
     pub fn make_chair(&self, email: &str) {
         let mut c = self.pool.get().unwrap();
         assert!(db::users::set_chair(&mut c, &Email::parse(email).unwrap(), true).unwrap());

@@ -18,17 +18,19 @@ async fn the_default_transport_writes_eml_files_into_the_data_directory() {
     assert_eq!(app.deliver_mail().await.sent, 0, "nothing is sent twice");
 }
 
+/// Plain SMTP to a loopback port, where a test may or may not run a server.
+fn smtp_on(c: &mut cfp::config::Settings, port: u16) {
+    c.mail.transport = MailTransportKind::Smtp;
+    c.mail.smtp.host = "127.0.0.1".into();
+    c.mail.smtp.port = port;
+    c.mail.smtp.security = SmtpSecurity::None;
+    c.mail.smtp.timeout_secs = 2;
+}
+
 #[tokio::test]
 async fn mail_queued_while_smtp_is_down_is_delivered_exactly_once_when_it_is_up() {
     let port = free_port();
-    let app = spawn_app_with(|c| {
-        c.mail.transport = MailTransportKind::Smtp;
-        c.mail.smtp.host = "127.0.0.1".into();
-        c.mail.smtp.port = port;
-        c.mail.smtp.security = SmtpSecurity::None;
-        c.mail.smtp.timeout_secs = 2;
-    })
-    .await;
+    let app = spawn_app_with(|c| smtp_on(c, port)).await;
     app.register(&TestUser::author()).await;
     let down = app.deliver_mail().await;
     assert_eq!((down.sent, down.retried), (0, 1));
@@ -54,11 +56,7 @@ async fn mail_queued_while_smtp_is_down_is_delivered_exactly_once_when_it_is_up(
 async fn a_mail_that_keeps_failing_is_marked_failed_and_shown_to_chairs() {
     let port = free_port();
     let app = spawn_app_with(|c| {
-        c.mail.transport = MailTransportKind::Smtp;
-        c.mail.smtp.host = "127.0.0.1".into();
-        c.mail.smtp.port = port;
-        c.mail.smtp.security = SmtpSecurity::None;
-        c.mail.smtp.timeout_secs = 2;
+        smtp_on(c, port);
         c.mail.max_attempts = 2;
     })
     .await;

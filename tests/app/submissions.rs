@@ -171,12 +171,7 @@ async fn submissions_are_accepted_until_the_last_second_and_refused_after() {
 async fn grace_minutes_extend_the_deadline_silently() {
     let app = spawn_app().await;
     let chair = app.sign_in_as_chair().await;
-    {
-        let mut c = app.pool.get().unwrap();
-        let mut stored = cfp::db::conference::load(&mut c).unwrap();
-        stored.settings.grace_minutes = 10;
-        cfp::db::conference::save(&mut c, &stored.settings, stored.version, closes_at()).unwrap();
-    }
+    app.change_settings(|s| s.grace_minutes = 10);
     app.clock.set(closes_at() + Duration::minutes(10));
     assert_eq!(
         app.submit(&SubmissionBuilder::paper_by(&chair))
@@ -561,18 +556,7 @@ async fn chairs_choose_which_format_problems_refuse_an_upload() {
         303,
         "anonymity only flags by default"
     );
-    {
-        let mut c = app.pool.get().unwrap();
-        let mut stored = cfp::db::conference::load(&mut c).unwrap();
-        stored.settings.format_blocking.push("anonymity".into());
-        cfp::db::conference::save(
-            &mut c,
-            &stored.settings,
-            stored.version,
-            crate::helpers::start_time(),
-        )
-        .unwrap();
-    }
+    app.change_settings(|s| s.format_blocking.push("anonymity".into()));
     let again = SubmissionBuilder {
         creation_key: "another-key-0123456789".into(),
         ..leaky
