@@ -51,6 +51,10 @@ pub enum Denied {
     Closed(String),
     #[error("This submission was withdrawn; ask the chairs to reinstate it.")]
     Withdrawn,
+    #[error(
+        "This page is for reviewers: the main authors of submissions and the volunteers the chairs invited."
+    )]
+    NotReviewer,
 }
 
 /// One person's relation to one submission, computed once per request.
@@ -168,6 +172,66 @@ pub fn perm_manage_submissions(actor: &Actor) -> Result<&Member, Denied> {
 /// Whether to show the chair's tools (history, withdraw/reinstate, unlock) on a paper page.
 pub fn can_manage_submissions(actor: &Actor) -> bool {
     perm_manage_submissions(actor).is_ok()
+}
+
+/// The reviewer pages (profile, "My reviews"): members of the reviewer pool, and anyone who
+/// still has an assignment.
+pub fn perm_reviewer(actor: &Actor, in_pool: bool) -> Result<&Member, Denied> {
+    let member = perm_signed_in(actor)?;
+    if in_pool {
+        Ok(member)
+    } else {
+        Err(Denied::NotReviewer)
+    }
+}
+
+/// The bidding window: from the end of submissions (deadline plus grace) to the bidding
+/// deadline.
+#[derive(Debug, Clone, Copy)]
+pub struct BiddingWindow {
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+    pub now: DateTime<Utc>,
+    pub tz: Tz,
+}
+
+impl BiddingWindow {
+    pub fn is_open(&self) -> bool {
+        self.opens_at < self.now && self.now <= self.closes_at
+    }
+}
+
+/// Bidding: reviewers, while the window is open.
+pub fn perm_bid<'a>(
+    actor: &'a Actor,
+    in_pool: bool,
+    window: &BiddingWindow,
+) -> Result<&'a Member, Denied> {
+    let member = perm_reviewer(actor, in_pool)?;
+    if window.now <= window.opens_at {
+        return Err(Denied::Closed(format!(
+            "Bidding opens when submissions close, on {}.",
+            format_in_zone(window.opens_at, window.tz)
+        )));
+    }
+    if window.now > window.closes_at {
+        return Err(Denied::Closed(format!(
+            "Bidding closed on {}.",
+            format_in_zone(window.closes_at, window.tz)
+        )));
+    }
+    Ok(member)
+}
+
+/// An assigned paper's reviewer pages: its assigned reviewers only. Everyone else is told
+/// the paper does not exist, exactly as for a number that does not exist.
+pub fn perm_view_assigned(actor: &Actor, assigned: bool) -> Result<&Member, Denied> {
+    let member = perm_signed_in(actor)?;
+    if assigned {
+        Ok(member)
+    } else {
+        Err(Denied::NotFound)
+    }
 }
 
 /// Any signed-in person.
@@ -304,6 +368,50 @@ mod tests {
         let ada = member(false);
         assert!(PaperRights::compute(&ada, ["x@example.org", "ada@example.org"], false).is_author);
         assert!(!PaperRights::compute(&ada, ["x@example.org"], false).is_author);
+    }
+
+    #[test]
+    fn only_the_pool_reaches_reviewer_pages_and_only_assigned_reviewers_see_a_paper() {
+        assert_eq!(
+            perm_reviewer(&member(false), false).err(),
+            Some(Denied::NotReviewer)
+        );
+        assert!(perm_reviewer(&member(false), true).is_ok());
+        assert_eq!(
+            perm_reviewer(&Actor::Anonymous, true).err(),
+            Some(Denied::SignInRequired)
+        );
+        assert_eq!(
+            perm_view_assigned(&member(true), false).err(),
+            Some(Denied::NotFound),
+            "being a chair does not make one a reviewer"
+        );
+        assert!(perm_view_assigned(&member(false), true).is_ok());
+    }
+
+    #[test]
+    fn bidding_is_open_between_the_end_of_submissions_and_its_deadline() {
+        let w = window(0);
+        let bidding = |offset: i64| BiddingWindow {
+            opens_at: w.closes_at,
+            closes_at: w.closes_at + chrono::Duration::days(5),
+            now: w.closes_at + chrono::Duration::seconds(offset),
+            tz: w.tz,
+        };
+        let ada = member(false);
+        assert!(
+            matches!(perm_bid(&ada, true, &bidding(0)), Err(Denied::Closed(m)) if m.contains("Bidding opens"))
+        );
+        assert!(perm_bid(&ada, true, &bidding(1)).is_ok());
+        assert!(perm_bid(&ada, true, &bidding(5 * 86_400)).is_ok());
+        assert!(
+            matches!(perm_bid(&ada, true, &bidding(5 * 86_400 + 1)), Err(Denied::Closed(m)) if m.contains("Bidding closed"))
+        );
+        assert_eq!(
+            perm_bid(&ada, false, &bidding(10)).err(),
+            Some(Denied::NotReviewer)
+        );
+        assert!(bidding(1).is_open() && !bidding(0).is_open());
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! queries compile for both; the few statements whose SQL must differ (claiming outbox rows
 //! with `FOR UPDATE SKIP LOCKED`) match on the variant.
 
+pub mod assignments;
 pub mod audit;
 pub mod conference;
 pub mod outbox;

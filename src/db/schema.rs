@@ -120,3 +120,63 @@ diesel::table! {
 diesel::joinable!(submission_authors -> submissions (submission_id));
 diesel::joinable!(documents -> submissions (submission_id));
 diesel::allow_tables_to_appear_in_same_query!(submissions, submission_authors, documents);
+
+diesel::table! {
+    reviewer_profiles (email) {
+        email -> Text,
+        name -> Text,
+        affiliation -> Text,
+        volunteer -> Bool,
+        active -> Bool,
+        keywords -> Text,
+        declared_conflicts -> Text,
+        min_load -> Nullable<Integer>,
+        max_load -> Nullable<Integer>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    bids (submission_id, reviewer_email) {
+        submission_id -> Text,
+        reviewer_email -> Text,
+        bid -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    entered_conflicts (submission_id, reviewer_email) {
+        submission_id -> Text,
+        reviewer_email -> Text,
+        source -> Text,
+        reason -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    assignments (submission_id, reviewer_email) {
+        submission_id -> Text,
+        reviewer_email -> Text,
+        assigned_at -> Timestamp,
+        assigned_by -> Text,
+    }
+}
+
+diesel::table! {
+    assignment_runs (id) {
+        id -> Text,
+        state -> Text,
+        params -> Text,
+        pairs -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        committed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(assignments -> submissions (submission_id));
+diesel::joinable!(bids -> submissions (submission_id));
+diesel::allow_tables_to_appear_in_same_query!(assignments, submissions, bids);

@@ -74,6 +74,10 @@ pub fn default_topics() -> Vec<String> {
 pub struct Dates {
     pub submissions_open: DateTime<Utc>,
     pub submission_deadline: DateTime<Utc>,
+    /// When reviewers' bidding on papers closes (it opens when submissions close). Absent
+    /// in settings stored before bidding existed; see [`Dates::bidding_closes`].
+    #[serde(default)]
+    pub bidding_deadline: Option<DateTime<Utc>>,
     pub review_due: DateTime<Utc>,
     pub decisions_release: DateTime<Utc>,
     pub camera_ready_due: DateTime<Utc>,
@@ -89,8 +93,14 @@ pub struct NamedDate {
 }
 
 impl Dates {
+    /// The end of the bidding window: the stored date, or a week after the deadline.
+    pub fn bidding_closes(&self) -> DateTime<Utc> {
+        self.bidding_deadline
+            .unwrap_or(self.submission_deadline + Duration::days(7))
+    }
+
     /// The dates in life-cycle order, each with its form field and label.
-    pub fn in_order(&self) -> [NamedDate; 6] {
+    pub fn in_order(&self) -> [NamedDate; 7] {
         [
             NamedDate {
                 field: "submissions_open",
@@ -101,6 +111,11 @@ impl Dates {
                 field: "submission_deadline",
                 label: "Submission deadline",
                 at: self.submission_deadline,
+            },
+            NamedDate {
+                field: "bidding_deadline",
+                label: "Bidding closes",
+                at: self.bidding_closes(),
             },
             NamedDate {
                 field: "review_due",
@@ -151,6 +166,7 @@ impl ConferenceSettings {
                 submissions_open: at(year, 7, 15, 0, 0, 0)
                     .min(now.duration_trunc(Duration::seconds(1)).unwrap_or(now)),
                 submission_deadline: at(year, 9, 17, 23, 59, 59),
+                bidding_deadline: Some(at(year, 9, 22, 23, 59, 59)),
                 review_due: at(year, 10, 8, 23, 59, 59),
                 decisions_release: at(year, 10, 17, 12, 0, 0),
                 camera_ready_due: at(year, 11, 15, 23, 59, 59),
@@ -245,6 +261,7 @@ pub struct SettingsForm {
     pub time_zone: String,
     pub submissions_open: String,
     pub submission_deadline: String,
+    pub bidding_deadline: String,
     pub review_due: String,
     pub decisions_release: String,
     pub camera_ready_due: String,
@@ -286,6 +303,7 @@ impl SettingsForm {
             time_zone: s.time_zone.clone(),
             submissions_open: to_local_input(d.submissions_open, tz),
             submission_deadline: to_local_input(d.submission_deadline, tz),
+            bidding_deadline: to_local_input(d.bidding_closes(), tz),
             review_due: to_local_input(d.review_due, tz),
             decisions_release: to_local_input(d.decisions_release, tz),
             camera_ready_due: to_local_input(d.camera_ready_due, tz),
@@ -399,6 +417,7 @@ impl TryFrom<&SettingsForm> for ConferenceSettings {
                 "Submission deadline",
                 &f.submission_deadline,
             ),
+            date("bidding_deadline", "Bidding closes", &f.bidding_deadline),
             date("review_due", "Reviews due", &f.review_due),
             date(
                 "decisions_release",
@@ -509,12 +528,22 @@ impl TryFrom<&SettingsForm> for ConferenceSettings {
         let paper_track_open = f.paper_track_open.is_some();
         let published_track_open = f.published_track_open.is_some();
 
-        let [Some(a), Some(b), Some(c), Some(d), Some(cr), Some(w)] = dates else {
+        let [
+            Some(a),
+            Some(b),
+            Some(bid),
+            Some(c),
+            Some(d),
+            Some(cr),
+            Some(w),
+        ] = dates
+        else {
             return Err(e);
         };
         let dates = Dates {
             submissions_open: a,
             submission_deadline: b,
+            bidding_deadline: Some(bid),
             review_due: c,
             decisions_release: d,
             camera_ready_due: cr,
@@ -607,7 +636,7 @@ mod tests {
         assert!(
             e.get("review_due")
                 .unwrap()
-                .contains("must be after submission deadline")
+                .contains("must be after bidding closes")
         );
     }
 

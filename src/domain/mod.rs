@@ -4,6 +4,9 @@
 pub mod account;
 pub mod conference;
 pub mod ids;
+pub mod pool;
+pub mod review;
+pub mod scores;
 pub mod submission;
 
 use std::collections::BTreeMap;

@@ -16,7 +16,7 @@ pub struct MailContext {
 }
 
 impl MailContext {
-    fn subject(&self, text: &str) -> String {
+    pub(crate) fn subject(&self, text: &str) -> String {
         format!("[{}] {text}", self.conference)
     }
 }
@@ -48,7 +48,7 @@ struct AlreadyRegistered<'a> {
     reset_link: &'a str,
 }
 
-fn render(t: &impl Template) -> anyhow::Result<String> {
+pub(crate) fn render(t: &impl Template) -> anyhow::Result<String> {
     t.render()
         .map_err(|e| anyhow::anyhow!("email template: {e}"))
 }

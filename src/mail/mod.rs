@@ -5,5 +5,6 @@
 //! transaction of their action, and the worker delivers it, retrying with backoff.
 
 pub mod messages;
+pub mod reviewing;
 pub mod transport;
 pub mod worker;

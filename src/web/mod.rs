@@ -2,14 +2,19 @@
 //! Each handler reads extract -> authorise (`policy`) -> query (`db`) -> render.
 
 pub mod account;
+pub mod assign_view;
 pub mod chair;
+pub mod chair_assign;
 pub mod chair_papers;
+pub mod chair_reviewers;
 pub mod error;
 pub mod extract;
 pub mod markdown;
 pub mod paper_files;
 pub mod papers;
+pub mod pool_data;
 pub mod public;
+pub mod reviewer;
 pub mod submission_form;
 pub mod submissions;
 pub mod upload;
@@ -131,6 +136,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     submissions::routes(cfg);
     chair::routes(cfg);
     chair_papers::routes(cfg);
+    chair_assign::routes(cfg);
+    chair_reviewers::routes(cfg);
+    reviewer::routes(cfg);
 }
 
 /// Middleware body: renders error pages again inside the site's layout, with the visitor's

@@ -1,0 +1,126 @@
+//! Emails of the reviewing phase: assignments, reported conflicts, volunteer invitations.
+//! Nothing sent to a reviewer names a paper's authors: papers appear by number and title.
+
+use askama::Template;
+
+use super::messages::{MailContext, render};
+use crate::db::outbox::NewMail;
+use crate::domain::account::Email;
+
+/// A paper as a reviewer's email lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedPaper {
+    pub number: i32,
+    pub title: String,
+}
+
+#[derive(Template)]
+#[template(path = "email/assignment.txt")]
+struct Assignment<'a> {
+    name: &'a str,
+    conference: &'a str,
+    papers: &'a [ListedPaper],
+    added: &'a [ListedPaper],
+    removed: &'a [ListedPaper],
+    due: &'a str,
+    link: &'a str,
+}
+
+/// A reviewer's assignment after a commit: every paper they now review, what was added and
+/// removed, and the due date. `run` names the commit, so each commit mails each reviewer once.
+#[allow(clippy::too_many_arguments)]
+pub fn assignment(
+    ctx: &MailContext,
+    to: &Email,
+    name: &str,
+    papers: &[ListedPaper],
+    added: &[ListedPaper],
+    removed: &[ListedPaper],
+    due: &str,
+    run: &str,
+) -> anyhow::Result<NewMail> {
+    let link = format!("{}/reviews", ctx.base_url);
+    let body = render(&Assignment {
+        name,
+        conference: &ctx.conference,
+        papers,
+        added,
+        removed,
+        due,
+        link: &link,
+    })?;
+    let subject = if papers.is_empty() {
+        "Your review assignment was withdrawn".to_string()
+    } else if added.len() == papers.len() {
+        format!("Your review assignment: {} papers", papers.len())
+    } else {
+        "Your review assignment has changed".to_string()
+    };
+    Ok(NewMail {
+        dedupe_key: format!("assignment:{run}:{}", to.as_str()),
+        recipient: to.clone(),
+        subject: ctx.subject(&subject),
+        body_text: body,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "email/conflict_reported.txt")]
+struct ConflictReported<'a> {
+    conference: &'a str,
+    number: i32,
+    reviewer: &'a str,
+    reason: &'a str,
+    link: &'a str,
+}
+
+/// Tells a chair that a reviewer reported a conflict (and the assignment was removed).
+pub fn conflict_reported(
+    ctx: &MailContext,
+    to: &Email,
+    number: i32,
+    reviewer: &str,
+    reason: &str,
+) -> anyhow::Result<NewMail> {
+    let link = format!("{}/chair/assignment", ctx.base_url);
+    let body = render(&ConflictReported {
+        conference: &ctx.conference,
+        number,
+        reviewer,
+        reason,
+        link: &link,
+    })?;
+    Ok(NewMail {
+        dedupe_key: format!("conflict-reported:{number}:{reviewer}:{}", to.as_str()),
+        recipient: to.clone(),
+        subject: ctx.subject(&format!("Conflict reported on #{number}")),
+        body_text: body,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "email/volunteer_invited.txt")]
+struct VolunteerInvited<'a> {
+    name: &'a str,
+    conference: &'a str,
+    register: &'a str,
+    profile: &'a str,
+}
+
+/// Welcomes a volunteer reviewer a chair added.
+pub fn volunteer_invited(ctx: &MailContext, to: &Email, name: &str) -> anyhow::Result<NewMail> {
+    let register = format!("{}/register", ctx.base_url);
+    let profile = format!("{}/reviewer/profile", ctx.base_url);
+    let body = render(&VolunteerInvited {
+        name,
+        conference: &ctx.conference,
+        register: &register,
+        profile: &profile,
+    })?;
+    Ok(NewMail {
+        dedupe_key: format!("volunteer:{}", to.as_str()),
+        recipient: to.clone(),
+        subject: ctx.subject("You are a reviewer"),
+        body_text: body,
+    })
+}

@@ -1,0 +1,956 @@
+//! The chair's assignment flow: run the engine (objective, reviews per paper and loads chosen
+//! on the page) -> a stored preview with statistics -> manual adjustments with conflict and
+//! load checks -> commit, which writes the assignments and mails each reviewer whose list
+//! changed. Re-running keeps committed assignments (they are fixed in the problem) and fills
+//! the gaps. The CSV export lists committed assignments; an import becomes a preview after
+//! every row is validated (all or nothing), committed the same way.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use actix_multipart::Multipart;
+use actix_web::http::StatusCode;
+use actix_web::http::header;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use futures_util::StreamExt;
+
+use super::assign_view::{PreviewView, preview_view};
+use super::chair_papers::csv_safe;
+use super::error::AppError;
+use super::extract::{CsrfForm, PageCtx, set_flash};
+use super::pool_data::PoolData;
+use super::{Layout, render_status, see_other};
+use crate::assignment::{Objective, solve};
+use crate::auth::constant_time_eq;
+use crate::db::assignments::{self as asg, RunRow};
+use crate::db::{self, DbError, audit, outbox};
+use crate::domain::account::Email;
+use crate::domain::conference::format_in_zone;
+use crate::domain::pool::{BuiltProblem, ConflictKind, RunParams, build_problem, pair_conflicts};
+use crate::mail::reviewing::{self, ListedPaper};
+use crate::policy;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/chair/assignment", web::get().to(page))
+        .route("/chair/assignment/run", web::post().to(run))
+        .route("/chair/assignment/add", web::post().to(add))
+        .route("/chair/assignment/remove", web::post().to(remove))
+        .route("/chair/assignment/commit", web::post().to(commit))
+        .route("/chair/assignment/discard", web::post().to(discard))
+        .route("/chair/assignment.csv", web::get().to(export))
+        .route("/chair/assignment/import", web::post().to(import));
+}
+
+/// How a preview was made, stored with it.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct RunMeta {
+    pub params: RunParams,
+    /// "engine" or "import".
+    pub source: String,
+    pub seconds: f64,
+}
+
+/// One proposed (paper, reviewer) pair.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ProposedPair {
+    pub number: i32,
+    pub email: String,
+    pub affinity: f64,
+    /// Added by hand (possibly over a warning).
+    #[serde(default)]
+    pub manual: bool,
+}
+
+/// A stored preview, parsed.
+pub struct Preview {
+    pub id: String,
+    pub meta: RunMeta,
+    pub pairs: Vec<ProposedPair>,
+}
+
+fn parse_preview(row: RunRow) -> Result<Preview, AppError> {
+    let meta = serde_json::from_str(&row.params)
+        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("stored run {}: {e}", row.id)))?;
+    let pairs = serde_json::from_str(&row.pairs)
+        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("stored run {}: {e}", row.id)))?;
+    Ok(Preview {
+        id: row.id,
+        meta,
+        pairs,
+    })
+}
+
+/// The run form as typed.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct RunForm {
+    pub objective: String,
+    pub reviews_per_paper: String,
+    pub reviews_per_published_paper: String,
+    pub min_load: String,
+    pub max_load: String,
+}
+
+impl RunForm {
+    fn from_params(p: &RunParams) -> RunForm {
+        RunForm {
+            objective: match p.objective {
+                Objective::Total => "total".into(),
+                Objective::Fair => "fair".into(),
+            },
+            reviews_per_paper: p.reviews_per_paper.to_string(),
+            reviews_per_published_paper: p.reviews_per_published_paper.to_string(),
+            min_load: p.min_load.to_string(),
+            max_load: p.max_load.to_string(),
+        }
+    }
+
+    fn parse(&self) -> Result<RunParams, Vec<String>> {
+        let mut errors = Vec::new();
+        let mut number = |raw: &str, label: &str, min: u32, max: u32| match raw.trim().parse() {
+            Ok(n) if (min..=max).contains(&n) => n,
+            _ => {
+                errors.push(format!(
+                    "{label} must be a whole number from {min} to {max}."
+                ));
+                min
+            }
+        };
+        let params = RunParams {
+            objective: Objective::Total,
+            reviews_per_paper: number(&self.reviews_per_paper, "Reviews per paper", 1, 20),
+            reviews_per_published_paper: number(
+                &self.reviews_per_published_paper,
+                "Reviews per published paper",
+                0,
+                20,
+            ),
+            min_load: number(&self.min_load, "Minimum load", 0, 100),
+            max_load: number(&self.max_load, "Maximum load", 1, 100),
+        };
+        let objective = match self.objective.as_str() {
+            "total" => Objective::Total,
+            "fair" => Objective::Fair,
+            other => {
+                errors.push(format!("\"{other}\" is not an objective (total or fair)."));
+                Objective::Total
+            }
+        };
+        if params.min_load > params.max_load {
+            errors.push("The minimum load cannot exceed the maximum load.".into());
+        }
+        if errors.is_empty() {
+            Ok(RunParams {
+                objective,
+                ..params
+            })
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "chair/assignment.html")]
+struct Page {
+    layout: Layout,
+    form: RunForm,
+    errors: Vec<String>,
+    preview: Option<PreviewView>,
+    committed: usize,
+    papers: usize,
+    reviewers: usize,
+    conflicts: usize,
+    bids: usize,
+    /// (number, email, messages) of an addition waiting for "add anyway".
+    pending_add: Option<(i32, String, Vec<String>)>,
+    due: String,
+}
+
+fn default_params(ctx: &PageCtx) -> RunParams {
+    let s = &ctx.settings;
+    RunParams {
+        objective: Objective::Total,
+        reviews_per_paper: s.reviews_per_paper,
+        reviews_per_published_paper: s.reviews_per_published_paper,
+        min_load: s.reviewer_load_min,
+        max_load: s.reviewer_load_max,
+    }
+}
+
+async fn load(ctx: &PageCtx) -> Result<(PoolData, Option<Preview>), AppError> {
+    let (data, run) = db::run(&ctx.state.pool, |c| {
+        Ok::<_, DbError>((PoolData::load(c)?, asg::current_preview(c)?))
+    })
+    .await?;
+    Ok((data, run.map(parse_preview).transpose()?))
+}
+
+async fn show(
+    ctx: &PageCtx,
+    status: StatusCode,
+    form: Option<RunForm>,
+    errors: Vec<String>,
+    pending_add: Option<(i32, String, Vec<String>)>,
+) -> Result<HttpResponse, AppError> {
+    let (data, preview) = load(ctx).await?;
+    let params = preview
+        .as_ref()
+        .map_or_else(|| default_params(ctx), |p| p.meta.params);
+    let conflicts = data.conflicts();
+    let view = preview.as_ref().map(|p| preview_view(&data, p, &conflicts));
+    render_status(
+        status,
+        &Page {
+            layout: ctx.layout("Reviewer assignment"),
+            form: form.unwrap_or_else(|| RunForm::from_params(&params)),
+            errors,
+            preview: view,
+            committed: data.committed.len() + data.stale.len(),
+            papers: data.papers.len(),
+            reviewers: data.pool.iter().filter(|r| r.active).count(),
+            conflicts: conflicts.len(),
+            bids: data.bids.len(),
+            pending_add,
+            due: format_in_zone(ctx.settings.dates.review_due, ctx.settings.tz()),
+        },
+    )
+}
+
+async fn page(ctx: PageCtx) -> Result<HttpResponse, AppError> {
+    policy::perm_manage_conference(&ctx.actor)?;
+    show(&ctx, StatusCode::OK, None, Vec::new(), None).await
+}
+
+fn built_for(data: &PoolData, params: &RunParams) -> BuiltProblem {
+    let conflicts = data.conflicts();
+    build_problem(
+        &data.papers,
+        &data.pool,
+        &conflicts,
+        &data.bids,
+        &data.committed,
+        params,
+    )
+}
+
+async fn run(ctx: PageCtx, CsrfForm(form): CsrfForm<RunForm>) -> Result<HttpResponse, AppError> {
+    let chair = policy::perm_manage_conference(&ctx.actor)?.id.clone();
+    let params = match form.parse() {
+        Ok(p) => p,
+        Err(errors) => {
+            return show(
+                &ctx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(form),
+                errors,
+                None,
+            )
+            .await;
+        }
+    };
+    let data = db::run(&ctx.state.pool, |c| Ok::<_, DbError>(PoolData::load(c)?)).await?;
+    let started = std::time::Instant::now();
+    let (data, built, solved, relaxed) = web::block(move || {
+        let mut built = built_for(&data, &params);
+        let mut solved = solve(&built.problem, params.objective, &|_| {});
+        // Committed reviews cannot move, so a reviewer whose committed papers were taken
+        // away (a reported conflict, a withdrawn paper) may have no paper left to reach the
+        // minimum load. Filling the gaps matters more: retry with minimum loads lowered to
+        // what each reviewer already has.
+        let mut relaxed = false;
+        if solved.is_err() && !built.problem.fixed.is_empty() {
+            let mut fixed_load = vec![0u32; built.problem.reviewers.len()];
+            for &(_, r) in &built.problem.fixed {
+                fixed_load[r] += 1;
+            }
+            for (spec, &load) in built.problem.reviewers.iter_mut().zip(&fixed_load) {
+                spec.min_load = spec.min_load.min(load);
+            }
+            let retry = solve(&built.problem, params.objective, &|_| {});
+            if retry.is_ok() {
+                solved = retry;
+                relaxed = true;
+            }
+        }
+        (data, built, solved, relaxed)
+    })
+    .await
+    .map_err(|e| AppError::Unexpected(anyhow::anyhow!("assignment task: {e}")))?;
+    let seconds = started.elapsed().as_secs_f64();
+    let solution = match solved {
+        Ok(s) => s,
+        Err(inf) => {
+            let mut errors = vec!["No assignment satisfies these constraints:".to_string()];
+            errors.extend(inf.reasons);
+            return show(
+                &ctx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(form),
+                errors,
+                None,
+            )
+            .await;
+        }
+    };
+    let affinity: HashMap<(usize, usize), f64> = built
+        .problem
+        .candidates
+        .iter()
+        .map(|c| ((c.paper, c.reviewer), c.affinity))
+        .collect();
+    let pairs: Vec<ProposedPair> = solution
+        .pairs
+        .iter()
+        .map(|&(p, r)| ProposedPair {
+            number: data.papers[built.papers[p]].number,
+            email: data.pool[built.reviewers[r]].person.email.clone(),
+            affinity: affinity.get(&(p, r)).copied().unwrap_or(0.0),
+            manual: false,
+        })
+        .collect();
+    let meta = RunMeta {
+        params,
+        source: "engine".into(),
+        seconds,
+    };
+    store_preview(&ctx, &chair, &meta, &pairs).await?;
+    set_flash(
+        &ctx.session,
+        &format!(
+            "The engine proposed {} reviews in {:.2} s.{} Nothing is committed yet: check the preview, adjust it, then commit.",
+            pairs.len(),
+            seconds,
+            if relaxed {
+                " Minimum loads could not all be met around the committed reviews, so they were lowered to each reviewer's committed load."
+            } else {
+                ""
+            }
+        ),
+    );
+    Ok(see_other("/chair/assignment"))
+}
+
+async fn store_preview(
+    ctx: &PageCtx,
+    chair: &crate::domain::ids::UserId,
+    meta: &RunMeta,
+    pairs: &[ProposedPair],
+) -> Result<(), AppError> {
+    let id = uuid::Uuid::new_v4().to_string();
+    let meta_json = serde_json::to_string(meta).map_err(|e| AppError::Unexpected(e.into()))?;
+    let pairs_json = serde_json::to_string(pairs).map_err(|e| AppError::Unexpected(e.into()))?;
+    let chair = chair.clone();
+    let now = ctx.now;
+    let source = meta.source.clone();
+    let count = pairs.len();
+    db::run(&ctx.state.pool, move |c| {
+        db::transaction(c, |c| {
+            asg::insert_preview(c, &id, &meta_json, &pairs_json, &chair, now)?;
+            audit::record(
+                c,
+                Some(&chair),
+                "assignment.preview",
+                "assignment",
+                &format!("{count} pairs from the {source}"),
+                now,
+            )?;
+            Ok::<_, DbError>(())
+        })
+    })
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct PairForm {
+    run: String,
+    number: String,
+    email: String,
+    #[serde(default)]
+    confirm: Option<String>,
+}
+
+/// The open preview `run`, or a clear refusal when another chair committed or replaced it.
+async fn open_preview(ctx: &PageCtx, run: &str) -> Result<(PoolData, Preview), AppError> {
+    let (data, preview) = load(ctx).await?;
+    match preview {
+        Some(p) if p.id == run => Ok((data, p)),
+        _ => Err(AppError::Conflict(
+            "This preview is no longer open: it was committed, discarded or replaced by a newer run. Reload the assignment page.".into(),
+        )),
+    }
+}
+
+async fn save_pairs(ctx: &PageCtx, run: &str, pairs: &[ProposedPair]) -> Result<(), AppError> {
+    let json = serde_json::to_string(pairs).map_err(|e| AppError::Unexpected(e.into()))?;
+    let run = run.to_string();
+    let saved = db::run(&ctx.state.pool, move |c| {
+        Ok::<_, DbError>(asg::set_preview_pairs(c, &run, &json)?)
+    })
+    .await?;
+    if saved {
+        Ok(())
+    } else {
+        Err(AppError::Conflict(
+            "This preview was committed or discarded meanwhile. Reload the assignment page.".into(),
+        ))
+    }
+}
+
+async fn add(ctx: PageCtx, CsrfForm(form): CsrfForm<PairForm>) -> Result<HttpResponse, AppError> {
+    policy::perm_manage_conference(&ctx.actor)?;
+    let (data, mut preview) = open_preview(&ctx, &form.run).await?;
+    let email = form.email.trim().to_lowercase();
+    let number: Option<i32> = form.number.trim().trim_start_matches('#').parse().ok();
+    let Some(p) = number.and_then(|n| data.paper_by_number(n)) else {
+        return show(
+            &ctx,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+            vec![format!(
+                "There is no active submission #{}.",
+                form.number.trim()
+            )],
+            None,
+        )
+        .await;
+    };
+    let Some(r) = data
+        .reviewer_by_email(&email)
+        .filter(|&r| data.pool[r].active)
+    else {
+        return show(
+            &ctx,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+            vec![format!(
+                "{email} is not an active reviewer: add them on the reviewers page first."
+            )],
+            None,
+        )
+        .await;
+    };
+    let paper = &data.papers[p];
+    let reviewer = &data.pool[r];
+    if preview
+        .pairs
+        .iter()
+        .any(|x| x.number == paper.number && x.email == email)
+    {
+        return show(
+            &ctx,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+            vec![format!(
+                "{} already reviews #{} in this preview.",
+                reviewer.person.name, paper.number
+            )],
+            None,
+        )
+        .await;
+    }
+    let bid = data.bids.iter().find(|b| b.0 == p && b.1 == r).map(|b| b.2);
+    let entered = data
+        .entered
+        .iter()
+        .find(|e| e.paper == p && e.reviewer == r);
+    let conflicts = pair_conflicts(paper, reviewer, bid, entered);
+    if conflicts.iter().any(|c| c.0 == ConflictKind::Author) {
+        return show(
+            &ctx,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+            vec![format!(
+                "{} is an author of #{}: authors never review their own paper.",
+                reviewer.person.name, paper.number
+            )],
+            None,
+        )
+        .await;
+    }
+    let mut warnings: Vec<String> = conflicts
+        .iter()
+        .map(|(kind, detail)| format!("Conflict ({}): {detail}.", kind.label()))
+        .collect();
+    let load = preview.pairs.iter().filter(|x| x.email == email).count() as u32;
+    let max = reviewer.max_load.unwrap_or(preview.meta.params.max_load);
+    if load + 1 > max {
+        warnings.push(format!(
+            "{} would review {} papers, above the maximum of {max}.",
+            reviewer.person.name,
+            load + 1
+        ));
+    }
+    let reviews = preview
+        .pairs
+        .iter()
+        .filter(|x| x.number == paper.number)
+        .count() as u32;
+    let needed = match paper.track {
+        crate::domain::submission::Track::Paper => preview.meta.params.reviews_per_paper,
+        crate::domain::submission::Track::Published => {
+            preview.meta.params.reviews_per_published_paper
+        }
+    };
+    if reviews + 1 > needed {
+        warnings.push(format!(
+            "#{} would have {} reviews; it needs {needed}.",
+            paper.number,
+            reviews + 1
+        ));
+    }
+    if !warnings.is_empty() && form.confirm.is_none() {
+        return show(
+            &ctx,
+            StatusCode::CONFLICT,
+            None,
+            Vec::new(),
+            Some((paper.number, email, warnings)),
+        )
+        .await;
+    }
+    let index = crate::domain::pool::text_index(&data.papers, &data.pool);
+    let affinity =
+        crate::assignment::affinity::with_bid(index.similarity(p, r), bid).unwrap_or(0.0);
+    preview.pairs.push(ProposedPair {
+        number: paper.number,
+        email: email.clone(),
+        affinity,
+        manual: true,
+    });
+    save_pairs(&ctx, &preview.id, &preview.pairs).await?;
+    set_flash(
+        &ctx.session,
+        &format!(
+            "Added {} to #{} in the preview{}.",
+            reviewer.person.name,
+            paper.number,
+            if warnings.is_empty() {
+                ""
+            } else {
+                " despite the warnings"
+            }
+        ),
+    );
+    Ok(see_other(&format!(
+        "/chair/assignment#paper-{}",
+        paper.number
+    )))
+}
+
+async fn remove(
+    ctx: PageCtx,
+    CsrfForm(form): CsrfForm<PairForm>,
+) -> Result<HttpResponse, AppError> {
+    policy::perm_manage_conference(&ctx.actor)?;
+    let (_, mut preview) = open_preview(&ctx, &form.run).await?;
+    let number: i32 = form.number.trim().parse().unwrap_or(-1);
+    let email = form.email.trim().to_lowercase();
+    let before = preview.pairs.len();
+    preview
+        .pairs
+        .retain(|x| !(x.number == number && x.email == email));
+    if preview.pairs.len() == before {
+        return Err(AppError::BadRequest(format!(
+            "{email} does not review #{number} in this preview."
+        )));
+    }
+    save_pairs(&ctx, &preview.id, &preview.pairs).await?;
+    set_flash(
+        &ctx.session,
+        &format!("Removed {email} from #{number} in the preview."),
+    );
+    Ok(see_other(&format!("/chair/assignment#paper-{number}")))
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct RunRef {
+    run: String,
+}
+
+async fn discard(ctx: PageCtx, CsrfForm(form): CsrfForm<RunRef>) -> Result<HttpResponse, AppError> {
+    let chair = policy::perm_manage_conference(&ctx.actor)?.id.clone();
+    let now = ctx.now;
+    let closed = db::run(&ctx.state.pool, move |c| {
+        db::transaction(c, |c| {
+            let closed = asg::close_preview(c, &form.run, "discarded", now)?;
+            if closed {
+                audit::record(c, Some(&chair), "assignment.discard", "assignment", "", now)?;
+            }
+            Ok::<_, DbError>(closed)
+        })
+    })
+    .await?;
+    set_flash(
+        &ctx.session,
+        if closed {
+            "The preview was discarded; committed assignments are unchanged."
+        } else {
+            "That preview was already committed or discarded."
+        },
+    );
+    Ok(see_other("/chair/assignment"))
+}
+
+/// Commits the preview: writes the difference to the committed assignments and mails every
+/// reviewer whose list changed, all in one transaction. Committing the same preview twice
+/// (a double click, two chairs) changes nothing the second time.
+async fn commit(ctx: PageCtx, CsrfForm(form): CsrfForm<RunRef>) -> Result<HttpResponse, AppError> {
+    let chair = policy::perm_manage_conference(&ctx.actor)?.id.clone();
+    let (data, preview) = match open_preview(&ctx, &form.run).await {
+        Ok(x) => x,
+        Err(AppError::Conflict(_)) => {
+            set_flash(
+                &ctx.session,
+                "That preview was already committed or discarded.",
+            );
+            return Ok(see_other("/chair/assignment"));
+        }
+        Err(e) => return Err(e),
+    };
+    // Every pair must still be valid: an active paper, an active reviewer, no authorship.
+    let mut problems = Vec::new();
+    let mut wanted: BTreeSet<(String, String)> = BTreeSet::new();
+    for x in &preview.pairs {
+        let p = data.paper_by_number(x.number);
+        let r = data
+            .reviewer_by_email(&x.email)
+            .filter(|&r| data.pool[r].active);
+        match (p, r) {
+            (Some(p), Some(_)) => {
+                if data.papers[p]
+                    .authors
+                    .iter()
+                    .any(|(a, _)| a.email == x.email)
+                {
+                    problems.push(format!("{} is an author of #{}.", x.email, x.number));
+                }
+                wanted.insert((data.papers[p].id.clone(), x.email.clone()));
+            }
+            (None, _) => problems.push(format!("#{} is no longer an active submission.", x.number)),
+            (_, None) => problems.push(format!("{} is no longer an active reviewer.", x.email)),
+        }
+    }
+    if !problems.is_empty() {
+        problems.insert(0, "The preview is out of date; nothing was committed. Run the engine again or remove these pairs:".into());
+        return show(&ctx, StatusCode::CONFLICT, None, problems, None).await;
+    }
+    let mail = ctx.state.mail_context(&ctx.settings.short_name);
+    let due = format_in_zone(ctx.settings.dates.review_due, ctx.settings.tz());
+    let now = ctx.now;
+    let run_id = preview.id.clone();
+    let titles: HashMap<String, ListedPaper> = data
+        .all_rows
+        .iter()
+        .map(|r| {
+            (
+                r.id.clone(),
+                ListedPaper {
+                    number: r.number,
+                    title: r.title.clone(),
+                },
+            )
+        })
+        .collect();
+    let names: HashMap<String, String> = data
+        .pool
+        .iter()
+        .map(|r| (r.person.email.clone(), r.person.name.clone()))
+        .collect();
+    let outcome = db::run(&ctx.state.pool, move |c| {
+        db::transaction(c, |c| {
+            if !asg::close_preview(c, &run_id, "committed", now)? {
+                return Ok::<_, AppError>(None);
+            }
+            let current: BTreeSet<(String, String)> = asg::all_assignments(c)?
+                .into_iter()
+                .map(|a| (a.submission_id, a.reviewer_email))
+                .collect();
+            let added: Vec<&(String, String)> = wanted.difference(&current).collect();
+            let removed: Vec<&(String, String)> = current.difference(&wanted).collect();
+            for (s, e) in &removed {
+                asg::unassign(c, s, e)?;
+            }
+            for (s, e) in &added {
+                asg::assign(c, s, e, &chair, now)?;
+            }
+            audit::record(
+                c,
+                Some(&chair),
+                "assignment.commit",
+                "assignment",
+                &format!(
+                    "{} assignments: {} added, {} removed",
+                    wanted.len(),
+                    added.len(),
+                    removed.len()
+                ),
+                now,
+            )?;
+            let mut changed: BTreeMap<&str, (Vec<ListedPaper>, Vec<ListedPaper>)> = BTreeMap::new();
+            for (s, e) in &added {
+                if let Some(p) = titles.get(s) {
+                    changed.entry(e.as_str()).or_default().0.push(p.clone());
+                }
+            }
+            for (s, e) in &removed {
+                if let Some(p) = titles.get(s) {
+                    changed.entry(e.as_str()).or_default().1.push(p.clone());
+                }
+            }
+            for (email, (added, removed)) in &changed {
+                let Ok(to) = Email::parse(email) else {
+                    continue;
+                };
+                let mut papers: Vec<ListedPaper> = wanted
+                    .iter()
+                    .filter(|(_, e)| e == email)
+                    .filter_map(|(s, _)| titles.get(s).cloned())
+                    .collect();
+                papers.sort_by_key(|p| p.number);
+                let name = names.get(*email).map_or("reviewer", String::as_str);
+                let m = reviewing::assignment(
+                    &mail, &to, name, &papers, added, removed, &due, &run_id,
+                )?;
+                outbox::enqueue(c, &m, now)?;
+            }
+            Ok(Some((added.len(), removed.len(), changed.len())))
+        })
+    })
+    .await?;
+    set_flash(
+        &ctx.session,
+        &match outcome {
+            Some((added, removed, mailed)) => format!(
+                "Committed: {added} assignments added, {removed} removed; {mailed} reviewers will get an email."
+            ),
+            None => "That preview was already committed.".to_string(),
+        },
+    );
+    Ok(see_other("/chair/assignment"))
+}
+
+async fn export(ctx: PageCtx) -> Result<HttpResponse, AppError> {
+    policy::perm_manage_conference(&ctx.actor)?;
+    let (data, rows) = db::run(&ctx.state.pool, |c| {
+        Ok::<_, DbError>((PoolData::load(c)?, asg::all_assignments(c)?))
+    })
+    .await?;
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let csv_err = |e: csv::Error| AppError::Unexpected(e.into());
+    out.write_record([
+        "paper_number",
+        "reviewer_email",
+        "reviewer_name",
+        "paper_title",
+    ])
+    .map_err(csv_err)?;
+    let mut lines: Vec<(i32, String, String, String)> = rows
+        .iter()
+        .filter_map(|a| {
+            let number = data.number_of(&a.submission_id)?;
+            let title = data
+                .all_rows
+                .iter()
+                .find(|r| r.id == a.submission_id)
+                .map(|r| r.title.clone())
+                .unwrap_or_default();
+            let name = data
+                .reviewer_by_email(&a.reviewer_email)
+                .map(|r| data.pool[r].person.name.clone())
+                .unwrap_or_default();
+            Some((number, a.reviewer_email.clone(), name, title))
+        })
+        .collect();
+    lines.sort();
+    for (number, email, name, title) in &lines {
+        out.write_record([
+            number.to_string(),
+            csv_safe(email),
+            csv_safe(name),
+            csv_safe(title),
+        ])
+        .map_err(csv_err)?;
+    }
+    let bytes = out
+        .into_inner()
+        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("csv: {e}")))?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"assignments.csv\"",
+        ))
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .body(bytes))
+}
+
+/// Largest assignment CSV accepted (a 10,000-paper conference's fits easily).
+const IMPORT_MAX_BYTES: usize = 16 * 1024 * 1024;
+
+/// Reads the import form: the CSRF token and the CSV file.
+async fn read_import(mut payload: Multipart) -> Result<(String, Vec<u8>), AppError> {
+    let unreadable =
+        || AppError::BadRequest("The form could not be read; please try again.".into());
+    let (mut csrf, mut csv) = (String::new(), Vec::new());
+    while let Some(field) = payload.next().await {
+        let mut field = field.map_err(|_| unreadable())?;
+        let name = field.name().unwrap_or("").to_string();
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.next().await {
+            bytes.extend_from_slice(&chunk.map_err(|_| unreadable())?);
+            if bytes.len() > IMPORT_MAX_BYTES {
+                return Err(AppError::TooLarge);
+            }
+        }
+        match name.as_str() {
+            "csrf" => csrf = String::from_utf8_lossy(&bytes).into_owned(),
+            "file" => csv = bytes,
+            _ => {}
+        }
+    }
+    Ok((csrf, csv))
+}
+
+/// Validates an assignment CSV (columns `paper_number` and `reviewer_email`, others ignored)
+/// against the pool; every problem is reported with its line, and nothing is taken unless
+/// every row is valid.
+pub fn parse_import(data: &PoolData, csv_bytes: &[u8]) -> Result<Vec<ProposedPair>, Vec<String>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .flexible(true)
+        .from_reader(csv_bytes);
+    let headers = match reader.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => return Err(vec![format!("The file is not a CSV file: {e}.")]),
+    };
+    let column = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
+    let (Some(pc), Some(rc)) = (column("paper_number"), column("reviewer_email")) else {
+        return Err(vec![
+            "The first line must name the columns, with at least paper_number and reviewer_email (as in the export)."
+                .into(),
+        ]);
+    };
+    let conflicts = data.conflicts();
+    let conflicted: HashMap<(usize, usize), Vec<&str>> =
+        conflicts.iter().fold(HashMap::new(), |mut m, c| {
+            m.entry((c.paper, c.reviewer))
+                .or_default()
+                .push(c.kind.label());
+            m
+        });
+    let (mut pairs, mut errors) = (Vec::new(), Vec::new());
+    let mut seen = BTreeSet::new();
+    for (i, record) in reader.records().enumerate() {
+        let line = i + 2;
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(format!("Line {line}: {e}."));
+                continue;
+            }
+        };
+        let raw_number = record.get(pc).unwrap_or("").trim_start_matches('#');
+        let email = record.get(rc).unwrap_or("").to_lowercase();
+        let paper = raw_number
+            .parse::<i32>()
+            .ok()
+            .and_then(|n| data.paper_by_number(n));
+        let reviewer = data.reviewer_by_email(&email);
+        match (paper, reviewer) {
+            (None, _) => errors.push(format!(
+                "Line {line}: there is no active submission #{raw_number}."
+            )),
+            (_, None) => errors.push(format!("Line {line}: {email} is not in the reviewer pool.")),
+            (Some(p), Some(r)) => {
+                let number = data.papers[p].number;
+                if !data.pool[r].active {
+                    errors.push(format!(
+                        "Line {line}: {email} was taken out of the reviewer pool."
+                    ));
+                } else if let Some(reasons) = conflicted.get(&(p, r)) {
+                    errors.push(format!(
+                        "Line {line}: {email} has a conflict with #{number} ({}).",
+                        reasons.join(", ")
+                    ));
+                } else if !seen.insert((number, email.clone())) {
+                    errors.push(format!(
+                        "Line {line}: {email} on #{number} is listed twice."
+                    ));
+                } else {
+                    pairs.push(ProposedPair {
+                        number,
+                        email,
+                        affinity: 0.0,
+                        manual: false,
+                    });
+                }
+            }
+        }
+    }
+    if errors.is_empty() && pairs.is_empty() {
+        errors.push("The file lists no assignment.".into());
+    }
+    if errors.is_empty() {
+        Ok(pairs)
+    } else {
+        Err(errors)
+    }
+}
+
+async fn import(ctx: PageCtx, payload: Multipart) -> Result<HttpResponse, AppError> {
+    let chair = policy::perm_manage_conference(&ctx.actor)?.id.clone();
+    let (csrf, bytes) = read_import(payload).await?;
+    if csrf.is_empty() || !constant_time_eq(csrf.as_bytes(), ctx.csrf.as_bytes()) {
+        return Err(AppError::Forbidden(
+            "This form has expired or did not come from this site. Go back, reload the page and try again.".into(),
+        ));
+    }
+    let data = db::run(&ctx.state.pool, |c| Ok::<_, DbError>(PoolData::load(c)?)).await?;
+    let mut pairs = match parse_import(&data, &bytes) {
+        Ok(p) => p,
+        Err(mut errors) => {
+            let total = errors.len();
+            errors.truncate(50);
+            errors.insert(
+                0,
+                format!("The import was refused ({total} problems); nothing changed:"),
+            );
+            return show(&ctx, StatusCode::UNPROCESSABLE_ENTITY, None, errors, None).await;
+        }
+    };
+    let index = crate::domain::pool::text_index(&data.papers, &data.pool);
+    for x in &mut pairs {
+        if let (Some(p), Some(r)) = (
+            data.paper_by_number(x.number),
+            data.reviewer_by_email(&x.email),
+        ) {
+            let bid = data.bids.iter().find(|b| b.0 == p && b.1 == r).map(|b| b.2);
+            x.affinity =
+                crate::assignment::affinity::with_bid(index.similarity(p, r), bid).unwrap_or(0.0);
+        }
+    }
+    let current = db::run(&ctx.state.pool, |c| {
+        Ok::<_, DbError>(asg::current_preview(c)?)
+    })
+    .await?;
+    let params = current
+        .map(parse_preview)
+        .transpose()?
+        .map_or_else(|| default_params(&ctx), |p| p.meta.params);
+    let meta = RunMeta {
+        params,
+        source: "import".into(),
+        seconds: 0.0,
+    };
+    store_preview(&ctx, &chair, &meta, &pairs).await?;
+    set_flash(
+        &ctx.session,
+        &format!(
+            "Imported {} assignments as a preview. It replaces the committed assignment when you commit it.",
+            pairs.len()
+        ),
+    );
+    Ok(see_other("/chair/assignment"))
+}
