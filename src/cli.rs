@@ -162,7 +162,7 @@ fn demo(config: Settings, stage: crate::seed::Stage, seed: u64) -> anyhow::Resul
     );
     println!("  chair:  {}", summary.chair);
     println!(
-        "  author: {} (main author of #1; main authors review once reviewing is built)",
+        "  author: {} (main author of #1, also a reviewer: see My reviews)",
         summary.author
     );
     println!(

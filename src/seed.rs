@@ -21,8 +21,11 @@ use crate::startup::Application;
 /// How far the demo takes the workshop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Stage {
-    /// Accounts and submissions (assignment, reviews and decisions are not built yet).
+    /// Accounts and submissions, before the deadline.
     Submitted,
+    /// The deadline has passed; reviewers bid; the chair adds the volunteers, runs the
+    /// engine and commits the assignment.
+    Assigned,
 }
 
 /// What the demo created, for the closing message.
@@ -37,15 +40,15 @@ pub struct DemoSummary {
 }
 
 /// A cookie-keeping client for one person.
-struct Browser {
+pub(crate) struct Browser {
     client: awc::Client,
     base: String,
     cookie: Option<String>,
 }
 
-struct Reply {
-    status: StatusCode,
-    body: String,
+pub(crate) struct Reply {
+    pub(crate) status: StatusCode,
+    pub(crate) body: String,
 }
 
 impl Browser {
@@ -92,7 +95,7 @@ impl Browser {
         req
     }
 
-    async fn get(&mut self, path: &str) -> anyhow::Result<Reply> {
+    pub(crate) async fn get(&mut self, path: &str) -> anyhow::Result<Reply> {
         let response = self
             .request(awc::http::Method::GET, path)
             .send()
@@ -112,7 +115,7 @@ impl Browser {
         Ok(page.body[at..].split('"').next().unwrap_or("").to_string())
     }
 
-    async fn post_form(
+    pub(crate) async fn post_form(
         &mut self,
         form_page: &str,
         path: &str,
@@ -255,7 +258,6 @@ fn submission_fields(s: &DemoSubmission, topics: &[String]) -> Vec<(String, Stri
 
 /// Fills an empty database with the demo workshop.
 pub async fn run(mut config: Settings, stage: Stage, seed: u64) -> anyhow::Result<DemoSummary> {
-    let Stage::Submitted = stage;
     config.server.bind = "127.0.0.1:0".into();
     config.mail.worker_interval_secs = 0;
     let app = Application::build(config, Arc::new(SystemClock)).await?;
@@ -339,6 +341,13 @@ pub async fn run(mut config: Settings, stage: Stage, seed: u64) -> anyhow::Resul
         bar.inc(1);
     }
     bar.finish_and_clear();
+    if stage == Stage::Assigned {
+        let chair_browser = browsers
+            .iter()
+            .position(|(e, _)| *e == workshop.chair.email)
+            .context("the chair has no browser")?;
+        crate::seed_assign::assign(&mut browsers, chair_browser, &workshop).await?;
+    }
     let author = workshop
         .submissions
         .first()
