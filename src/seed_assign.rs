@@ -105,8 +105,16 @@ pub(crate) async fn assign(
         .and_then(|f| f.1.parse().ok())
         .context("no time zone on the settings page")?;
     let now = Utc::now();
-    set(&mut fields, "submissions_open", to_local_input(now - Duration::days(1), tz));
-    set(&mut fields, "submission_deadline", to_local_input(now - Duration::minutes(1), tz));
+    set(
+        &mut fields,
+        "submissions_open",
+        to_local_input(now - Duration::days(1), tz),
+    );
+    set(
+        &mut fields,
+        "submission_deadline",
+        to_local_input(now - Duration::minutes(1), tz),
+    );
     set(&mut fields, "grace_minutes", "0".into());
     let refs: Vec<(&str, &str)> = fields
         .iter()

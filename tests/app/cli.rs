@@ -125,9 +125,10 @@ async fn demo_fills_an_empty_database_through_the_site_and_refuses_a_full_one() 
             d.camera_ready_due,
             d.workshop_day,
         ) = (far(0), far(1), far(2), far(3), far(4));
+        d.bidding_deadline = Some(far(0) + chrono::Duration::hours(12));
     });
     let out = cfp(&app)
-        .args(["demo", "--stage", "submitted"])
+        .args(["demo", "--stage", "assigned"])
         .output()
         .unwrap();
     assert!(
@@ -152,6 +153,29 @@ async fn demo_fills_an_empty_database_through_the_site_and_refuses_a_full_one() 
             .all(|d| d.format_verdict.as_deref() == Some("pass")),
         "generated papers pass the format check"
     );
+    // The assigned stage: every paper has its reviews, every reviewer 2-5 papers, by email.
+    let assigned = cfp::db::assignments::all_assignments(&mut c).unwrap();
+    for p in &papers {
+        let n = assigned.iter().filter(|a| a.submission_id == p.id).count();
+        assert_eq!(n, if p.track == "paper" { 3 } else { 1 }, "#{}", p.number);
+    }
+    let mut load = std::collections::HashMap::new();
+    for a in &assigned {
+        *load.entry(a.reviewer_email.as_str()).or_insert(0) += 1;
+    }
+    assert_eq!(load.len(), 85, "80 main authors and 5 volunteers");
+    assert!(load.values().all(|&l| (2..=5).contains(&l)), "{load:?}");
+    let mails = cfp::db::outbox::for_recipient(
+        &mut c,
+        &cfp::domain::account::Email::parse(assigned[0].reviewer_email.as_str()).unwrap(),
+    )
+    .unwrap();
+    assert!(
+        mails
+            .iter()
+            .any(|m| m.subject.contains("Your review assignment"))
+    );
+    assert!(!cfp::db::assignments::all_bids(&mut c).unwrap().is_empty());
     let again = cfp(&app).args(["demo"]).output().unwrap();
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("only fills an empty one"));
