@@ -16,6 +16,7 @@ pub mod domain;
 pub mod format_check;
 pub mod mail;
 pub mod policy;
+pub mod reminders;
 pub mod seed;
 mod seed_assign;
 pub mod startup;

@@ -234,6 +234,84 @@ pub fn perm_view_assigned(actor: &Actor, assigned: bool) -> Result<&Member, Deni
     }
 }
 
+/// The review window of one review: due date, a chair's reopening, the time now.
+#[derive(Debug, Clone, Copy)]
+pub struct ReviewWindow {
+    pub due: DateTime<Utc>,
+    pub reopened_until: Option<DateTime<Utc>>,
+    pub now: DateTime<Utc>,
+    pub tz: Tz,
+}
+
+impl ReviewWindow {
+    /// A review submitted now is late.
+    pub fn is_late(&self) -> bool {
+        self.now > self.due
+    }
+}
+
+/// Writing a review: the assigned reviewer (others: not found), of a paper that is not
+/// withdrawn. Drafts can be saved and submitted after the due date (marked late: chairs want
+/// late reviews); a submitted review can be revised until the due date, later only while a
+/// chair has reopened it.
+pub fn perm_write_review<'a>(
+    actor: &'a Actor,
+    assigned: bool,
+    withdrawn: bool,
+    submitted: bool,
+    window: &ReviewWindow,
+) -> Result<&'a Member, Denied> {
+    let member = perm_view_assigned(actor, assigned)?;
+    if withdrawn {
+        return Err(Denied::Closed(
+            "This paper was withdrawn by its authors: no review is needed and nothing was saved."
+                .into(),
+        ));
+    }
+    let reopened = window.reopened_until.is_some_and(|u| window.now <= u);
+    if submitted && window.is_late() && !reopened {
+        return Err(Denied::Closed(format!(
+            "Reviews were due {}: your submitted review is locked. Ask the chairs to reopen it if you need to change it.",
+            format_in_zone(window.due, window.tz)
+        )));
+    }
+    Ok(member)
+}
+
+pub fn can_write_review(
+    actor: &Actor,
+    assigned: bool,
+    withdrawn: bool,
+    submitted: bool,
+    window: &ReviewWindow,
+) -> bool {
+    perm_write_review(actor, assigned, withdrawn, submitted, window).is_ok()
+}
+
+/// A chair's access to a paper's reviews with reviewer identities, confidential comments and
+/// the right to reopen them: chairs who are not authors of the paper.
+pub fn perm_manage_reviews(actor: &Actor, rights: PaperRights) -> Result<&Member, Denied> {
+    let member = perm_manage_conference(actor)?;
+    if rights.is_author {
+        return Err(Denied::Closed(
+            "You are an author of this paper: its reviews and reviewers are hidden from you, and another chair handles them.".into(),
+        ));
+    }
+    Ok(member)
+}
+
+pub fn can_manage_reviews(actor: &Actor, rights: PaperRights) -> bool {
+    perm_manage_reviews(actor, rights).is_ok()
+}
+
+/// Whether an audit entry of `action` about a paper names its reviewers (hidden from a
+/// chair who wrote the paper).
+pub fn audit_names_reviewers(action: &str) -> bool {
+    action.starts_with("review.")
+        || action.starts_with("conflict.")
+        || action == "assignment.conflict_reported"
+}
+
 /// Any signed-in person.
 pub fn perm_signed_in(actor: &Actor) -> Result<&Member, Denied> {
     actor.member().ok_or(Denied::SignInRequired)
@@ -412,6 +490,47 @@ mod tests {
             Some(Denied::NotReviewer)
         );
         assert!(bidding(1).is_open() && !bidding(0).is_open());
+    }
+
+    fn review_window(offset_secs: i64, reopened: Option<i64>) -> ReviewWindow {
+        let due = window(0).closes_at + chrono::Duration::days(20);
+        ReviewWindow {
+            due,
+            reopened_until: reopened.map(|s| due + chrono::Duration::seconds(s)),
+            now: due + chrono::Duration::seconds(offset_secs),
+            tz: chrono_tz::America::Los_Angeles,
+        }
+    }
+
+    #[test]
+    fn submitted_reviews_lock_at_the_due_date_unless_reopened_and_drafts_may_be_late() {
+        let r = member(false);
+        assert!(perm_write_review(&r, true, false, true, &review_window(0, None)).is_ok());
+        let locked = perm_write_review(&r, true, false, true, &review_window(1, None)).unwrap_err();
+        assert!(locked.to_string().contains("locked"), "{locked}");
+        assert!(perm_write_review(&r, true, false, false, &review_window(86_400, None)).is_ok());
+        assert!(review_window(1, None).is_late() && !review_window(0, None).is_late());
+        assert!(perm_write_review(&r, true, false, true, &review_window(60, Some(120))).is_ok());
+        assert!(perm_write_review(&r, true, false, true, &review_window(121, Some(120))).is_err());
+        assert_eq!(
+            perm_write_review(&r, false, false, false, &review_window(0, None)).err(),
+            Some(Denied::NotFound)
+        );
+        assert!(matches!(
+            perm_write_review(&r, true, true, false, &review_window(0, None)),
+            Err(Denied::Closed(m)) if m.contains("withdrawn")
+        ));
+    }
+
+    #[test]
+    fn a_chair_who_wrote_the_paper_does_not_manage_its_reviews() {
+        let chair = member(true);
+        assert!(perm_manage_reviews(&chair, PaperRights::default()).is_ok());
+        assert!(!can_manage_reviews(&chair, author_rights()));
+        assert_eq!(
+            perm_manage_reviews(&member(false), PaperRights::default()).err(),
+            Some(Denied::ChairsOnly)
+        );
     }
 
     #[test]

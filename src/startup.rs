@@ -121,6 +121,7 @@ pub fn mailer(config: &Settings, pool: DbPool, clock: Arc<dyn Clock>) -> anyhow:
         from,
         settings: config.mail.clone(),
         clock,
+        base_url: config.base_url().to_string(),
     })
 }
 

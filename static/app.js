@@ -22,3 +22,64 @@
   }
   if (counters.length) { tick(); setInterval(tick, 1000); }
 })();
+
+// Review drafts: saved automatically a few seconds after the last keystroke, and kept in
+// this browser too, so a lost connection, an expired session or a closed tab loses nothing.
+// A save refused because another tab saved first leaves the text here and says so.
+(function () {
+  var form = document.querySelector("form[data-autosave]");
+  if (!form || !window.fetch || !window.FormData) { return; }
+  var url = form.getAttribute("data-autosave");
+  var status = form.querySelector(".autosave-status");
+  var version = form.querySelector("input[name=version]");
+  var key = "cfp-review:" + url;
+  var timer = null, busy = false, dirty = false;
+  function say(text) { if (status) { status.textContent = text; } }
+  function fields() {
+    var data = {};
+    new FormData(form).forEach(function (v, k) { if (k !== "csrf" && k !== "version") { data[k] = v; } });
+    return data;
+  }
+  function keepLocally() {
+    try { localStorage.setItem(key, JSON.stringify({ version: version.value, fields: fields() })); } catch (e) { /* storage full or off */ }
+  }
+  function save() {
+    if (busy) { dirty = true; return; }
+    busy = true; dirty = false;
+    var body = new URLSearchParams(new FormData(form));
+    fetch(url, { method: "POST", body: body, credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, status: r.status, json: j }; }, function () { return { ok: false, status: r.status, json: {} }; }); })
+      .then(function (r) {
+        if (r.ok && r.json.saved) {
+          version.value = r.json.version;
+          try { localStorage.removeItem(key); } catch (e) { /* ignore */ }
+          say("Draft saved automatically at " + new Date().toLocaleTimeString() + ".");
+        } else {
+          say((r.json && r.json.error) || "Not saved (the server answered " + r.status + "). Your text is kept in this browser; save with the button.");
+        }
+      })
+      .catch(function () { say("Not saved: no connection. Your text is kept in this browser; it is saved when you press a button."); })
+      .then(function () { busy = false; if (dirty) { schedule(); } });
+  }
+  function schedule() { clearTimeout(timer); timer = setTimeout(save, 4000); }
+  form.addEventListener("input", function () { keepLocally(); schedule(); });
+  form.addEventListener("change", function () { keepLocally(); schedule(); });
+  form.addEventListener("submit", function () { clearTimeout(timer); });
+  // Text kept in this browser from an unsaved session on the same version: offer it back.
+  try {
+    var kept = JSON.parse(localStorage.getItem(key) || "null");
+    if (kept && kept.version === version.value) {
+      var differs = Object.keys(kept.fields).some(function (k) { var el = form.elements[k]; return el && el.value !== undefined && el.type !== "checkbox" && el.value !== kept.fields[k]; });
+      if (differs && status) {
+        var b = document.createElement("button");
+        b.type = "button"; b.className = "secondary"; b.textContent = "Restore the unsaved text kept in this browser";
+        b.addEventListener("click", function () {
+          Object.keys(kept.fields).forEach(function (k) { var el = form.elements[k]; if (el && el.type !== "checkbox") { el.value = kept.fields[k]; } });
+          b.remove(); schedule();
+        });
+        status.textContent = "This browser kept text that was never saved. ";
+        status.appendChild(b);
+      }
+    }
+  } catch (e) { /* ignore */ }
+})();

@@ -9,6 +9,7 @@ pub mod assignments;
 pub mod audit;
 pub mod conference;
 pub mod outbox;
+pub mod reviews;
 pub mod schema;
 pub mod submissions;
 pub mod throttle;

@@ -180,3 +180,33 @@ diesel::table! {
 diesel::joinable!(assignments -> submissions (submission_id));
 diesel::joinable!(bids -> submissions (submission_id));
 diesel::allow_tables_to_appear_in_same_query!(assignments, submissions, bids);
+
+diesel::table! {
+    reviews (id) {
+        id -> Text,
+        submission_id -> Text,
+        reviewer_email -> Text,
+        form_kind -> Text,
+        state -> Text,
+        content -> Text,
+        version -> Integer,
+        submitted_at -> Nullable<Timestamp>,
+        late -> Bool,
+        reopened_until -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    review_revisions (id) {
+        id -> Text,
+        review_id -> Text,
+        version -> Integer,
+        content -> Text,
+        submitted_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(review_revisions -> reviews (review_id));
+diesel::allow_tables_to_appear_in_same_query!(reviews, review_revisions);

@@ -121,3 +121,11 @@ pub fn chairs(conn: &mut AnyConnection) -> QueryResult<Vec<UserRow>> {
 pub fn count(conn: &mut AnyConnection) -> QueryResult<i64> {
     users::table.count().get_result(conn)
 }
+
+/// Every account, by email (for names on chair pages).
+pub fn all(conn: &mut AnyConnection) -> QueryResult<Vec<UserRow>> {
+    users::table
+        .order(users::email)
+        .select(UserRow::as_select())
+        .load(conn)
+}

@@ -41,6 +41,52 @@ pub struct ConferenceSettings {
     /// it. Unreadable files (not a PDF, damaged, encrypted) are always refused.
     #[serde(default = "default_format_blocking")]
     pub format_blocking: Vec<String>,
+    /// Days before the review due date on which reviewers with unsubmitted reviews get a
+    /// reminder (each reminder once).
+    #[serde(default = "default_reminder_days")]
+    pub review_reminder_days: Vec<u32>,
+    /// How reviewers are named to each other and to authors: "Reviewer A" or "Reviewer 1".
+    #[serde(default)]
+    pub reviewer_labels: LabelStyle,
+    /// Chairs see each main author's review obligations beside their submission.
+    #[serde(default)]
+    pub show_obligations_when_deciding: bool,
+}
+
+/// Reminders 7 days and 1 day before reviews are due.
+pub fn default_reminder_days() -> Vec<u32> {
+    vec![7, 1]
+}
+
+/// How reviewers of one paper are labelled.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LabelStyle {
+    #[default]
+    Letters,
+    Numbers,
+}
+
+impl LabelStyle {
+    /// The label of the `i`-th reviewer (0-based): "Reviewer A", …, "Reviewer Z", "Reviewer
+    /// AA", … or "Reviewer 1", ….
+    pub fn label(self, i: usize) -> String {
+        match self {
+            LabelStyle::Numbers => format!("Reviewer {}", i + 1),
+            LabelStyle::Letters => {
+                let mut n = i;
+                let mut s = String::new();
+                loop {
+                    s.insert(0, char::from(b'A' + (n % 26) as u8));
+                    if n < 26 {
+                        break;
+                    }
+                    n = n / 26 - 1;
+                }
+                format!("Reviewer {s}")
+            }
+        }
+    }
 }
 
 /// By default the page limit and paper size block; margins, font size and anonymity flag.
@@ -185,6 +231,9 @@ impl ConferenceSettings {
             spotlight_slots: 8,
             topics: default_topics(),
             format_blocking: default_format_blocking(),
+            review_reminder_days: default_reminder_days(),
+            reviewer_labels: LabelStyle::Letters,
+            show_obligations_when_deciding: false,
         }
     }
 
@@ -286,6 +335,11 @@ pub struct SettingsForm {
     pub block_margins: Option<String>,
     pub block_font_size: Option<String>,
     pub block_anonymity: Option<String>,
+    /// Comma-separated days before the review due date.
+    pub review_reminder_days: String,
+    /// "letters" or "numbers".
+    pub reviewer_labels: String,
+    pub show_obligations_when_deciding: Option<String>,
     /// Optimistic-locking version of the settings the form was opened on.
     pub version: String,
 }
@@ -325,6 +379,17 @@ impl SettingsForm {
             block_margins: on(s.format_blocking.iter().any(|c| c == "margins")),
             block_font_size: on(s.format_blocking.iter().any(|c| c == "font_size")),
             block_anonymity: on(s.format_blocking.iter().any(|c| c == "anonymity")),
+            review_reminder_days: s
+                .review_reminder_days
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+            reviewer_labels: match s.reviewer_labels {
+                LabelStyle::Letters => "letters".into(),
+                LabelStyle::Numbers => "numbers".into(),
+            },
+            show_obligations_when_deciding: on(s.show_obligations_when_deciding),
             version: version.to_string(),
         }
     }
@@ -525,6 +590,39 @@ impl TryFrom<&SettingsForm> for ConferenceSettings {
         .filter(|(_, on)| on.is_some())
         .map(|(code, _)| code.to_string())
         .collect();
+        let mut review_reminder_days: Vec<u32> = Vec::new();
+        for part in f
+            .review_reminder_days
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
+            match part.parse::<u32>() {
+                Ok(d) if (1..=60).contains(&d) => review_reminder_days.push(d),
+                _ => {
+                    e.add(
+                        "review_reminder_days",
+                        format!(
+                            "\"{part}\" is not a number of days from 1 to 60; write e.g. 7, 1."
+                        ),
+                    );
+                }
+            }
+        }
+        review_reminder_days.sort_unstable_by(|a, b| b.cmp(a));
+        review_reminder_days.dedup();
+        let reviewer_labels = match f.reviewer_labels.as_str() {
+            "numbers" => LabelStyle::Numbers,
+            "letters" | "" => LabelStyle::Letters,
+            other => {
+                e.add(
+                    "reviewer_labels",
+                    format!("\"{other}\" is not a label style (letters or numbers)."),
+                );
+                LabelStyle::Letters
+            }
+        };
+        let show_obligations_when_deciding = f.show_obligations_when_deciding.is_some();
         let paper_track_open = f.paper_track_open.is_some();
         let published_track_open = f.published_track_open.is_some();
 
@@ -569,6 +667,9 @@ impl TryFrom<&SettingsForm> for ConferenceSettings {
             spotlight_slots,
             topics,
             format_blocking,
+            review_reminder_days,
+            reviewer_labels,
+            show_obligations_when_deciding,
         })
     }
 }
@@ -618,6 +719,50 @@ mod tests {
             (4, 3, 4, 8)
         );
         assert!(ConferenceSettings::try_from(&SettingsForm::from_settings(&s, 1)).is_ok());
+    }
+
+    #[test]
+    fn reviewer_labels_count_past_z() {
+        let l = LabelStyle::Letters;
+        assert_eq!(
+            [
+                l.label(0),
+                l.label(2),
+                l.label(25),
+                l.label(26),
+                l.label(27)
+            ],
+            [
+                "Reviewer A",
+                "Reviewer C",
+                "Reviewer Z",
+                "Reviewer AA",
+                "Reviewer AB"
+            ]
+            .map(String::from)
+        );
+        assert_eq!(LabelStyle::Numbers.label(1), "Reviewer 2");
+    }
+
+    #[test]
+    fn reminder_days_are_read_sorted_and_checked() {
+        let s = ConferenceSettings::dlde_defaults(now());
+        let mut f = SettingsForm::from_settings(&s, 1);
+        assert_eq!(f.review_reminder_days, "7, 1");
+        f.review_reminder_days = "1, 14,7,7".into();
+        assert_eq!(
+            ConferenceSettings::try_from(&f)
+                .unwrap()
+                .review_reminder_days,
+            vec![14, 7, 1]
+        );
+        f.review_reminder_days = "soon".into();
+        assert!(
+            ConferenceSettings::try_from(&f)
+                .unwrap_err()
+                .get("review_reminder_days")
+                .is_some()
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@ pub mod account;
 pub mod conference;
 pub mod ids;
 pub mod pool;
+pub mod program;
 pub mod review;
 pub mod scores;
 pub mod submission;

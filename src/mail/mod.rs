@@ -4,6 +4,7 @@
 //! Handlers never send mail directly: they queue a row with `db::outbox::enqueue` inside the
 //! transaction of their action, and the worker delivers it, retrying with backoff.
 
+pub mod letters;
 pub mod messages;
 pub mod reviewing;
 pub mod transport;

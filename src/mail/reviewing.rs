@@ -124,3 +124,39 @@ pub fn volunteer_invited(ctx: &MailContext, to: &Email, name: &str) -> anyhow::R
         body_text: body,
     })
 }
+
+#[derive(Template)]
+#[template(path = "email/review_reminder.txt")]
+struct Reminder<'a> {
+    conference: &'a str,
+    papers: &'a [ListedPaper],
+    due: &'a str,
+    link: &'a str,
+}
+
+/// A reminder of unsubmitted reviews; `key` is its dedupe key (one per reminder and person).
+pub fn reminder(
+    ctx: &MailContext,
+    to: &Email,
+    papers: &[ListedPaper],
+    due: &str,
+    key: &str,
+) -> anyhow::Result<NewMail> {
+    let link = format!("{}/reviews", ctx.base_url);
+    let body = render(&Reminder {
+        conference: &ctx.conference,
+        papers,
+        due,
+        link: &link,
+    })?;
+    Ok(NewMail {
+        dedupe_key: key.to_string(),
+        recipient: to.clone(),
+        subject: ctx.subject(&format!(
+            "Reminder: {} review{} due {due}",
+            papers.len(),
+            if papers.len() == 1 { "" } else { "s" }
+        )),
+        body_text: body,
+    })
+}

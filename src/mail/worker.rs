@@ -28,6 +28,8 @@ pub struct Mailer {
     pub from: Mailbox,
     pub settings: MailSettings,
     pub clock: Arc<dyn Clock>,
+    /// The site's address, for links in the reminders the worker queues.
+    pub base_url: String,
 }
 
 /// A claim lasts this long; a worker that dies mid-round frees its rows after it.
@@ -99,7 +101,18 @@ impl Mailer {
     pub fn spawn(self) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {
             let period = std::time::Duration::from_secs(self.settings.worker_interval_secs.max(1));
+            let mut last_sweep: Option<chrono::DateTime<chrono::Utc>> = None;
             loop {
+                // Review reminders are due by the day: looking once a minute is plenty.
+                let now = self.clock.now();
+                if last_sweep.is_none_or(|t| now - t >= chrono::Duration::minutes(1)) {
+                    last_sweep = Some(now);
+                    match crate::reminders::sweep(&self.pool, now, &self.base_url).await {
+                        Ok(0) => {}
+                        Ok(n) => tracing::info!(queued = n, "review reminders"),
+                        Err(e) => tracing::error!(error = %e, "review reminders failed"),
+                    }
+                }
                 match self.deliver_due().await {
                     Ok(d) if d != Delivery::default() => tracing::info!(
                         sent = d.sent,

@@ -28,6 +28,10 @@ pub struct PaperRow {
     pub sum: String,
     pub off_target: bool,
     pub reviewers: Vec<ReviewerCell>,
+    /// The viewing chair wrote this paper: its reviewers are not shown to them.
+    pub hidden: bool,
+    /// Reviews proposed (also when hidden).
+    pub count: usize,
 }
 
 pub struct PreviewView {
@@ -55,7 +59,12 @@ pub struct PreviewView {
 }
 
 /// Builds the view of `preview` against the current data and conflicts.
-pub fn preview_view(data: &PoolData, preview: &Preview, conflicts: &[Conflict]) -> PreviewView {
+pub fn preview_view(
+    data: &PoolData,
+    preview: &Preview,
+    conflicts: &[Conflict],
+    viewer: &str,
+) -> PreviewView {
     let params = &preview.meta.params;
     let active: Vec<usize> = (0..data.pool.len())
         .filter(|&r| data.pool[r].active)
@@ -164,8 +173,13 @@ pub fn preview_view(data: &PoolData, preview: &Preview, conflicts: &[Conflict]) 
         .iter()
         .enumerate()
         .map(|(p, paper)| {
+            let hidden = paper.authors.iter().any(|(a, _)| a.email == viewer);
             let mut reviewers = by_paper.remove(&paper.number).unwrap_or_default();
             reviewers.sort_by(|a, b| a.name.cmp(&b.name));
+            let count = reviewers.len();
+            if hidden {
+                reviewers.clear();
+            }
             PaperRow {
                 number: paper.number,
                 title: paper.title.clone(),
@@ -174,6 +188,8 @@ pub fn preview_view(data: &PoolData, preview: &Preview, conflicts: &[Conflict]) 
                 sum: format!("{:.3}", stats.paper_affinity[p]),
                 off_target: stats.papers_off_target.contains(&p),
                 reviewers,
+                hidden,
+                count,
             }
         })
         .collect();
@@ -239,7 +255,18 @@ pub fn preview_view(data: &PoolData, preview: &Preview, conflicts: &[Conflict]) 
             ("conflict", stats.conflict.bids, stats.conflict.assigned),
         ],
         added: proposed.difference(&committed).count(),
-        removed: committed.difference(&proposed).cloned().collect(),
+        removed: committed
+            .difference(&proposed)
+            .filter(|(n, _)| {
+                data.paper_by_number(*n).is_none_or(|p| {
+                    !data.papers[p]
+                        .authors
+                        .iter()
+                        .any(|(a, _)| a.email == viewer)
+                })
+            })
+            .cloned()
+            .collect(),
         papers,
     }
 }

@@ -44,15 +44,21 @@ struct DashboardPage {
 }
 
 async fn dashboard(ctx: PageCtx) -> Result<HttpResponse, AppError> {
-    policy::perm_manage_conference(&ctx.actor)?;
-    let (counts, failed, recent) = db::run(&ctx.state.pool, |c| {
+    let chair = policy::perm_manage_conference(&ctx.actor)?.email.clone();
+    let (counts, failed, recent, own) = db::run(&ctx.state.pool, move |c| {
         Ok::<_, DbError>((
             outbox::counts_by_state(c)?,
             outbox::failed(c, 50)?,
             audit::recent(c, 30)?,
+            crate::db::submissions::for_author_email(c, &chair)?,
         ))
     })
     .await?;
+    // A chair does not learn from the log who reviews their own papers.
+    let own: Vec<String> = own.iter().map(|r| format!("#{}", r.number)).collect();
+    let recent = recent
+        .into_iter()
+        .filter(|a| !(own.contains(&a.subject) && policy::audit_names_reviewers(&a.action)));
     let tz = ctx.settings.tz();
     let page = DashboardPage {
         layout: ctx.layout("Chair dashboard"),

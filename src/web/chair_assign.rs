@@ -198,7 +198,14 @@ async fn show(
         .as_ref()
         .map_or_else(|| default_params(ctx), |p| p.meta.params);
     let conflicts = data.conflicts();
-    let view = preview.as_ref().map(|p| preview_view(&data, p, &conflicts));
+    let viewer = ctx
+        .actor
+        .member()
+        .map(|m| m.email.as_str().to_string())
+        .unwrap_or_default();
+    let view = preview
+        .as_ref()
+        .map(|p| preview_view(&data, p, &conflicts, &viewer));
     render_status(
         status,
         &Page {
@@ -746,8 +753,22 @@ async fn export(ctx: PageCtx) -> Result<HttpResponse, AppError> {
         "paper_title",
     ])
     .map_err(csv_err)?;
+    // A chair does not learn who reviews their own paper.
+    let viewer = ctx
+        .actor
+        .member()
+        .map(|m| m.email.as_str().to_string())
+        .unwrap_or_default();
     let mut lines: Vec<(i32, String, String, String)> = rows
         .iter()
+        .filter(|a| {
+            data.paper_by_id(&a.submission_id).is_none_or(|p| {
+                !data.papers[p]
+                    .authors
+                    .iter()
+                    .any(|(x, _)| x.email == viewer)
+            })
+        })
         .filter_map(|a| {
             let number = data.number_of(&a.submission_id)?;
             let title = data

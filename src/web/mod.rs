@@ -7,6 +7,7 @@ pub mod chair;
 pub mod chair_assign;
 pub mod chair_papers;
 pub mod chair_reviewers;
+pub mod chair_reviews;
 pub mod error;
 pub mod extract;
 pub mod markdown;
@@ -14,6 +15,7 @@ pub mod paper_files;
 pub mod papers;
 pub mod pool_data;
 pub mod public;
+pub mod review_form;
 pub mod reviewer;
 pub mod submission_form;
 pub mod submissions;
@@ -138,7 +140,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     chair_papers::routes(cfg);
     chair_assign::routes(cfg);
     chair_reviewers::routes(cfg);
+    chair_reviews::routes(cfg);
     reviewer::routes(cfg);
+    review_form::routes(cfg);
 }
 
 /// Middleware body: renders error pages again inside the site's layout, with the visitor's

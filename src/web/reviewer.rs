@@ -16,6 +16,7 @@ use super::pool_data::{PoolData, bid_name, in_pool, parse_bid};
 use super::{Layout, render, render_status, see_other};
 use crate::assignment::affinity::Bid;
 use crate::db::assignments::{self as asg, ProfileRow};
+use crate::db::reviews::ReviewRow;
 use crate::db::submissions::{self as subs, SubmissionRow};
 use crate::db::{self, DbError, audit, outbox, users};
 use crate::domain::FieldErrors;
@@ -28,7 +29,6 @@ use crate::policy::{self, BiddingWindow, Member};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/reviews", web::get().to(my_reviews))
-        .route("/reviews/{number}", web::get().to(paper))
         .route("/reviews/{number}/paper.pdf", web::get().to(paper_pdf))
         .route(
             "/reviews/{number}/conflict",
@@ -53,10 +53,11 @@ fn bidding_window(ctx: &PageCtx) -> BiddingWindow {
 async fn my_assignments(
     ctx: &PageCtx,
     email: &Email,
-) -> Result<(bool, Vec<SubmissionRow>), AppError> {
+) -> Result<(bool, Vec<SubmissionRow>, Vec<ReviewRow>), AppError> {
     let email = email.as_str().to_string();
     Ok(db::run(&ctx.state.pool, move |c| {
         let pool = in_pool(c, &email)?;
+        let reviews = crate::db::reviews::of_reviewer(c, &email)?;
         let ids: Vec<String> = asg::assignments_of(c, &email)?
             .into_iter()
             .map(|a| a.submission_id)
@@ -66,7 +67,7 @@ async fn my_assignments(
             .filter(|r| ids.contains(&r.id))
             .collect();
         rows.sort_by_key(|r| r.number);
-        Ok::<_, DbError>((pool, rows))
+        Ok::<_, DbError>((pool, rows, reviews))
     })
     .await?)
 }
@@ -76,6 +77,9 @@ struct AssignedItem {
     title: String,
     track: &'static str,
     withdrawn: bool,
+    /// "not started", "draft" or "submitted".
+    state: &'static str,
+    late: bool,
 }
 
 #[derive(Template)]
@@ -92,7 +96,7 @@ struct ListPage {
 
 async fn my_reviews(ctx: PageCtx) -> Result<HttpResponse, AppError> {
     let member = policy::perm_signed_in(&ctx.actor)?.clone();
-    let (pool, rows) = my_assignments(&ctx, &member.email).await?;
+    let (pool, rows, reviews) = my_assignments(&ctx, &member.email).await?;
     policy::perm_reviewer(&ctx.actor, pool || !rows.is_empty())?;
     let tz = ctx.settings.tz();
     let due = ctx.settings.dates.review_due;
@@ -106,6 +110,12 @@ async fn my_reviews(ctx: PageCtx) -> Result<HttpResponse, AppError> {
                 title: r.title.clone(),
                 track: r.track().as_str(),
                 withdrawn: r.status() == SubmissionStatus::Withdrawn,
+                state: match reviews.iter().find(|v| v.submission_id == r.id) {
+                    None => "not started",
+                    Some(v) if v.is_submitted() => "submitted",
+                    Some(_) => "draft",
+                },
+                late: reviews.iter().any(|v| v.submission_id == r.id && v.late),
             })
             .collect(),
         due: format_in_zone(due, tz),
@@ -130,32 +140,6 @@ async fn load_assigned(ctx: &PageCtx, number: i32) -> Result<(Member, Submission
     policy::perm_view_assigned(&ctx.actor, row.is_some())?;
     let row = row.ok_or(AppError::NotFound)?;
     Ok((member, row))
-}
-
-#[derive(Template)]
-#[template(path = "reviewer/paper.html")]
-struct PaperPage {
-    layout: Layout,
-    paper: BlindPaperView,
-    has_pdf: bool,
-    withdrawn: bool,
-    due: String,
-}
-
-async fn paper(ctx: PageCtx, path: web::Path<i32>) -> Result<HttpResponse, AppError> {
-    let (_, row) = load_assigned(&ctx, path.into_inner()).await?;
-    let id = row.id.clone();
-    let has_pdf = db::run(&ctx.state.pool, move |c| {
-        Ok::<_, DbError>(subs::documents(c, &id)?.iter().any(|d| d.kind == "paper"))
-    })
-    .await?;
-    render(&PaperPage {
-        layout: ctx.layout(&format!("#{} {}", row.number, row.title)),
-        paper: BlindPaperView::new(&row),
-        has_pdf,
-        withdrawn: row.status() == SubmissionStatus::Withdrawn,
-        due: format_in_zone(ctx.settings.dates.review_due, ctx.settings.tz()),
-    })
 }
 
 async fn paper_pdf(ctx: PageCtx, path: web::Path<i32>) -> Result<HttpResponse, AppError> {

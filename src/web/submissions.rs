@@ -99,6 +99,7 @@ async fn my_submissions(ctx: PageCtx) -> Result<HttpResponse, AppError> {
 #[template(path = "author/show.html")]
 struct ShowPage {
     layout: Layout,
+    reviews: Option<super::chair_reviews::PaperReviewsView>,
     number: i32,
     title: String,
     track: &'static str,
@@ -138,14 +139,18 @@ async fn show(ctx: PageCtx, path: web::Path<i32>) -> Result<HttpResponse, AppErr
             Ok::<_, DbError>(audit::for_subject(c, &subject)?)
         })
         .await?;
+        // A chair who wrote the paper does not learn its reviewers from the log.
         rows.into_iter()
+            .filter(|a| !(paper.rights.is_author && policy::audit_names_reviewers(&a.action)))
             .map(|a| (format_in_zone(db::from_db(a.at), tz), a.action, a.details))
             .collect()
     } else {
         Vec::new()
     };
+    let reviews = super::chair_reviews::paper_reviews(&ctx, &paper).await?;
     let page = ShowPage {
         layout: ctx.layout(&format!("#{} {}", paper.row.number, paper.row.title)),
+        reviews,
         number: paper.row.number,
         title: paper.row.title.clone(),
         track: paper.row.track().label(),

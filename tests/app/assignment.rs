@@ -7,7 +7,7 @@ use chrono::{TimeZone, Utc};
 use crate::helpers::{SubmissionBuilder, TestApp, TestUser, client, spawn_app};
 
 /// Five main authors at different institutions, each with a co-author elsewhere.
-const PEOPLE: [(&str, &str, &str, &str); 5] = [
+pub const PEOPLE: [(&str, &str, &str, &str); 5] = [
     (
         "Amara Okafor",
         "amara@unilag.edu.ng",
@@ -40,7 +40,7 @@ const PEOPLE: [(&str, &str, &str, &str); 5] = [
     ),
 ];
 
-const COAUTHORS: [(&str, &str, &str); 5] = [
+pub const COAUTHORS: [(&str, &str, &str); 5] = [
     ("Folake Adeyemi", "folake@ui.edu.ng", "University of Ibadan"),
     (
         "Gaspard Moreau",

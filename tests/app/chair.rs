@@ -176,7 +176,7 @@ async fn deadlines_out_of_order_are_refused() {
         .await
         .unwrap();
     assert!(
-        html.contains("Reviews due must be after submission deadline"),
+        html.contains("Reviews due must be after bidding closes"),
         "{html}"
     );
 }

@@ -10,5 +10,6 @@ mod cli;
 mod helpers;
 mod mail;
 mod public;
+mod reviews;
 mod smtp;
 mod submissions;

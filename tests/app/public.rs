@@ -25,7 +25,7 @@ async fn home_page_counts_down_to_the_next_deadline() {
             .into(),
     );
     let html = app.get_text("/").await;
-    assert!(html.contains("Reviews due in"), "{html}");
+    assert!(html.contains("Bidding closes in"), "{html}");
 }
 
 #[tokio::test]

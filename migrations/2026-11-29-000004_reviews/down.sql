@@ -1,0 +1,2 @@
+DROP TABLE review_revisions;
+DROP TABLE reviews;
