@@ -19,13 +19,15 @@ use crate::domain::account::Email;
 use crate::startup::Application;
 
 /// How far the demo takes the workshop.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
 pub enum Stage {
     /// Accounts and submissions, before the deadline.
     Submitted,
     /// The deadline has passed; reviewers bid; the chair adds the volunteers, runs the
     /// engine and commits the assignment.
     Assigned,
+    /// Reviewers write their reviews (most submitted, a few left as drafts).
+    Reviewed,
 }
 
 /// What the demo created, for the closing message.
@@ -341,12 +343,15 @@ pub async fn run(mut config: Settings, stage: Stage, seed: u64) -> anyhow::Resul
         bar.inc(1);
     }
     bar.finish_and_clear();
-    if stage == Stage::Assigned {
+    if stage >= Stage::Assigned {
         let chair_browser = browsers
             .iter()
             .position(|(e, _)| *e == workshop.chair.email)
             .context("the chair has no browser")?;
         crate::seed_assign::assign(&mut browsers, chair_browser, &workshop).await?;
+    }
+    if stage >= Stage::Reviewed {
+        crate::seed_assign::review(&mut browsers, &workshop, seed).await?;
     }
     let author = workshop
         .submissions

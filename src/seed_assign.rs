@@ -1,4 +1,4 @@
-//! `cfp demo --stage assigned`: after the submissions, through the site's own pages, the
+//! `cfp demo --stage assigned` (and `reviewed`): after the submissions, through the site's own pages, the
 //! chair closes submissions (moves the deadline to a minute ago on the settings page) and
 //! adds the volunteers as reviewers; every reviewer bids; the chair runs the engine with
 //! loads that fit the pool and commits, which mails every reviewer their papers.
@@ -7,6 +7,7 @@ use actix_web::http::StatusCode;
 use anyhow::{Context, bail};
 use chrono::{Duration, Utc};
 
+use crate::demo::reviews::review as demo_review;
 use crate::demo::{DemoTrack, DemoWorkshop};
 use crate::domain::conference::to_local_input;
 use crate::seed::Browser;
@@ -76,14 +77,14 @@ async fn expect_redirect(
 ) -> anyhow::Result<()> {
     let reply = b.post_form(page, action, fields).await?;
     if reply.status != StatusCode::SEE_OTHER {
-        let reason: String = reply
+        let reason: Vec<&str> = reply
             .body
-            .split("class=\"error\"")
-            .nth(1)
-            .unwrap_or("")
-            .chars()
-            .take(400)
+            .split("class=\"error\">")
+            .skip(1)
+            .filter_map(|r| r.split('<').next())
+            .filter(|r| !r.trim().is_empty())
             .collect();
+        let reason = reason.join(" / ");
         bail!("POST {action} answered {}: {reason}", reply.status);
     }
     Ok(())
@@ -208,4 +209,73 @@ pub(crate) async fn assign(
         &[("run", &run)],
     )
     .await
+}
+
+/// Every reviewer writes their reviews through the review form: most submit, a few leave a
+/// draft.
+pub(crate) async fn review(
+    browsers: &mut [(String, Browser)],
+    workshop: &DemoWorkshop,
+    seed: u64,
+) -> anyhow::Result<()> {
+    let mut reviewers: Vec<&str> = workshop
+        .submissions
+        .iter()
+        .map(|s| s.authors[s.main_author].email.as_str())
+        .collect();
+    reviewers.extend(workshop.volunteers.iter().map(|v| v.email.as_str()));
+    for email in reviewers {
+        let Some((_, b)) = browsers.iter_mut().find(|(e, _)| e == email) else {
+            continue;
+        };
+        let list = b.get("/reviews").await?;
+        let mut numbers: Vec<i32> = Vec::new();
+        for chunk in list.body.split("href=\"/reviews/").skip(1) {
+            if let Ok(n) = chunk.split('"').next().unwrap_or("").parse::<i32>()
+                && !numbers.contains(&n)
+            {
+                numbers.push(n);
+            }
+        }
+        for n in numbers {
+            let path = format!("/reviews/{n}");
+            let page = b.get(&path).await?;
+            let version = page
+                .body
+                .split("name=\"version\" value=\"")
+                .nth(1)
+                .and_then(|r| r.split('"').next())
+                .unwrap_or("0")
+                .to_string();
+            let title = workshop
+                .submissions
+                .get(usize::try_from(n - 1).unwrap_or(usize::MAX))
+                .map(|s| s.title.as_str())
+                .unwrap_or("");
+            let r = demo_review(seed, n, email, title);
+            let (overall, confidence) = (r.overall.to_string(), r.confidence.to_string());
+            let action = if r.submit { "submit" } else { "draft" };
+            let mut fields: Vec<(&str, &str)> = vec![
+                ("action", action),
+                ("version", &version),
+                ("overall", &overall),
+                ("confidence", &confidence),
+                ("confidential", &r.confidential),
+            ];
+            if page.body.contains("name=\"summary\"") {
+                fields.extend([
+                    ("summary", r.summary.as_str()),
+                    ("strengths_weaknesses", r.strengths_weaknesses.as_str()),
+                    ("questions", r.questions.as_str()),
+                ]);
+                if r.talk {
+                    fields.push(("talk_recommendation", "on"));
+                }
+            } else {
+                fields.push(("comment", r.comment.as_str()));
+            }
+            expect_redirect(b, &path, &path, &fields).await?;
+        }
+    }
+    Ok(())
 }

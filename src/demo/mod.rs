@@ -15,6 +15,7 @@ mod pdf_body;
 mod pdf_file;
 mod people;
 mod phrases;
+pub mod reviews;
 mod rng;
 mod translit;
 
