@@ -304,6 +304,72 @@ pub fn can_manage_reviews(actor: &Actor, rights: PaperRights) -> bool {
     perm_manage_reviews(actor, rights).is_ok()
 }
 
+/// Deciding a paper: chairs who are not its authors.
+pub fn perm_decide(actor: &Actor, rights: PaperRights) -> Result<&Member, Denied> {
+    perm_manage_reviews(actor, rights)
+}
+
+/// Seeing a paper's decision and its reviews (author view: labels, no identities, nothing
+/// confidential): its authors once decisions are released.
+pub fn perm_view_released(
+    actor: &Actor,
+    rights: PaperRights,
+    released: bool,
+) -> Result<(), Denied> {
+    perm_view_submission(actor, rights)?;
+    if rights.is_author && released {
+        Ok(())
+    } else if rights.is_author {
+        Err(Denied::Closed("Decisions are not released yet.".into()))
+    } else {
+        Err(Denied::NotFound)
+    }
+}
+
+/// The camera-ready window: until the camera-ready deadline, or while a chair's unlock lasts.
+#[derive(Debug, Clone, Copy)]
+pub struct CameraReadyWindow {
+    pub due: DateTime<Utc>,
+    pub unlocked_until: Option<DateTime<Utc>>,
+    pub now: DateTime<Utc>,
+    pub tz: Tz,
+}
+
+/// Uploading a camera-ready version and naming the presenter and ticket holder: authors of a
+/// paper whose acceptance was released, before the camera-ready deadline.
+pub fn perm_camera_ready<'a>(
+    actor: &'a Actor,
+    rights: PaperRights,
+    accepted_and_released: bool,
+    window: &CameraReadyWindow,
+) -> Result<&'a Member, Denied> {
+    let member = perm_signed_in(actor)?;
+    if !rights.is_author {
+        return Err(if rights.is_chair {
+            Denied::Closed("Only the paper's authors upload its camera-ready version.".into())
+        } else {
+            Denied::NotFound
+        });
+    }
+    if rights.withdrawn {
+        return Err(Denied::Withdrawn);
+    }
+    if !accepted_and_released {
+        return Err(Denied::Closed(
+            "Camera-ready versions are for accepted papers, once decisions are released.".into(),
+        ));
+    }
+    let unlocked = window.unlocked_until.is_some_and(|u| window.now <= u);
+    if window.now > window.due && !unlocked {
+        return Err(Denied::Closed(format!(
+            "The camera-ready deadline has passed: it was {}; it is now {}.",
+            format_in_zone(window.due, window.tz),
+            format_in_zone(window.now, window.tz)
+        )));
+    }
+    Ok(member)
+}
+
 /// Whether an audit entry of `action` about a paper names its reviewers (hidden from a
 /// chair who wrote the paper).
 pub fn audit_names_reviewers(action: &str) -> bool {
@@ -531,6 +597,38 @@ mod tests {
             perm_manage_reviews(&member(false), PaperRights::default()).err(),
             Some(Denied::ChairsOnly)
         );
+    }
+
+    #[test]
+    fn authors_see_decisions_once_released_and_upload_camera_ready_until_the_deadline() {
+        let ada = member(false);
+        assert!(perm_view_released(&ada, author_rights(), true).is_ok());
+        assert!(matches!(
+            perm_view_released(&ada, author_rights(), false),
+            Err(Denied::Closed(_))
+        ));
+        assert_eq!(
+            perm_view_released(&ada, PaperRights::default(), true),
+            Err(Denied::NotFound)
+        );
+        let w = window(0);
+        let cr = |offset: i64| CameraReadyWindow {
+            due: w.closes_at,
+            unlocked_until: None,
+            now: w.closes_at + chrono::Duration::seconds(offset),
+            tz: w.tz,
+        };
+        assert!(perm_camera_ready(&ada, author_rights(), true, &cr(0)).is_ok());
+        assert!(
+            matches!(perm_camera_ready(&ada, author_rights(), true, &cr(1)), Err(Denied::Closed(m)) if m.contains("deadline has passed"))
+        );
+        assert!(perm_camera_ready(&ada, author_rights(), false, &cr(0)).is_err());
+        assert_eq!(
+            perm_camera_ready(&ada, PaperRights::default(), true, &cr(0)).err(),
+            Some(Denied::NotFound)
+        );
+        assert!(perm_decide(&member(true), author_rights()).is_err());
+        assert!(perm_decide(&member(true), PaperRights::default()).is_ok());
     }
 
     #[test]

@@ -8,6 +8,7 @@
 pub mod assignments;
 pub mod audit;
 pub mod conference;
+pub mod decisions;
 pub mod outbox;
 pub mod reviews;
 pub mod schema;

@@ -210,3 +210,56 @@ diesel::table! {
 
 diesel::joinable!(review_revisions -> reviews (review_id));
 diesel::allow_tables_to_appear_in_same_query!(reviews, review_revisions);
+
+diesel::table! {
+    decisions (submission_id) {
+        submission_id -> Text,
+        decision -> Text,
+        decided_by -> Text,
+        decided_at -> Timestamp,
+        released_decision -> Nullable<Text>,
+        released_at -> Nullable<Timestamp>,
+        letter_round -> Integer,
+    }
+}
+
+diesel::table! {
+    decision_release (id) {
+        id -> Integer,
+        released_at -> Timestamp,
+        released_by -> Text,
+    }
+}
+
+diesel::table! {
+    letter_templates (kind) {
+        kind -> Text,
+        subject -> Text,
+        body -> Text,
+        updated_by -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    camera_ready (submission_id) {
+        submission_id -> Text,
+        presenter_position -> Integer,
+        ticket_position -> Nullable<Integer>,
+        updated_by -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    program (id) {
+        id -> Integer,
+        data -> Text,
+        version -> Integer,
+        updated_by -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(decisions -> submissions (submission_id));
+diesel::allow_tables_to_appear_in_same_query!(decisions, submissions);

@@ -51,6 +51,19 @@ pub struct ConferenceSettings {
     /// Chairs see each main author's review obligations beside their submission.
     #[serde(default)]
     pub show_obligations_when_deciding: bool,
+    /// Pages of main content allowed in a camera-ready version.
+    #[serde(default = "default_camera_ready_page_limit")]
+    pub camera_ready_page_limit: u32,
+    /// Days before the camera-ready deadline on which accepted papers without a camera-ready
+    /// version get a reminder.
+    #[serde(default = "default_reminder_days")]
+    pub camera_ready_reminder_days: Vec<u32>,
+}
+
+/// A page more than the submission for the camera-ready version (room for the authors'
+/// names and acknowledgements).
+pub fn default_camera_ready_page_limit() -> u32 {
+    5
 }
 
 /// Reminders 7 days and 1 day before reviews are due.
@@ -234,6 +247,8 @@ impl ConferenceSettings {
             review_reminder_days: default_reminder_days(),
             reviewer_labels: LabelStyle::Letters,
             show_obligations_when_deciding: false,
+            camera_ready_page_limit: default_camera_ready_page_limit(),
+            camera_ready_reminder_days: default_reminder_days(),
         }
     }
 
@@ -340,6 +355,9 @@ pub struct SettingsForm {
     /// "letters" or "numbers".
     pub reviewer_labels: String,
     pub show_obligations_when_deciding: Option<String>,
+    pub camera_ready_page_limit: String,
+    /// Comma-separated days before the camera-ready deadline.
+    pub camera_ready_reminder_days: String,
     /// Optimistic-locking version of the settings the form was opened on.
     pub version: String,
 }
@@ -390,6 +408,13 @@ impl SettingsForm {
                 LabelStyle::Numbers => "numbers".into(),
             },
             show_obligations_when_deciding: on(s.show_obligations_when_deciding),
+            camera_ready_page_limit: s.camera_ready_page_limit.to_string(),
+            camera_ready_reminder_days: s
+                .camera_ready_reminder_days
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
             version: version.to_string(),
         }
     }
@@ -413,6 +438,23 @@ fn number(
             min
         }
     }
+}
+
+/// Reads "7, 1" as days (1–60), largest first.
+fn reminder_days(e: &mut FieldErrors, field: &str, raw: &str) -> Vec<u32> {
+    let mut days: Vec<u32> = Vec::new();
+    for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        match part.parse::<u32>() {
+            Ok(d) if (1..=60).contains(&d) => days.push(d),
+            _ => e.add(
+                field,
+                format!("\"{part}\" is not a number of days from 1 to 60; write e.g. 7, 1."),
+            ),
+        }
+    }
+    days.sort_unstable_by(|a, b| b.cmp(a));
+    days.dedup();
+    days
 }
 
 /// Reads a `datetime-local` value ("2027-09-17T23:59" or with seconds) in zone `tz`.
@@ -590,27 +632,21 @@ impl TryFrom<&SettingsForm> for ConferenceSettings {
         .filter(|(_, on)| on.is_some())
         .map(|(code, _)| code.to_string())
         .collect();
-        let mut review_reminder_days: Vec<u32> = Vec::new();
-        for part in f
-            .review_reminder_days
-            .split(',')
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-        {
-            match part.parse::<u32>() {
-                Ok(d) if (1..=60).contains(&d) => review_reminder_days.push(d),
-                _ => {
-                    e.add(
-                        "review_reminder_days",
-                        format!(
-                            "\"{part}\" is not a number of days from 1 to 60; write e.g. 7, 1."
-                        ),
-                    );
-                }
-            }
-        }
-        review_reminder_days.sort_unstable_by(|a, b| b.cmp(a));
-        review_reminder_days.dedup();
+        let review_reminder_days =
+            reminder_days(&mut e, "review_reminder_days", &f.review_reminder_days);
+        let camera_ready_reminder_days = reminder_days(
+            &mut e,
+            "camera_ready_reminder_days",
+            &f.camera_ready_reminder_days,
+        );
+        let camera_ready_page_limit = number(
+            &mut e,
+            "camera_ready_page_limit",
+            "Camera-ready page limit",
+            &f.camera_ready_page_limit,
+            1,
+            100,
+        );
         let reviewer_labels = match f.reviewer_labels.as_str() {
             "numbers" => LabelStyle::Numbers,
             "letters" | "" => LabelStyle::Letters,
@@ -670,6 +706,8 @@ impl TryFrom<&SettingsForm> for ConferenceSettings {
             review_reminder_days,
             reviewer_labels,
             show_obligations_when_deciding,
+            camera_ready_page_limit,
+            camera_ready_reminder_days,
         })
     }
 }

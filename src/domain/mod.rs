@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod conference;
+pub mod decision;
 pub mod ids;
 pub mod pool;
 pub mod program;

@@ -299,7 +299,7 @@ async fn malformed_bodies_get_a_clear_message() {
         .await
         .unwrap();
     assert!(response.status().is_client_error());
-    let huge = "x".repeat(200_000);
+    let huge = "x".repeat(600_000);
     let response = app
         .client
         .post(app.url("/register"))

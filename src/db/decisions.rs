@@ -1,0 +1,299 @@
+//! Decisions, their release, letter templates, camera-ready details and the program.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+
+use super::schema::{camera_ready, decision_release, decisions, letter_templates, program};
+use super::{AnyConnection, from_db, to_db};
+use crate::domain::decision::Decision;
+use crate::domain::ids::UserId;
+
+/// A stored decision.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = decisions)]
+pub struct DecisionRow {
+    pub submission_id: String,
+    pub decision: String,
+    pub decided_by: String,
+    pub decided_at: chrono::NaiveDateTime,
+    pub released_decision: Option<String>,
+    pub released_at: Option<chrono::NaiveDateTime>,
+    pub letter_round: i32,
+}
+
+impl DecisionRow {
+    pub fn decision(&self) -> Option<Decision> {
+        Decision::parse(&self.decision)
+    }
+
+    /// What the authors were told, if anything.
+    pub fn released(&self) -> Option<Decision> {
+        self.released_decision.as_deref().and_then(Decision::parse)
+    }
+
+    /// Changed since the last letter (or never sent).
+    pub fn unreleased_change(&self) -> bool {
+        self.released_decision.as_deref() != Some(self.decision.as_str())
+    }
+}
+
+pub fn all(c: &mut AnyConnection) -> QueryResult<Vec<DecisionRow>> {
+    decisions::table.select(DecisionRow::as_select()).load(c)
+}
+
+pub fn find(c: &mut AnyConnection, submission_id: &str) -> QueryResult<Option<DecisionRow>> {
+    decisions::table
+        .find(submission_id)
+        .select(DecisionRow::as_select())
+        .first(c)
+        .optional()
+}
+
+/// Serialises decision changes on PostgreSQL (slot limits are checked under this lock);
+/// SQLite's write transactions take turns anyway.
+pub fn lock(c: &mut AnyConnection) -> QueryResult<()> {
+    if let AnyConnection::Postgresql(pg) = c {
+        super::schema::conference::table
+            .select(super::schema::conference::id)
+            .for_update()
+            .load::<i32>(pg)?;
+    }
+    Ok(())
+}
+
+/// Sets (or with `None` clears) a paper's decision.
+pub fn set(
+    c: &mut AnyConnection,
+    submission_id: &str,
+    decision: Option<Decision>,
+    by: &UserId,
+    now: DateTime<Utc>,
+) -> QueryResult<()> {
+    let Some(d) = decision else {
+        diesel::delete(decisions::table.find(submission_id)).execute(c)?;
+        return Ok(());
+    };
+    let updated = diesel::update(decisions::table.find(submission_id))
+        .set((
+            decisions::decision.eq(d.as_str()),
+            decisions::decided_by.eq(by.as_str()),
+            decisions::decided_at.eq(to_db(now)),
+        ))
+        .execute(c)?;
+    if updated == 0 {
+        diesel::insert_into(decisions::table)
+            .values((
+                decisions::submission_id.eq(submission_id),
+                decisions::decision.eq(d.as_str()),
+                decisions::decided_by.eq(by.as_str()),
+                decisions::decided_at.eq(to_db(now)),
+                decisions::letter_round.eq(0),
+            ))
+            .execute(c)?;
+    }
+    Ok(())
+}
+
+/// Marks a paper's current decision as released, if it has changed since the last letter;
+/// returns the new letter round, or `None` when there was nothing to release (already done,
+/// e.g. by another chair a moment ago). The conditional update makes release idempotent.
+pub fn mark_released(
+    c: &mut AnyConnection,
+    submission_id: &str,
+    now: DateTime<Utc>,
+) -> QueryResult<Option<i32>> {
+    let Some(row) = find(c, submission_id)? else {
+        return Ok(None);
+    };
+    if !row.unreleased_change() {
+        return Ok(None);
+    }
+    let updated = diesel::update(
+        decisions::table
+            .filter(decisions::submission_id.eq(submission_id))
+            .filter(decisions::letter_round.eq(row.letter_round))
+            .filter(decisions::decision.eq(&row.decision)),
+    )
+    .set((
+        decisions::released_decision.eq(Some(&row.decision)),
+        decisions::released_at.eq(Some(to_db(now))),
+        decisions::letter_round.eq(row.letter_round + 1),
+    ))
+    .execute(c)?;
+    Ok((updated == 1).then_some(row.letter_round + 1))
+}
+
+/// When decisions were first released.
+pub fn released_at(c: &mut AnyConnection) -> QueryResult<Option<DateTime<Utc>>> {
+    decision_release::table
+        .select(decision_release::released_at)
+        .first::<chrono::NaiveDateTime>(c)
+        .optional()
+        .map(|t| t.map(from_db))
+}
+
+pub fn record_release(c: &mut AnyConnection, by: &UserId, now: DateTime<Utc>) -> QueryResult<()> {
+    if released_at(c)?.is_none() {
+        diesel::insert_into(decision_release::table)
+            .values((
+                decision_release::id.eq(1),
+                decision_release::released_at.eq(to_db(now)),
+                decision_release::released_by.eq(by.as_str()),
+            ))
+            .execute(c)?;
+    }
+    Ok(())
+}
+
+/// A chair-edited letter template.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = letter_templates)]
+pub struct TemplateRow {
+    pub kind: String,
+    pub subject: String,
+    pub body: String,
+    pub updated_by: String,
+    pub updated_at: chrono::NaiveDateTime,
+}
+
+pub fn template(c: &mut AnyConnection, kind: &str) -> QueryResult<Option<TemplateRow>> {
+    letter_templates::table
+        .find(kind)
+        .select(TemplateRow::as_select())
+        .first(c)
+        .optional()
+}
+
+pub fn save_template(
+    c: &mut AnyConnection,
+    kind: &str,
+    subject: &str,
+    body: &str,
+    by: &UserId,
+    now: DateTime<Utc>,
+) -> QueryResult<()> {
+    let updated = diesel::update(letter_templates::table.find(kind))
+        .set((
+            letter_templates::subject.eq(subject),
+            letter_templates::body.eq(body),
+            letter_templates::updated_by.eq(by.as_str()),
+            letter_templates::updated_at.eq(to_db(now)),
+        ))
+        .execute(c)?;
+    if updated == 0 {
+        diesel::insert_into(letter_templates::table)
+            .values((
+                letter_templates::kind.eq(kind),
+                letter_templates::subject.eq(subject),
+                letter_templates::body.eq(body),
+                letter_templates::updated_by.eq(by.as_str()),
+                letter_templates::updated_at.eq(to_db(now)),
+            ))
+            .execute(c)?;
+    }
+    Ok(())
+}
+
+/// An accepted paper's presenting author and ticket holder.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = camera_ready)]
+pub struct CameraReadyRow {
+    pub submission_id: String,
+    pub presenter_position: i32,
+    pub ticket_position: Option<i32>,
+    pub updated_by: String,
+    pub updated_at: chrono::NaiveDateTime,
+}
+
+pub fn camera_ready_all(c: &mut AnyConnection) -> QueryResult<Vec<CameraReadyRow>> {
+    camera_ready::table
+        .select(CameraReadyRow::as_select())
+        .load(c)
+}
+
+pub fn camera_ready_of(
+    c: &mut AnyConnection,
+    submission_id: &str,
+) -> QueryResult<Option<CameraReadyRow>> {
+    camera_ready::table
+        .find(submission_id)
+        .select(CameraReadyRow::as_select())
+        .first(c)
+        .optional()
+}
+
+pub fn save_camera_ready(
+    c: &mut AnyConnection,
+    submission_id: &str,
+    presenter: i32,
+    ticket: Option<i32>,
+    by: &UserId,
+    now: DateTime<Utc>,
+) -> QueryResult<()> {
+    let updated = diesel::update(camera_ready::table.find(submission_id))
+        .set((
+            camera_ready::presenter_position.eq(presenter),
+            camera_ready::ticket_position.eq(ticket),
+            camera_ready::updated_by.eq(by.as_str()),
+            camera_ready::updated_at.eq(to_db(now)),
+        ))
+        .execute(c)?;
+    if updated == 0 {
+        diesel::insert_into(camera_ready::table)
+            .values((
+                camera_ready::submission_id.eq(submission_id),
+                camera_ready::presenter_position.eq(presenter),
+                camera_ready::ticket_position.eq(ticket),
+                camera_ready::updated_by.eq(by.as_str()),
+                camera_ready::updated_at.eq(to_db(now)),
+            ))
+            .execute(c)?;
+    }
+    Ok(())
+}
+
+/// The stored program JSON and its version.
+pub fn program(c: &mut AnyConnection) -> QueryResult<Option<(String, i32)>> {
+    program::table
+        .select((program::data, program::version))
+        .first(c)
+        .optional()
+}
+
+/// Saves the program if its version is still `expected` (0: none yet); false otherwise.
+pub fn save_program(
+    c: &mut AnyConnection,
+    data: &str,
+    expected: i32,
+    by: &UserId,
+    now: DateTime<Utc>,
+) -> QueryResult<bool> {
+    if expected == 0 {
+        if program(c)?.is_some() {
+            return Ok(false);
+        }
+        diesel::insert_into(program::table)
+            .values((
+                program::id.eq(1),
+                program::data.eq(data),
+                program::version.eq(1),
+                program::updated_by.eq(by.as_str()),
+                program::updated_at.eq(to_db(now)),
+            ))
+            .execute(c)?;
+        return Ok(true);
+    }
+    diesel::update(
+        program::table
+            .filter(program::id.eq(1))
+            .filter(program::version.eq(expected)),
+    )
+    .set((
+        program::data.eq(data),
+        program::version.eq(expected + 1),
+        program::updated_by.eq(by.as_str()),
+        program::updated_at.eq(to_db(now)),
+    ))
+    .execute(c)
+    .map(|n| n == 1)
+}
