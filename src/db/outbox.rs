@@ -228,3 +228,26 @@ pub fn for_recipient(conn: &mut AnyConnection, recipient: &Email) -> QueryResult
         .select(OutboxRow::as_select())
         .load(conn)
 }
+
+/// Emails whose dedupe key starts with one of `prefixes` (the letters of one kind), newest
+/// first, for the chairs' per-recipient log.
+pub fn with_key_prefixes(
+    conn: &mut AnyConnection,
+    prefixes: &[&str],
+    limit: i64,
+) -> QueryResult<Vec<OutboxRow>> {
+    let mut query = mail_outbox::table.into_boxed();
+    for (i, p) in prefixes.iter().enumerate() {
+        let pattern = format!("{p}%");
+        query = if i == 0 {
+            query.filter(dsl::dedupe_key.like(pattern))
+        } else {
+            query.or_filter(dsl::dedupe_key.like(pattern))
+        };
+    }
+    query
+        .order(dsl::created_at.desc())
+        .limit(limit)
+        .select(OutboxRow::as_select())
+        .load(conn)
+}

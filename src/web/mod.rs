@@ -8,8 +8,10 @@ pub mod chair_assign;
 pub mod chair_papers;
 pub mod chair_reviewers;
 pub mod chair_reviews;
+pub mod decisions;
 pub mod error;
 pub mod extract;
+pub mod letters;
 pub mod markdown;
 pub mod paper_files;
 pub mod papers;
@@ -141,6 +143,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     chair_assign::routes(cfg);
     chair_reviewers::routes(cfg);
     chair_reviews::routes(cfg);
+    decisions::routes(cfg);
+    letters::routes(cfg);
     reviewer::routes(cfg);
     review_form::routes(cfg);
 }

@@ -100,6 +100,7 @@ async fn my_submissions(ctx: PageCtx) -> Result<HttpResponse, AppError> {
 struct ShowPage {
     layout: Layout,
     reviews: Option<super::chair_reviews::PaperReviewsView>,
+    released: Option<super::decisions::ReleasedView>,
     number: i32,
     title: String,
     track: &'static str,
@@ -148,9 +149,11 @@ async fn show(ctx: PageCtx, path: web::Path<i32>) -> Result<HttpResponse, AppErr
         Vec::new()
     };
     let reviews = super::chair_reviews::paper_reviews(&ctx, &paper).await?;
+    let released = super::decisions::released_view(&ctx, &paper).await?;
     let page = ShowPage {
         layout: ctx.layout(&format!("#{} {}", paper.row.number, paper.row.title)),
         reviews,
+        released,
         number: paper.row.number,
         title: paper.row.title.clone(),
         track: paper.row.track().label(),

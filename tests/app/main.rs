@@ -7,6 +7,7 @@ mod accounts;
 mod assignment;
 mod chair;
 mod cli;
+mod decisions;
 mod helpers;
 mod mail;
 mod public;
