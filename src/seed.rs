@@ -28,6 +28,11 @@ pub enum Stage {
     Assigned,
     /// Reviewers write their reviews (most submitted, a few left as drafts).
     Reviewed,
+    /// The chair decides every paper from the ranking: 4 talks, 8 spotlights, posters for
+    /// half of the papers, the rest rejected (nothing released).
+    Decided,
+    /// The chair releases the decisions: every author gets a letter.
+    Released,
 }
 
 /// What the demo created, for the closing message.
@@ -352,6 +357,14 @@ pub async fn run(mut config: Settings, stage: Stage, seed: u64) -> anyhow::Resul
     }
     if stage >= Stage::Reviewed {
         crate::seed_assign::review(&mut browsers, &workshop, seed).await?;
+    }
+    if stage >= Stage::Decided {
+        let chair_browser = browsers
+            .iter()
+            .position(|(e, _)| *e == workshop.chair.email)
+            .context("the chair has no browser")?;
+        crate::seed_assign::decide(&mut browsers[chair_browser].1, stage == Stage::Released)
+            .await?;
     }
     let author = workshop
         .submissions

@@ -279,3 +279,42 @@ pub(crate) async fn review(
     }
     Ok(())
 }
+
+/// The chair decides from the decisions page, best calibrated score first: the four best are
+/// contributed talks, the next eight spotlights, posters up to half of the papers, the rest
+/// rejected; with `release`, the chair then releases them (every author gets a letter).
+pub(crate) async fn decide(chair: &mut Browser, release: bool) -> anyhow::Result<()> {
+    let page = chair.get("/chair/decisions?sort=calibrated").await?;
+    let numbers: Vec<String> = page
+        .body
+        .split("<tr id=\"paper-")
+        .skip(1)
+        .filter_map(|r| r.split('"').next().map(str::to_string))
+        .collect();
+    let half = numbers.len() / 2;
+    for (i, n) in numbers.iter().enumerate() {
+        let decision = match i {
+            0..4 => "talk",
+            4..12 => "spotlight",
+            _ if i < half => "poster",
+            _ => "reject",
+        };
+        expect_redirect(
+            chair,
+            "/chair/decisions",
+            "/chair/decisions/set",
+            &[("number", n), ("decision", decision)],
+        )
+        .await?;
+    }
+    if release {
+        expect_redirect(
+            chair,
+            "/chair/decisions/release",
+            "/chair/decisions/release",
+            &[("confirm_undecided", "on")],
+        )
+        .await?;
+    }
+    Ok(())
+}
