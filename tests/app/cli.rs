@@ -128,7 +128,7 @@ async fn demo_fills_an_empty_database_through_the_site_and_refuses_a_full_one() 
         d.bidding_deadline = Some(far(0) + chrono::Duration::hours(12));
     });
     let out = cfp(&app)
-        .args(["demo", "--stage", "assigned"])
+        .args(["demo", "--stage", "released"])
         .output()
         .unwrap();
     assert!(
@@ -176,6 +176,28 @@ async fn demo_fills_an_empty_database_through_the_site_and_refuses_a_full_one() 
             .any(|m| m.subject.contains("Your review assignment"))
     );
     assert!(!cfp::db::assignments::all_bids(&mut c).unwrap().is_empty());
+    // Reviewed, decided and released: most reviews submitted, slots filled, letters queued.
+    let reviews = cfp::db::reviews::all(&mut c).unwrap();
+    assert!(reviews.iter().filter(|r| r.is_submitted()).count() > assigned.len() * 8 / 10);
+    let decisions = cfp::db::decisions::all(&mut c).unwrap();
+    assert_eq!(decisions.len(), 80);
+    let count = |d: &str| decisions.iter().filter(|x| x.decision == d).count();
+    assert_eq!((count("talk"), count("spotlight")), (4, 8));
+    assert!(decisions.iter().all(|d| !d.unreleased_change()));
+    let first = &papers[0];
+    let author = cfp::db::submissions::authors(&mut c, &first.id).unwrap()[0]
+        .email
+        .clone();
+    let mails = cfp::db::outbox::for_recipient(
+        &mut c,
+        &cfp::domain::account::Email::parse(&author).unwrap(),
+    )
+    .unwrap();
+    assert!(
+        mails
+            .iter()
+            .any(|m| m.subject.contains("Decision on submission"))
+    );
     let again = cfp(&app).args(["demo"]).output().unwrap();
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("only fills an empty one"));
