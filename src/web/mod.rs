@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod assign_view;
+pub mod camera_ready;
 pub mod chair;
 pub mod chair_assign;
 pub mod chair_papers;
@@ -143,6 +144,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     chair_reviews::routes(cfg);
     reviewer::routes(cfg);
     review_form::routes(cfg);
+    camera_ready::routes(cfg);
 }
 
 /// Middleware body: renders error pages again inside the site's layout, with the visitor's

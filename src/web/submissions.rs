@@ -100,6 +100,7 @@ async fn my_submissions(ctx: PageCtx) -> Result<HttpResponse, AppError> {
 struct ShowPage {
     layout: Layout,
     reviews: Option<super::chair_reviews::PaperReviewsView>,
+    camera_ready: Option<super::camera_ready::CameraReadySection>,
     number: i32,
     title: String,
     track: &'static str,
@@ -148,9 +149,11 @@ async fn show(ctx: PageCtx, path: web::Path<i32>) -> Result<HttpResponse, AppErr
         Vec::new()
     };
     let reviews = super::chair_reviews::paper_reviews(&ctx, &paper).await?;
+    let camera_ready = super::camera_ready::paper_section(&ctx, &paper).await?;
     let page = ShowPage {
         layout: ctx.layout(&format!("#{} {}", paper.row.number, paper.row.title)),
         reviews,
+        camera_ready,
         number: paper.row.number,
         title: paper.row.title.clone(),
         track: paper.row.track().label(),

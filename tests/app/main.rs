@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 mod accounts;
 mod assignment;
+mod camera_ready;
 mod chair;
 mod cli;
 mod helpers;
