@@ -7,6 +7,7 @@ pub mod camera_ready;
 pub mod chair;
 pub mod chair_assign;
 pub mod chair_papers;
+pub mod chair_program;
 pub mod chair_reviewers;
 pub mod chair_reviews;
 pub mod error;
@@ -16,6 +17,7 @@ pub mod paper_files;
 pub mod papers;
 pub mod pool_data;
 pub mod public;
+pub mod public_program;
 pub mod review_form;
 pub mod reviewer;
 pub mod submission_form;
@@ -145,6 +147,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     reviewer::routes(cfg);
     review_form::routes(cfg);
     camera_ready::routes(cfg);
+    public_program::routes(cfg);
+    chair_program::routes(cfg);
 }
 
 /// Middleware body: renders error pages again inside the site's layout, with the visitor's

@@ -10,6 +10,7 @@ mod chair;
 mod cli;
 mod helpers;
 mod mail;
+mod program;
 mod public;
 mod reviews;
 mod smtp;
