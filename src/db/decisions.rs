@@ -297,3 +297,108 @@ pub fn save_program(
     .execute(c)
     .map(|n| n == 1)
 }
+
+/// A paper whose released decision is an acceptance, with what the public pages, the program
+/// editor and the camera-ready reminders need (no email addresses: public pages use it).
+#[derive(Debug, Clone)]
+pub struct AcceptedPaper {
+    pub submission_id: String,
+    pub number: i32,
+    pub title: String,
+    /// (name, affiliation), in the paper's order.
+    pub authors: Vec<(String, String)>,
+    pub decision: Decision,
+    /// The presenting author named with the camera-ready version, else the main author.
+    pub presenter: String,
+    /// The newest camera-ready version.
+    pub camera_ready: Option<super::submissions::DocumentRow>,
+}
+
+impl AcceptedPaper {
+    pub fn author_names(&self) -> String {
+        let names: Vec<&str> = self.authors.iter().map(|(n, _)| n.as_str()).collect();
+        names.join(", ")
+    }
+
+    /// The paper as the program lists it.
+    pub fn program_paper(&self) -> crate::domain::program::ProgramPaper {
+        crate::domain::program::ProgramPaper {
+            number: self.number,
+            title: self.title.clone(),
+            authors: self.author_names(),
+            presenter: self.presenter.clone(),
+        }
+    }
+}
+
+/// Every paper accepted by its released decision (what the authors were told), by number;
+/// withdrawn papers are left out.
+pub fn accepted_released(c: &mut AnyConnection) -> QueryResult<Vec<AcceptedPaper>> {
+    use super::submissions as subs;
+    use std::collections::HashMap;
+    let released: HashMap<String, Decision> = all(c)?
+        .into_iter()
+        .filter_map(|d| {
+            let decision = d.released().filter(|r| r.is_accept())?;
+            Some((d.submission_id, decision))
+        })
+        .collect();
+    if released.is_empty() {
+        return Ok(Vec::new());
+    }
+    let authors = subs::all_authors(c)?;
+    let mut documents: HashMap<String, subs::DocumentRow> =
+        subs::latest_documents(c, "camera_ready")?
+            .into_iter()
+            .map(|d| (d.submission_id.clone(), d))
+            .collect();
+    let presenters: HashMap<String, i32> = camera_ready_all(c)?
+        .into_iter()
+        .map(|r| (r.submission_id, r.presenter_position))
+        .collect();
+    let mut papers: Vec<AcceptedPaper> = subs::all(c)?
+        .into_iter()
+        .filter(|row| row.status() != crate::domain::submission::SubmissionStatus::Withdrawn)
+        .filter_map(|row| {
+            let decision = *released.get(&row.id)?;
+            let mine: Vec<_> = authors
+                .iter()
+                .filter(|a| a.submission_id == row.id)
+                .collect();
+            let chosen = presenters.get(&row.id);
+            let presenter = mine
+                .iter()
+                .find(|a| Some(&a.position) == chosen)
+                .or_else(|| mine.iter().find(|a| a.is_main))
+                .or_else(|| mine.first())
+                .map(|a| a.name.clone())
+                .unwrap_or_default();
+            Some(AcceptedPaper {
+                camera_ready: documents.remove(&row.id),
+                number: row.number,
+                title: row.title,
+                authors: mine
+                    .iter()
+                    .map(|a| (a.name.clone(), a.affiliation.clone()))
+                    .collect(),
+                decision,
+                presenter,
+                submission_id: row.id,
+            })
+        })
+        .collect();
+    papers.sort_by_key(|p| p.number);
+    Ok(papers)
+}
+
+/// The stored program, decoded, and its version.
+pub fn stored_program(
+    c: &mut AnyConnection,
+) -> QueryResult<Option<(crate::domain::program::Program, i32)>> {
+    let Some((json, version)) = program(c)? else {
+        return Ok(None);
+    };
+    let decoded = serde_json::from_str(&json)
+        .map_err(|e| diesel::result::Error::DeserializationError(Box::new(e)))?;
+    Ok(Some((decoded, version)))
+}

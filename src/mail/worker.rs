@@ -112,6 +112,13 @@ impl Mailer {
                         Ok(n) => tracing::info!(queued = n, "review reminders"),
                         Err(e) => tracing::error!(error = %e, "review reminders failed"),
                     }
+                    match crate::reminders::camera_ready_sweep(&self.pool, now, &self.base_url)
+                        .await
+                    {
+                        Ok(0) => {}
+                        Ok(n) => tracing::info!(queued = n, "camera-ready reminders"),
+                        Err(e) => tracing::error!(error = %e, "camera-ready reminders failed"),
+                    }
                 }
                 match self.deliver_due().await {
                     Ok(d) if d != Delivery::default() => tracing::info!(

@@ -3,9 +3,11 @@
 
 pub mod account;
 pub mod assign_view;
+pub mod camera_ready;
 pub mod chair;
 pub mod chair_assign;
 pub mod chair_papers;
+pub mod chair_program;
 pub mod chair_reviewers;
 pub mod chair_reviews;
 pub mod decisions;
@@ -17,6 +19,7 @@ pub mod paper_files;
 pub mod papers;
 pub mod pool_data;
 pub mod public;
+pub mod public_program;
 pub mod review_form;
 pub mod reviewer;
 pub mod submission_form;
@@ -147,6 +150,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     letters::routes(cfg);
     reviewer::routes(cfg);
     review_form::routes(cfg);
+    camera_ready::routes(cfg);
+    public_program::routes(cfg);
+    chair_program::routes(cfg);
 }
 
 /// Middleware body: renders error pages again inside the site's layout, with the visitor's

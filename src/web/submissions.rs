@@ -101,6 +101,7 @@ struct ShowPage {
     layout: Layout,
     reviews: Option<super::chair_reviews::PaperReviewsView>,
     released: Option<super::decisions::ReleasedView>,
+    camera_ready: Option<super::camera_ready::CameraReadySection>,
     number: i32,
     title: String,
     track: &'static str,
@@ -150,10 +151,12 @@ async fn show(ctx: PageCtx, path: web::Path<i32>) -> Result<HttpResponse, AppErr
     };
     let reviews = super::chair_reviews::paper_reviews(&ctx, &paper).await?;
     let released = super::decisions::released_view(&ctx, &paper).await?;
+    let camera_ready = super::camera_ready::paper_section(&ctx, &paper).await?;
     let page = ShowPage {
         layout: ctx.layout(&format!("#{} {}", paper.row.number, paper.row.title)),
         reviews,
         released,
+        camera_ready,
         number: paper.row.number,
         title: paper.row.title.clone(),
         track: paper.row.track().label(),

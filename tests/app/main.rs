@@ -5,11 +5,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 mod accounts;
 mod assignment;
+mod camera_ready;
 mod chair;
 mod cli;
 mod decisions;
 mod helpers;
 mod mail;
+mod program;
 mod public;
 mod reviews;
 mod smtp;
