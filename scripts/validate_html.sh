@@ -24,5 +24,6 @@ for p in /accepted /program; do
 done
 fetch_as "$chair" /chair /chair/settings /chair/submissions /chair/assignment /chair/reviewers /chair/conflicts \
     /chair/reviews /chair/decisions /chair/decisions/release /chair/letters /chair/letters/log /chair/mail /submissions/1
+fetch_as "$chair" /chair/program /chair/letters/log
 fetch_as "$author" /submissions /submissions/1 /reviews /bids /reviewer/profile
 java -jar "$vnu" --errors-only "$out"/*.html && echo "all $(ls "$out" | wc -l) pages valid"

@@ -315,6 +315,15 @@ pub(crate) async fn decide(chair: &mut Browser, release: bool) -> anyhow::Result
             &[("confirm_undecided", "on")],
         )
         .await?;
+        // Publish the day the program page proposes from the released decisions.
+        let page = chair.get("/chair/program").await?;
+        let fields = form_values(&page.body, "/chair/program");
+        let refs: Vec<(&str, &str)> = fields
+            .iter()
+            .filter(|f| f.0 != "csrf")
+            .map(|f| (f.0.as_str(), f.1.as_str()))
+            .collect();
+        expect_redirect(chair, "/chair/program", "/chair/program", &refs).await?;
     }
     Ok(())
 }
