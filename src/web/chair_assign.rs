@@ -3,42 +3,50 @@
 //! load checks -> commit, which writes the assignments and mails each reviewer whose list
 //! changed. Re-running keeps committed assignments (they are fixed in the problem) and fills
 //! the gaps. The CSV export lists committed assignments; an import becomes a preview after
-//! every row is validated (all or nothing), committed the same way.
+//! every row is validated (all or nothing), committed the same way (`assign_csv`).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
-use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use futures_util::StreamExt;
 
+use super::assign_adjust::open_preview;
 use super::assign_view::{PreviewView, preview_view};
-use super::chair_papers::csv_safe;
 use super::error::AppError;
 use super::extract::{CsrfForm, PageCtx, set_flash};
 use super::pool_data::PoolData;
 use super::{Layout, render_status, see_other};
 use crate::assignment::{Objective, solve};
-use crate::auth::constant_time_eq;
 use crate::db::assignments::{self as asg, RunRow};
 use crate::db::{self, DbError, audit, outbox};
 use crate::domain::account::Email;
 use crate::domain::conference::format_in_zone;
-use crate::domain::pool::{BuiltProblem, ConflictKind, RunParams, build_problem, pair_conflicts};
+use crate::domain::pool::{BuiltProblem, RunParams, build_problem};
 use crate::mail::reviewing::{self, ListedPaper};
 use crate::policy;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/chair/assignment", web::get().to(page))
         .route("/chair/assignment/run", web::post().to(run))
-        .route("/chair/assignment/add", web::post().to(add))
-        .route("/chair/assignment/remove", web::post().to(remove))
+        .route(
+            "/chair/assignment/add",
+            web::post().to(super::assign_adjust::add),
+        )
+        .route(
+            "/chair/assignment/remove",
+            web::post().to(super::assign_adjust::remove),
+        )
         .route("/chair/assignment/commit", web::post().to(commit))
         .route("/chair/assignment/discard", web::post().to(discard))
-        .route("/chair/assignment.csv", web::get().to(export))
-        .route("/chair/assignment/import", web::post().to(import));
+        .route(
+            "/chair/assignment.csv",
+            web::get().to(super::assign_csv::export),
+        )
+        .route(
+            "/chair/assignment/import",
+            web::post().to(super::assign_csv::import),
+        );
 }
 
 /// How a preview was made, stored with it.
@@ -68,7 +76,7 @@ pub struct Preview {
     pub pairs: Vec<ProposedPair>,
 }
 
-fn parse_preview(row: RunRow) -> Result<Preview, AppError> {
+pub(super) fn parse_preview(row: RunRow) -> Result<Preview, AppError> {
     let meta = serde_json::from_str(&row.params)
         .map_err(|e| AppError::Unexpected(anyhow::anyhow!("stored run {}: {e}", row.id)))?;
     let pairs = serde_json::from_str(&row.pairs)
@@ -167,7 +175,7 @@ struct Page {
     due: String,
 }
 
-fn default_params(ctx: &PageCtx) -> RunParams {
+pub(super) fn default_params(ctx: &PageCtx) -> RunParams {
     let s = &ctx.settings;
     RunParams {
         objective: Objective::Total,
@@ -178,7 +186,7 @@ fn default_params(ctx: &PageCtx) -> RunParams {
     }
 }
 
-async fn load(ctx: &PageCtx) -> Result<(PoolData, Option<Preview>), AppError> {
+pub(super) async fn load(ctx: &PageCtx) -> Result<(PoolData, Option<Preview>), AppError> {
     let (data, run) = db::run(&ctx.state.pool, |c| {
         Ok::<_, DbError>((PoolData::load(c)?, asg::current_preview(c)?))
     })
@@ -186,7 +194,7 @@ async fn load(ctx: &PageCtx) -> Result<(PoolData, Option<Preview>), AppError> {
     Ok((data, run.map(parse_preview).transpose()?))
 }
 
-async fn show(
+pub(super) async fn show(
     ctx: &PageCtx,
     status: StatusCode,
     form: Option<RunForm>,
@@ -338,7 +346,7 @@ async fn run(ctx: PageCtx, CsrfForm(form): CsrfForm<RunForm>) -> Result<HttpResp
     Ok(see_other("/chair/assignment"))
 }
 
-async fn store_preview(
+pub(super) async fn store_preview(
     ctx: &PageCtx,
     chair: &crate::domain::ids::UserId,
     meta: &RunMeta,
@@ -367,208 +375,6 @@ async fn store_preview(
     })
     .await?;
     Ok(())
-}
-
-#[derive(Debug, serde::Deserialize)]
-struct PairForm {
-    run: String,
-    number: String,
-    email: String,
-    #[serde(default)]
-    confirm: Option<String>,
-}
-
-/// The open preview `run`, or a clear refusal when another chair committed or replaced it.
-async fn open_preview(ctx: &PageCtx, run: &str) -> Result<(PoolData, Preview), AppError> {
-    let (data, preview) = load(ctx).await?;
-    match preview {
-        Some(p) if p.id == run => Ok((data, p)),
-        _ => Err(AppError::Conflict(
-            "This preview is no longer open: it was committed, discarded or replaced by a newer run. Reload the assignment page.".into(),
-        )),
-    }
-}
-
-async fn save_pairs(ctx: &PageCtx, run: &str, pairs: &[ProposedPair]) -> Result<(), AppError> {
-    let json = serde_json::to_string(pairs).map_err(|e| AppError::Unexpected(e.into()))?;
-    let run = run.to_string();
-    let saved = db::run(&ctx.state.pool, move |c| {
-        Ok::<_, DbError>(asg::set_preview_pairs(c, &run, &json)?)
-    })
-    .await?;
-    if saved {
-        Ok(())
-    } else {
-        Err(AppError::Conflict(
-            "This preview was committed or discarded meanwhile. Reload the assignment page.".into(),
-        ))
-    }
-}
-
-async fn add(ctx: PageCtx, CsrfForm(form): CsrfForm<PairForm>) -> Result<HttpResponse, AppError> {
-    policy::perm_manage_conference(&ctx.actor)?;
-    let (data, mut preview) = open_preview(&ctx, &form.run).await?;
-    let email = form.email.trim().to_lowercase();
-    let number: Option<i32> = form.number.trim().trim_start_matches('#').parse().ok();
-    let Some(p) = number.and_then(|n| data.paper_by_number(n)) else {
-        return show(
-            &ctx,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            None,
-            vec![format!(
-                "There is no active submission #{}.",
-                form.number.trim()
-            )],
-            None,
-        )
-        .await;
-    };
-    let Some(r) = data
-        .reviewer_by_email(&email)
-        .filter(|&r| data.pool[r].active)
-    else {
-        return show(
-            &ctx,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            None,
-            vec![format!(
-                "{email} is not an active reviewer: add them on the reviewers page first."
-            )],
-            None,
-        )
-        .await;
-    };
-    let paper = &data.papers[p];
-    let reviewer = &data.pool[r];
-    if preview
-        .pairs
-        .iter()
-        .any(|x| x.number == paper.number && x.email == email)
-    {
-        return show(
-            &ctx,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            None,
-            vec![format!(
-                "{} already reviews #{} in this preview.",
-                reviewer.person.name, paper.number
-            )],
-            None,
-        )
-        .await;
-    }
-    let bid = data.bids.iter().find(|b| b.0 == p && b.1 == r).map(|b| b.2);
-    let entered = data
-        .entered
-        .iter()
-        .find(|e| e.paper == p && e.reviewer == r);
-    let conflicts = pair_conflicts(paper, reviewer, bid, entered);
-    if conflicts.iter().any(|c| c.0 == ConflictKind::Author) {
-        return show(
-            &ctx,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            None,
-            vec![format!(
-                "{} is an author of #{}: authors never review their own paper.",
-                reviewer.person.name, paper.number
-            )],
-            None,
-        )
-        .await;
-    }
-    let mut warnings: Vec<String> = conflicts
-        .iter()
-        .map(|(kind, detail)| format!("Conflict ({}): {detail}.", kind.label()))
-        .collect();
-    let load = preview.pairs.iter().filter(|x| x.email == email).count() as u32;
-    let max = reviewer.max_load.unwrap_or(preview.meta.params.max_load);
-    if load + 1 > max {
-        warnings.push(format!(
-            "{} would review {} papers, above the maximum of {max}.",
-            reviewer.person.name,
-            load + 1
-        ));
-    }
-    let reviews = preview
-        .pairs
-        .iter()
-        .filter(|x| x.number == paper.number)
-        .count() as u32;
-    let needed = match paper.track {
-        crate::domain::submission::Track::Paper => preview.meta.params.reviews_per_paper,
-        crate::domain::submission::Track::Published => {
-            preview.meta.params.reviews_per_published_paper
-        }
-    };
-    if reviews + 1 > needed {
-        warnings.push(format!(
-            "#{} would have {} reviews; it needs {needed}.",
-            paper.number,
-            reviews + 1
-        ));
-    }
-    if !warnings.is_empty() && form.confirm.is_none() {
-        return show(
-            &ctx,
-            StatusCode::CONFLICT,
-            None,
-            Vec::new(),
-            Some((paper.number, email, warnings)),
-        )
-        .await;
-    }
-    let index = crate::domain::pool::text_index(&data.papers, &data.pool);
-    let affinity =
-        crate::assignment::affinity::with_bid(index.similarity(p, r), bid).unwrap_or(0.0);
-    preview.pairs.push(ProposedPair {
-        number: paper.number,
-        email: email.clone(),
-        affinity,
-        manual: true,
-    });
-    save_pairs(&ctx, &preview.id, &preview.pairs).await?;
-    set_flash(
-        &ctx.session,
-        &format!(
-            "Added {} to #{} in the preview{}.",
-            reviewer.person.name,
-            paper.number,
-            if warnings.is_empty() {
-                ""
-            } else {
-                " despite the warnings"
-            }
-        ),
-    );
-    Ok(see_other(&format!(
-        "/chair/assignment#paper-{}",
-        paper.number
-    )))
-}
-
-async fn remove(
-    ctx: PageCtx,
-    CsrfForm(form): CsrfForm<PairForm>,
-) -> Result<HttpResponse, AppError> {
-    policy::perm_manage_conference(&ctx.actor)?;
-    let (_, mut preview) = open_preview(&ctx, &form.run).await?;
-    let number: i32 = form.number.trim().parse().unwrap_or(-1);
-    let email = form.email.trim().to_lowercase();
-    let before = preview.pairs.len();
-    preview
-        .pairs
-        .retain(|x| !(x.number == number && x.email == email));
-    if preview.pairs.len() == before {
-        return Err(AppError::BadRequest(format!(
-            "{email} does not review #{number} in this preview."
-        )));
-    }
-    save_pairs(&ctx, &preview.id, &preview.pairs).await?;
-    set_flash(
-        &ctx.session,
-        &format!("Removed {email} from #{number} in the preview."),
-    );
-    Ok(see_other(&format!("/chair/assignment#paper-{number}")))
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -734,244 +540,6 @@ async fn commit(ctx: PageCtx, CsrfForm(form): CsrfForm<RunRef>) -> Result<HttpRe
             ),
             None => "That preview was already committed.".to_string(),
         },
-    );
-    Ok(see_other("/chair/assignment"))
-}
-
-async fn export(ctx: PageCtx) -> Result<HttpResponse, AppError> {
-    policy::perm_manage_conference(&ctx.actor)?;
-    let (data, rows) = db::run(&ctx.state.pool, |c| {
-        Ok::<_, DbError>((PoolData::load(c)?, asg::all_assignments(c)?))
-    })
-    .await?;
-    let mut out = csv::Writer::from_writer(Vec::new());
-    let csv_err = |e: csv::Error| AppError::Unexpected(e.into());
-    out.write_record([
-        "paper_number",
-        "reviewer_email",
-        "reviewer_name",
-        "paper_title",
-    ])
-    .map_err(csv_err)?;
-    // A chair does not learn who reviews their own paper.
-    let viewer = ctx
-        .actor
-        .member()
-        .map(|m| m.email.as_str().to_string())
-        .unwrap_or_default();
-    let mut lines: Vec<(i32, String, String, String)> = rows
-        .iter()
-        .filter(|a| {
-            data.paper_by_id(&a.submission_id).is_none_or(|p| {
-                !data.papers[p]
-                    .authors
-                    .iter()
-                    .any(|(x, _)| x.email == viewer)
-            })
-        })
-        .filter_map(|a| {
-            let number = data.number_of(&a.submission_id)?;
-            let title = data
-                .all_rows
-                .iter()
-                .find(|r| r.id == a.submission_id)
-                .map(|r| r.title.clone())
-                .unwrap_or_default();
-            let name = data
-                .reviewer_by_email(&a.reviewer_email)
-                .map(|r| data.pool[r].person.name.clone())
-                .unwrap_or_default();
-            Some((number, a.reviewer_email.clone(), name, title))
-        })
-        .collect();
-    lines.sort();
-    for (number, email, name, title) in &lines {
-        out.write_record([
-            number.to_string(),
-            csv_safe(email),
-            csv_safe(name),
-            csv_safe(title),
-        ])
-        .map_err(csv_err)?;
-    }
-    let bytes = out
-        .into_inner()
-        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("csv: {e}")))?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            "attachment; filename=\"assignments.csv\"",
-        ))
-        .insert_header((header::CACHE_CONTROL, "private, no-store"))
-        .body(bytes))
-}
-
-/// Largest assignment CSV accepted (a 10,000-paper conference's fits easily).
-const IMPORT_MAX_BYTES: usize = 16 * 1024 * 1024;
-
-/// Reads the import form: the CSRF token and the CSV file.
-async fn read_import(mut payload: Multipart) -> Result<(String, Vec<u8>), AppError> {
-    let unreadable =
-        || AppError::BadRequest("The form could not be read; please try again.".into());
-    let (mut csrf, mut csv) = (String::new(), Vec::new());
-    while let Some(field) = payload.next().await {
-        let mut field = field.map_err(|_| unreadable())?;
-        let name = field.name().unwrap_or("").to_string();
-        let mut bytes = Vec::new();
-        while let Some(chunk) = field.next().await {
-            bytes.extend_from_slice(&chunk.map_err(|_| unreadable())?);
-            if bytes.len() > IMPORT_MAX_BYTES {
-                return Err(AppError::TooLarge);
-            }
-        }
-        match name.as_str() {
-            "csrf" => csrf = String::from_utf8_lossy(&bytes).into_owned(),
-            "file" => csv = bytes,
-            _ => {}
-        }
-    }
-    Ok((csrf, csv))
-}
-
-/// Validates an assignment CSV (columns `paper_number` and `reviewer_email`, others ignored)
-/// against the pool; every problem is reported with its line, and nothing is taken unless
-/// every row is valid.
-pub fn parse_import(data: &PoolData, csv_bytes: &[u8]) -> Result<Vec<ProposedPair>, Vec<String>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .flexible(true)
-        .from_reader(csv_bytes);
-    let headers = match reader.headers() {
-        Ok(h) => h.clone(),
-        Err(e) => return Err(vec![format!("The file is not a CSV file: {e}.")]),
-    };
-    let column = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
-    let (Some(pc), Some(rc)) = (column("paper_number"), column("reviewer_email")) else {
-        return Err(vec![
-            "The first line must name the columns, with at least paper_number and reviewer_email (as in the export)."
-                .into(),
-        ]);
-    };
-    let conflicts = data.conflicts();
-    let conflicted: HashMap<(usize, usize), Vec<&str>> =
-        conflicts.iter().fold(HashMap::new(), |mut m, c| {
-            m.entry((c.paper, c.reviewer))
-                .or_default()
-                .push(c.kind.label());
-            m
-        });
-    let (mut pairs, mut errors) = (Vec::new(), Vec::new());
-    let mut seen = BTreeSet::new();
-    for (i, record) in reader.records().enumerate() {
-        let line = i + 2;
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                errors.push(format!("Line {line}: {e}."));
-                continue;
-            }
-        };
-        let raw_number = record.get(pc).unwrap_or("").trim_start_matches('#');
-        let email = record.get(rc).unwrap_or("").to_lowercase();
-        let paper = raw_number
-            .parse::<i32>()
-            .ok()
-            .and_then(|n| data.paper_by_number(n));
-        let reviewer = data.reviewer_by_email(&email);
-        match (paper, reviewer) {
-            (None, _) => errors.push(format!(
-                "Line {line}: there is no active submission #{raw_number}."
-            )),
-            (_, None) => errors.push(format!("Line {line}: {email} is not in the reviewer pool.")),
-            (Some(p), Some(r)) => {
-                let number = data.papers[p].number;
-                if !data.pool[r].active {
-                    errors.push(format!(
-                        "Line {line}: {email} was taken out of the reviewer pool."
-                    ));
-                } else if let Some(reasons) = conflicted.get(&(p, r)) {
-                    errors.push(format!(
-                        "Line {line}: {email} has a conflict with #{number} ({}).",
-                        reasons.join(", ")
-                    ));
-                } else if !seen.insert((number, email.clone())) {
-                    errors.push(format!(
-                        "Line {line}: {email} on #{number} is listed twice."
-                    ));
-                } else {
-                    pairs.push(ProposedPair {
-                        number,
-                        email,
-                        affinity: 0.0,
-                        manual: false,
-                    });
-                }
-            }
-        }
-    }
-    if errors.is_empty() && pairs.is_empty() {
-        errors.push("The file lists no assignment.".into());
-    }
-    if errors.is_empty() {
-        Ok(pairs)
-    } else {
-        Err(errors)
-    }
-}
-
-async fn import(ctx: PageCtx, payload: Multipart) -> Result<HttpResponse, AppError> {
-    let chair = policy::perm_manage_conference(&ctx.actor)?.id.clone();
-    let (csrf, bytes) = read_import(payload).await?;
-    if csrf.is_empty() || !constant_time_eq(csrf.as_bytes(), ctx.csrf.as_bytes()) {
-        return Err(AppError::Forbidden(
-            "This form has expired or did not come from this site. Go back, reload the page and try again.".into(),
-        ));
-    }
-    let data = db::run(&ctx.state.pool, |c| Ok::<_, DbError>(PoolData::load(c)?)).await?;
-    let mut pairs = match parse_import(&data, &bytes) {
-        Ok(p) => p,
-        Err(mut errors) => {
-            let total = errors.len();
-            errors.truncate(50);
-            errors.insert(
-                0,
-                format!("The import was refused ({total} problems); nothing changed:"),
-            );
-            return show(&ctx, StatusCode::UNPROCESSABLE_ENTITY, None, errors, None).await;
-        }
-    };
-    let index = crate::domain::pool::text_index(&data.papers, &data.pool);
-    for x in &mut pairs {
-        if let (Some(p), Some(r)) = (
-            data.paper_by_number(x.number),
-            data.reviewer_by_email(&x.email),
-        ) {
-            let bid = data.bids.iter().find(|b| b.0 == p && b.1 == r).map(|b| b.2);
-            x.affinity =
-                crate::assignment::affinity::with_bid(index.similarity(p, r), bid).unwrap_or(0.0);
-        }
-    }
-    let current = db::run(&ctx.state.pool, |c| {
-        Ok::<_, DbError>(asg::current_preview(c)?)
-    })
-    .await?;
-    let params = current
-        .map(parse_preview)
-        .transpose()?
-        .map_or_else(|| default_params(&ctx), |p| p.meta.params);
-    let meta = RunMeta {
-        params,
-        source: "import".into(),
-        seconds: 0.0,
-    };
-    store_preview(&ctx, &chair, &meta, &pairs).await?;
-    set_flash(
-        &ctx.session,
-        &format!(
-            "Imported {} assignments as a preview. It replaces the committed assignment when you commit it.",
-            pairs.len()
-        ),
     );
     Ok(see_other("/chair/assignment"))
 }

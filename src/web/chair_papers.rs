@@ -195,6 +195,18 @@ async fn list(ctx: PageCtx, query: web::Query<ListQuery>) -> Result<HttpResponse
     })
 }
 
+/// A CSV file download that no cache keeps (chair exports name people).
+pub fn csv_attachment(bytes: Vec<u8>, name: &str) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}\""),
+        ))
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .body(bytes)
+}
+
 /// A CSV cell that a spreadsheet will not run as a formula.
 pub fn csv_safe(value: &str) -> String {
     if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
@@ -254,14 +266,7 @@ async fn csv_export(ctx: PageCtx, query: web::Query<ListQuery>) -> Result<HttpRe
     let bytes = out
         .into_inner()
         .map_err(|e| AppError::Unexpected(anyhow::anyhow!("csv: {e}")))?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            "attachment; filename=\"submissions.csv\"",
-        ))
-        .insert_header((header::CACHE_CONTROL, "private, no-store"))
-        .body(bytes))
+    Ok(csv_attachment(bytes, "submissions.csv"))
 }
 
 #[derive(serde::Deserialize)]

@@ -7,12 +7,11 @@
 use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
-use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDate;
 
-use super::chair_papers::csv_safe;
+use super::chair_papers::{csv_attachment, csv_safe};
 use super::error::AppError;
 use super::extract::{CsrfForm, PageCtx, set_flash};
 use super::{Layout, render_status, see_other};
@@ -366,12 +365,5 @@ async fn csv_export(ctx: PageCtx) -> Result<HttpResponse, AppError> {
     let bytes = out
         .into_inner()
         .map_err(|e| AppError::Unexpected(anyhow::anyhow!("csv: {e}")))?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            "attachment; filename=\"program.csv\"",
-        ))
-        .insert_header((header::CACHE_CONTROL, "private, no-store"))
-        .body(bytes))
+    Ok(csv_attachment(bytes, "program.csv"))
 }

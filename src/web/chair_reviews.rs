@@ -6,12 +6,11 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::Duration;
 
-use super::chair_papers::csv_safe;
+use super::chair_papers::{csv_attachment, csv_safe};
 use super::error::AppError;
 use super::extract::{CsrfForm, PageCtx, set_flash};
 use super::papers::LoadedPaper;
@@ -443,17 +442,6 @@ pub async fn paper_reviews(
     }))
 }
 
-fn csv_response(bytes: Vec<u8>, name: &str) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{name}\""),
-        ))
-        .insert_header((header::CACHE_CONTROL, "private, no-store"))
-        .body(bytes)
-}
-
 fn csv_error(e: impl std::fmt::Display) -> AppError {
     AppError::Unexpected(anyhow::anyhow!("csv: {e}"))
 }
@@ -522,7 +510,7 @@ async fn export_all(ctx: PageCtx) -> Result<HttpResponse, AppError> {
             .map_err(csv_error)?;
     }
     let bytes = out.into_inner().map_err(csv_error)?;
-    Ok(csv_response(bytes, "reviews.csv"))
+    Ok(csv_attachment(bytes, "reviews.csv"))
 }
 
 /// Submitted reviews as authors will see them: labels instead of reviewers, no confidential
@@ -570,5 +558,5 @@ async fn export_author_view(ctx: PageCtx) -> Result<HttpResponse, AppError> {
             .map_err(csv_error)?;
     }
     let bytes = out.into_inner().map_err(csv_error)?;
-    Ok(csv_response(bytes, "reviews-author-view.csv"))
+    Ok(csv_attachment(bytes, "reviews-author-view.csv"))
 }

@@ -10,10 +10,11 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use super::decisions::{Board, kind_key, letter_context, letter_template, load_board};
+use super::decisions::{Board, load_board};
 use super::error::AppError;
 use super::extract::{CsrfForm, PageCtx, set_flash};
 use super::pool_data::PoolData;
+use super::release::{kind_key, letter_context, letter_template};
 use super::{Layout, render_status, see_other};
 use crate::db::decisions::{self as dec, DecisionRow};
 use crate::db::{self, DbError, audit, outbox};

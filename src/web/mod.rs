@@ -2,6 +2,8 @@
 //! Each handler reads extract -> authorise (`policy`) -> query (`db`) -> render.
 
 pub mod account;
+pub mod assign_adjust;
+pub mod assign_csv;
 pub mod assign_view;
 pub mod camera_ready;
 pub mod chair;
@@ -20,6 +22,7 @@ pub mod papers;
 pub mod pool_data;
 pub mod public;
 pub mod public_program;
+pub mod release;
 pub mod review_form;
 pub mod reviewer;
 pub mod submission_form;

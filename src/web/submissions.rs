@@ -100,7 +100,7 @@ async fn my_submissions(ctx: PageCtx) -> Result<HttpResponse, AppError> {
 struct ShowPage {
     layout: Layout,
     reviews: Option<super::chair_reviews::PaperReviewsView>,
-    released: Option<super::decisions::ReleasedView>,
+    released: Option<super::release::ReleasedView>,
     camera_ready: Option<super::camera_ready::CameraReadySection>,
     number: i32,
     title: String,
@@ -150,7 +150,7 @@ async fn show(ctx: PageCtx, path: web::Path<i32>) -> Result<HttpResponse, AppErr
         Vec::new()
     };
     let reviews = super::chair_reviews::paper_reviews(&ctx, &paper).await?;
-    let released = super::decisions::released_view(&ctx, &paper).await?;
+    let released = super::release::released_view(&ctx, &paper).await?;
     let camera_ready = super::camera_ready::paper_section(&ctx, &paper).await?;
     let page = ShowPage {
         layout: ctx.layout(&format!("#{} {}", paper.row.number, paper.row.title)),
