@@ -204,36 +204,101 @@ impl TextIndex {
         sum.clamp(0.0, 1.0)
     }
 
+    /// The similarity of paper `p` to every reviewer, into `out` (resized to the number of
+    /// reviewers): one pass over the paper's terms' postings instead of a merge per reviewer.
+    pub fn paper_scores(&self, p: usize, out: &mut Vec<f64>) {
+        out.clear();
+        out.resize(self.reviewers.len(), 0.0);
+        for &(t, w) in &self.papers[p] {
+            for &(r, rw) in &self.postings[t as usize] {
+                out[r as usize] += w * rw;
+            }
+        }
+        for v in out.iter_mut() {
+            *v = v.clamp(0.0, 1.0);
+        }
+    }
+
     /// Every paper's `top_k` most similar reviewers with a positive score (ties by reviewer
     /// index), as `(paper, reviewer, similarity)` rows sorted by paper then rank.
     pub fn top_k(&self, top_k: usize) -> Vec<(usize, usize, f64)> {
-        let mut score = vec![0.0f64; self.reviewers.len()];
-        let mut touched: Vec<u32> = Vec::new();
-        let mut rows = Vec::new();
-        for (p, doc) in self.papers.iter().enumerate() {
-            for &(t, w) in doc {
-                for &(r, rw) in &self.postings[t as usize] {
-                    if score[r as usize] == 0.0 {
-                        touched.push(r);
-                    }
-                    score[r as usize] += w * rw;
-                }
-            }
-            touched.sort_unstable_by(|&a, &b| {
-                score[b as usize]
-                    .total_cmp(&score[a as usize])
-                    .then(a.cmp(&b))
-            });
-            for &r in touched.iter().take(top_k) {
-                rows.push((p, r as usize, score[r as usize].clamp(0.0, 1.0)));
-            }
-            for &r in &touched {
-                score[r as usize] = 0.0;
-            }
-            touched.clear();
+        let mut rows = best_matches(&self.papers, &self.postings, self.reviewers.len(), top_k);
+        for row in &mut rows {
+            row.2 = self.similarity(row.0, row.1);
         }
         rows
     }
+
+    /// Every reviewer's `top_k` most similar papers with a positive score, as `(paper,
+    /// reviewer, similarity)` rows sorted by reviewer then rank: with [`TextIndex::top_k`],
+    /// every reviewer has candidates even when other reviewers match every paper better.
+    pub fn top_k_per_reviewer(&self, top_k: usize) -> Vec<(usize, usize, f64)> {
+        let terms = self.postings.len();
+        let mut paper_postings: Vec<Vec<(u32, f64)>> = vec![Vec::new(); terms];
+        for (p, doc) in self.papers.iter().enumerate() {
+            for &(t, w) in doc {
+                paper_postings[t as usize].push((p as u32, w));
+            }
+        }
+        best_matches(&self.reviewers, &paper_postings, self.papers.len(), top_k)
+            .into_iter()
+            .map(|(r, p, _)| (p, r, self.similarity(p, r)))
+            .collect()
+    }
+}
+
+/// A term in more documents than this (and than a quarter of the targets) is not used to
+/// choose candidates.
+const COMMON_TERM_MIN: usize = 1000;
+
+/// For each query document, its `top_k` best targets through `postings` (term -> targets):
+/// scores accumulate over shared terms only; the best are chosen in linear time and only they
+/// are sorted. Rows `(query, target, similarity)`.
+fn best_matches(
+    queries: &[Vec<(u32, f64)>],
+    postings: &[Vec<(u32, f64)>],
+    targets: usize,
+    top_k: usize,
+) -> Vec<(usize, usize, f64)> {
+    let mut score = vec![0.0f64; targets];
+    let mut touched: Vec<u32> = Vec::new();
+    let mut rows = Vec::new();
+    // Terms found in most documents say little about who matches whom but make the search
+    // quadratic; they are skipped when choosing candidates (the similarity reported is still
+    // the full cosine).
+    let common = COMMON_TERM_MIN.max(targets / 4);
+    for (q, doc) in queries.iter().enumerate() {
+        for &(t, w) in doc {
+            let list = &postings[t as usize];
+            if list.len() > common {
+                continue;
+            }
+            for &(x, xw) in list {
+                if score[x as usize] == 0.0 {
+                    touched.push(x);
+                }
+                score[x as usize] += w * xw;
+            }
+        }
+        let order = |a: &u32, b: &u32| {
+            score[*b as usize]
+                .total_cmp(&score[*a as usize])
+                .then(a.cmp(b))
+        };
+        let keep = top_k.min(touched.len());
+        if keep > 0 && keep < touched.len() {
+            touched.select_nth_unstable_by(keep - 1, order);
+        }
+        touched[..keep].sort_unstable_by(order);
+        for &x in &touched[..keep] {
+            rows.push((q, x as usize, score[x as usize].clamp(0.0, 1.0)));
+        }
+        for &x in &touched {
+            score[x as usize] = 0.0;
+        }
+        touched.clear();
+    }
+    rows
 }
 
 /// Combines a text similarity with a bid (see [`Bid`]); `None` for a conflict bid.
@@ -314,6 +379,55 @@ mod tests {
     fn tokenizer_drops_stop_words_numbers_and_plurals() {
         let words: Vec<String> = tokenize("The Graph Networks of 2024, and losses!").collect();
         assert_eq!(words, vec!["graph", "network", "loss"]);
+    }
+
+    /// The merge, the postings pass and both top-k directions give the same similarities.
+    #[test]
+    fn every_way_of_scoring_agrees() {
+        let words = [
+            "graph",
+            "network",
+            "diffusion",
+            "protein",
+            "solver",
+            "stiff",
+            "flow",
+        ];
+        let text = |i: usize| {
+            (0..5)
+                .map(|k| words[(i * 3 + k * k) % words.len()])
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let papers: Vec<PaperText> = (0..9).map(|i| paper(&text(i), &text(i + 1))).collect();
+        let reviewers: Vec<ReviewerText> = (0..7).map(|i| reviewer(&text(i + 4))).collect();
+        let index = TextIndex::new(&papers, &reviewers);
+        let mut scores = Vec::new();
+        for p in 0..papers.len() {
+            index.paper_scores(p, &mut scores);
+            for r in 0..reviewers.len() {
+                assert!((scores[r] - index.similarity(p, r)).abs() < 1e-12);
+            }
+        }
+        for (p, r, s) in index
+            .top_k(3)
+            .into_iter()
+            .chain(index.top_k_per_reviewer(2))
+        {
+            assert!((s - index.similarity(p, r)).abs() < 1e-12);
+        }
+        let per_reviewer = index.top_k_per_reviewer(2);
+        for r in 0..reviewers.len() {
+            let best = (0..papers.len())
+                .map(|p| index.similarity(p, r))
+                .fold(0.0, f64::max);
+            let listed: Vec<f64> = per_reviewer
+                .iter()
+                .filter(|x| x.1 == r)
+                .map(|x| x.2)
+                .collect();
+            assert!(listed.len() <= 2 && (listed.is_empty() || (listed[0] - best).abs() < 1e-12));
+        }
     }
 
     #[test]

@@ -463,10 +463,12 @@ pub struct RunParams {
 }
 
 /// Up to this many papers × reviewers every pair is a candidate; above it each paper's best
-/// reviewers by text (plus every eager or willing bid) are.
+/// reviewers by text, each reviewer's best papers, and every eager or willing bid are.
 pub const ALL_PAIRS_LIMIT: usize = 2_000_000;
 /// Reviewers per paper kept as candidates on large conferences.
 pub const TOP_K: usize = 100;
+/// Papers per reviewer kept too, so every reviewer has candidates.
+pub const TOP_K_PER_REVIEWER: usize = 30;
 
 /// The solver's input, with the maps back to papers and reviewers.
 #[derive(Debug, Clone)]
@@ -550,13 +552,18 @@ pub fn build_problem(
         }
     };
     if papers.len().saturating_mul(active.len()) <= ALL_PAIRS_LIMIT {
+        let mut scores = Vec::new();
         for p in 0..papers.len() {
+            index.paper_scores(p, &mut scores);
             for &r in &active {
-                consider(p, r, index.similarity(p, r));
+                consider(p, r, scores[r]);
             }
         }
     } else {
         for (p, r, s) in index.top_k(TOP_K) {
+            consider(p, r, s);
+        }
+        for (p, r, s) in index.top_k_per_reviewer(TOP_K_PER_REVIEWER) {
             consider(p, r, s);
         }
         for &(p, r, b) in bids {
