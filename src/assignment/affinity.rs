@@ -405,8 +405,8 @@ mod tests {
         let mut scores = Vec::new();
         for p in 0..papers.len() {
             index.paper_scores(p, &mut scores);
-            for r in 0..reviewers.len() {
-                assert!((scores[r] - index.similarity(p, r)).abs() < 1e-12);
+            for (r, score) in scores.iter().enumerate() {
+                assert!((score - index.similarity(p, r)).abs() < 1e-12);
             }
         }
         for (p, r, s) in index
