@@ -249,6 +249,71 @@ struct BidsPage {
     items: Vec<BidItem>,
     closes: String,
     errors: Vec<String>,
+    query: BidsQuery,
+    /// Papers matching the filter, and pages of them.
+    matching: usize,
+    pages: usize,
+    /// Bids placed so far (all papers).
+    placed: usize,
+}
+
+/// Papers per bidding page: a NeurIPS-size conference has thousands.
+const BIDS_PER_PAGE: usize = 50;
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+struct BidsQuery {
+    /// 1-based.
+    page: usize,
+    /// Words to find in titles, abstracts and keywords.
+    q: String,
+}
+
+impl BidsQuery {
+    fn link(&self, page: usize) -> String {
+        let q: String = url_escape(&self.q);
+        format!("/bids?page={page}&q={q}")
+    }
+}
+
+/// Percent-encodes a query-string value.
+fn url_escape(raw: &str) -> String {
+    raw.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The page of `items` the query asks for (filter, then page).
+fn bids_page_of(items: Vec<BidItem>, query: &mut BidsQuery) -> (Vec<BidItem>, usize, usize, usize) {
+    let placed = items.iter().filter(|i| i.bid != "none").count();
+    let words: Vec<String> = query.q.split_whitespace().map(str::to_lowercase).collect();
+    let matching: Vec<BidItem> = items
+        .into_iter()
+        .filter(|i| {
+            let text = format!(
+                "{} {} {}",
+                i.paper.title,
+                i.paper.abstract_text,
+                i.paper.keywords.join(" ")
+            )
+            .to_lowercase();
+            words.iter().all(|w| text.contains(w.as_str()))
+        })
+        .collect();
+    let total = matching.len();
+    let pages = total.div_ceil(BIDS_PER_PAGE).max(1);
+    query.page = query.page.clamp(1, pages);
+    let shown = matching
+        .into_iter()
+        .skip((query.page - 1) * BIDS_PER_PAGE)
+        .take(BIDS_PER_PAGE)
+        .collect();
+    (shown, total, pages, placed)
 }
 
 /// The papers a reviewer may bid on (every active paper they did not write), best text match
@@ -303,15 +368,21 @@ async fn pool_member(ctx: &PageCtx) -> Result<bool, AppError> {
     .await?)
 }
 
-async fn bids_page(ctx: PageCtx) -> Result<HttpResponse, AppError> {
+async fn bids_page(ctx: PageCtx, query: web::Query<BidsQuery>) -> Result<HttpResponse, AppError> {
     let window = bidding_window(&ctx);
     let member = policy::perm_bid(&ctx.actor, pool_member(&ctx).await?, &window)?.clone();
-    let items = biddable(&ctx, &member.email).await?;
+    let mut query = query.into_inner();
+    let (items, matching, pages, placed) =
+        bids_page_of(biddable(&ctx, &member.email).await?, &mut query);
     render(&BidsPage {
         layout: ctx.layout("Bidding"),
         items,
         closes: format_in_zone(window.closes_at, window.tz),
         errors: Vec::new(),
+        query,
+        matching,
+        pages,
+        placed,
     })
 }
 
@@ -352,8 +423,13 @@ async fn save_bids(
             changes.push((item.paper.number, bid));
         }
     }
+    let mut query = BidsQuery {
+        page: form.get("page").and_then(|p| p.parse().ok()).unwrap_or(1),
+        q: form.get("q").cloned().unwrap_or_default(),
+    };
     if !errors.is_empty() {
         errors.sort();
+        let (items, matching, pages, placed) = bids_page_of(items, &mut query);
         return render_status(
             actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
             &BidsPage {
@@ -361,6 +437,10 @@ async fn save_bids(
                 items,
                 closes: format_in_zone(window.closes_at, window.tz),
                 errors,
+                query,
+                matching,
+                pages,
+                placed,
             },
         );
     }
@@ -386,7 +466,7 @@ async fn save_bids(
             n => format!("Saved {n} bids."),
         },
     );
-    Ok(see_other("/bids"))
+    Ok(see_other(&query.link(query.page.max(1))))
 }
 
 #[derive(Debug, Default, Clone, serde::Deserialize)]
@@ -497,4 +577,66 @@ async fn save_profile(
     .await?;
     set_flash(&ctx.session, "Your reviewer profile is saved.");
     Ok(see_other("/reviewer/profile"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(n: i32, title: &str, bid: &'static str) -> BidItem {
+        BidItem {
+            paper: BlindPaperView {
+                number: n,
+                track: "paper",
+                title: title.into(),
+                abstract_text: String::new(),
+                keywords: Vec::new(),
+            },
+            bid,
+        }
+    }
+
+    #[test]
+    fn bidding_pages_hold_fifty_papers_and_filters_keep_the_order() {
+        let items: Vec<BidItem> = (1..=120)
+            .map(|n| {
+                item(
+                    n,
+                    if n % 2 == 0 {
+                        "Neural ODEs"
+                    } else {
+                        "Operators"
+                    },
+                    if n < 4 { "eager" } else { "none" },
+                )
+            })
+            .collect();
+        let mut q = BidsQuery {
+            page: 9,
+            q: String::new(),
+        };
+        let (shown, matching, pages, placed) = bids_page_of(items, &mut q);
+        assert_eq!((matching, pages, placed, q.page), (120, 3, 3, 3));
+        assert_eq!(shown.first().map(|i| i.paper.number), Some(101));
+        let items: Vec<BidItem> = (1..=120)
+            .map(|n| {
+                item(
+                    n,
+                    if n % 2 == 0 {
+                        "Neural ODEs"
+                    } else {
+                        "Operators"
+                    },
+                    "none",
+                )
+            })
+            .collect();
+        let mut q = BidsQuery {
+            page: 0,
+            q: "neural odes".into(),
+        };
+        let (shown, matching, _, _) = bids_page_of(items, &mut q);
+        assert_eq!((matching, shown.len(), q.page), (60, 50, 1));
+        assert_eq!(q.link(2), "/bids?page=2&q=neural%20odes");
+    }
 }

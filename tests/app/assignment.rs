@@ -338,6 +338,12 @@ async fn bidding_opens_after_the_deadline_and_bids_steer_the_engine() {
         assert!(page.contains(&format!("name=\"bid_{n}\"")));
         assert_blind(&page, n, "the bidding page");
     }
+    let found = w.app.get_text("/bids?q=WEATHER+forecasting").await;
+    assert!(
+        found.contains("name=\"bid_3\"") && !found.contains("name=\"bid_2\""),
+        "{found}"
+    );
+    assert!(found.contains("1 papers match · page 1 of 1"), "{found}");
     // A bad value or someone's own paper refuses the whole form.
     let bad = w
         .app
