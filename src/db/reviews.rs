@@ -87,22 +87,33 @@ pub fn save(
     let (id, version) = match &existing {
         None if expected == 0 => {
             let id = uuid::Uuid::new_v4().to_string();
-            diesel::insert_into(reviews::table)
-                .values((
-                    reviews::id.eq(&id),
-                    reviews::submission_id.eq(w.submission_id),
-                    reviews::reviewer_email.eq(w.email),
-                    reviews::form_kind.eq(w.form_kind),
-                    reviews::state.eq(if w.submit { "submitted" } else { "draft" }),
-                    reviews::content.eq(w.content),
-                    reviews::version.eq(1),
-                    reviews::submitted_at.eq(w.submit.then(|| to_db(now))),
-                    reviews::late.eq(w.submit && w.late),
-                    reviews::created_at.eq(to_db(now)),
-                    reviews::updated_at.eq(to_db(now)),
-                ))
-                .execute(c)?;
-            (id, 1)
+            // In a savepoint: when another tab's first save wins the race for the unique
+            // (paper, reviewer) key, this one is refused as stale and the transaction goes on.
+            let inserted = c.transaction(|c| {
+                diesel::insert_into(reviews::table)
+                    .values((
+                        reviews::id.eq(&id),
+                        reviews::submission_id.eq(w.submission_id),
+                        reviews::reviewer_email.eq(w.email),
+                        reviews::form_kind.eq(w.form_kind),
+                        reviews::state.eq(if w.submit { "submitted" } else { "draft" }),
+                        reviews::content.eq(w.content),
+                        reviews::version.eq(1),
+                        reviews::submitted_at.eq(w.submit.then(|| to_db(now))),
+                        reviews::late.eq(w.submit && w.late),
+                        reviews::created_at.eq(to_db(now)),
+                        reviews::updated_at.eq(to_db(now)),
+                    ))
+                    .execute(c)
+            });
+            match inserted {
+                Ok(_) => (id, 1),
+                Err(diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::UniqueViolation,
+                    _,
+                )) => return Ok(None),
+                Err(e) => return Err(e),
+            }
         }
         Some(r) if r.version == expected => {
             let first_submit = w.submit && !r.is_submitted();

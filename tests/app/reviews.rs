@@ -223,6 +223,33 @@ async fn a_second_tab_never_overwrites_a_newer_save_silently() {
                 .unwrap()
         }
     };
+    // Two first saves at the same moment (a fresh paper): one wins, the other is refused as
+    // stale, never an error.
+    let (other, _) = pairs
+        .iter()
+        .find(|p| p.1 == email && p.0 != n)
+        .cloned()
+        .expect("the fixture gives this reviewer a second paper");
+    {
+        let first = |text: &'static str| {
+            let app = &w.app;
+            let csrf = csrf.clone();
+            async move {
+                app.client
+                    .post(app.url(&format!("/reviews/{other}/autosave")))
+                    .form(&[("csrf", csrf.as_str()), ("version", "0"), ("summary", text)])
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+                    .as_u16()
+            }
+        };
+        let (a, b) = tokio::join!(first("one"), first("two"));
+        let mut codes = [a, b];
+        codes.sort_unstable();
+        assert_eq!(codes, [200, 409]);
+    }
     let ok = auto("1", "Autosaved text").await;
     assert_eq!(ok.status(), 200);
     let json: serde_json::Value = ok.json().await.unwrap();
