@@ -304,6 +304,15 @@ pub fn can_manage_reviews(actor: &Actor, rights: PaperRights) -> bool {
     perm_manage_reviews(actor, rights).is_ok()
 }
 
+/// Whether `actor` may learn who reviews, and how, a paper written by `author_emails`
+/// (assignment previews and exports, scores, review lists): chairs who are not among them.
+pub fn can_see_reviewers<'a>(
+    actor: &Actor,
+    author_emails: impl IntoIterator<Item = &'a str>,
+) -> bool {
+    can_manage_reviews(actor, PaperRights::compute(actor, author_emails, false))
+}
+
 /// Deciding a paper: chairs who are not its authors.
 pub fn perm_decide(actor: &Actor, rights: PaperRights) -> Result<&Member, Denied> {
     perm_manage_reviews(actor, rights)
@@ -629,6 +638,17 @@ mod tests {
         );
         assert!(perm_decide(&member(true), author_rights()).is_err());
         assert!(perm_decide(&member(true), PaperRights::default()).is_ok());
+    }
+
+    #[test]
+    fn chairs_see_the_reviewers_of_every_paper_but_their_own() {
+        let chair = member(true);
+        assert!(can_see_reviewers(&chair, ["x@example.org"]));
+        assert!(!can_see_reviewers(
+            &chair,
+            ["x@example.org", "ada@example.org"]
+        ));
+        assert!(!can_see_reviewers(&member(false), ["x@example.org"]));
     }
 
     #[test]

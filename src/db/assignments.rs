@@ -339,3 +339,13 @@ pub fn is_active_main_author(c: &mut AnyConnection, email: &str) -> QueryResult<
         .get_result::<i64>(c)
         .map(|n| n > 0)
 }
+
+/// The committed reviewers of one submission, in assignment order (which gives their
+/// "Reviewer A/B/C" labels).
+pub fn reviewers_of(c: &mut AnyConnection, submission_id: &str) -> QueryResult<Vec<String>> {
+    assignments::table
+        .filter(assignments::submission_id.eq(submission_id))
+        .order((assignments::assigned_at, assignments::reviewer_email))
+        .select(assignments::reviewer_email)
+        .load(c)
+}

@@ -9,6 +9,7 @@ use super::pool_data::PoolData;
 use crate::assignment::{Candidate, PaperSpec, Problem, ReviewerSpec, Stats};
 use crate::domain::pool::Conflict;
 use crate::domain::submission::Track;
+use crate::policy::{self, Actor};
 
 pub struct ReviewerCell {
     pub name: String,
@@ -63,8 +64,11 @@ pub fn preview_view(
     data: &PoolData,
     preview: &Preview,
     conflicts: &[Conflict],
-    viewer: &str,
+    viewer: &Actor,
 ) -> PreviewView {
+    let hidden_from_viewer = |paper: &crate::domain::pool::PaperFacts| {
+        !policy::can_see_reviewers(viewer, paper.authors.iter().map(|(a, _)| a.email.as_str()))
+    };
     let params = &preview.meta.params;
     let active: Vec<usize> = (0..data.pool.len())
         .filter(|&r| data.pool[r].active)
@@ -173,7 +177,7 @@ pub fn preview_view(
         .iter()
         .enumerate()
         .map(|(p, paper)| {
-            let hidden = paper.authors.iter().any(|(a, _)| a.email == viewer);
+            let hidden = hidden_from_viewer(paper);
             let mut reviewers = by_paper.remove(&paper.number).unwrap_or_default();
             reviewers.sort_by(|a, b| a.name.cmp(&b.name));
             let count = reviewers.len();
@@ -258,12 +262,8 @@ pub fn preview_view(
         removed: committed
             .difference(&proposed)
             .filter(|(n, _)| {
-                data.paper_by_number(*n).is_none_or(|p| {
-                    !data.papers[p]
-                        .authors
-                        .iter()
-                        .any(|(a, _)| a.email == viewer)
-                })
+                data.paper_by_number(*n)
+                    .is_none_or(|p| !hidden_from_viewer(&data.papers[p]))
             })
             .cloned()
             .collect(),

@@ -300,13 +300,7 @@ async fn vet(
         );
         return Ok((None, None));
     }
-    let (file, bytes) = web::block(move || {
-        let mut file = file;
-        file.read_all().map(|bytes| (file, bytes))
-    })
-    .await
-    .map_err(|e| AppError::Unexpected(anyhow::anyhow!("read task: {e}")))?
-    .map_err(|e| AppError::Unexpected(e.into()))?;
+    let (file, bytes) = super::paper_files::read_pending(file).await?;
     let rules = camera_ready_rules(&ctx.settings);
     let blocking = rules.blocking.clone();
     let authors: Vec<_> = paper.authors.iter().map(AuthorRow::to_author).collect();

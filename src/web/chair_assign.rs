@@ -206,14 +206,9 @@ pub(super) async fn show(
         .as_ref()
         .map_or_else(|| default_params(ctx), |p| p.meta.params);
     let conflicts = data.conflicts();
-    let viewer = ctx
-        .actor
-        .member()
-        .map(|m| m.email.as_str().to_string())
-        .unwrap_or_default();
     let view = preview
         .as_ref()
-        .map(|p| preview_view(&data, p, &conflicts, &viewer));
+        .map(|p| preview_view(&data, p, &conflicts, &ctx.actor));
     render_status(
         status,
         &Page {

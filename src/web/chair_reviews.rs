@@ -72,13 +72,19 @@ async fn load(ctx: &PageCtx) -> Result<Data, AppError> {
 }
 
 impl Data {
-    /// Submissions the signed-in chair wrote (their reviews are hidden from them).
+    /// Submissions whose reviews and reviewers the viewer may not see (a chair's own).
     fn own(&self, ctx: &PageCtx) -> HashSet<String> {
-        let me = ctx.actor.member().map(|m| m.email.as_str().to_string());
-        self.authors
-            .iter()
-            .filter(|a| Some(&a.email) == me.as_ref())
-            .map(|a| a.submission_id.clone())
+        let mut by_paper: HashMap<&str, Vec<&str>> = HashMap::new();
+        for a in &self.authors {
+            by_paper
+                .entry(a.submission_id.as_str())
+                .or_default()
+                .push(a.email.as_str());
+        }
+        by_paper
+            .into_iter()
+            .filter(|(_, emails)| !policy::can_see_reviewers(&ctx.actor, emails.iter().copied()))
+            .map(|(id, _)| id.to_string())
             .collect()
     }
 

@@ -124,10 +124,10 @@ impl Board {
         self.decisions.get(&row.id)
     }
 
-    pub(super) fn is_author(&self, row: &SubmissionRow, email: &str) -> bool {
-        self.authors
-            .get(&row.id)
-            .is_some_and(|a| a.iter().any(|x| x.email == email))
+    /// Whether the viewer may not see this paper's scores or decide it (a chair's own paper).
+    pub(super) fn hidden_from(&self, row: &SubmissionRow, actor: &policy::Actor) -> bool {
+        let emails = self.authors.get(&row.id).into_iter().flatten();
+        !policy::can_see_reviewers(actor, emails.map(|a| a.email.as_str()))
     }
 
     /// Numbers of the other papers holding `kind` now.
@@ -213,11 +213,6 @@ async fn show(
     confirm: Option<(i32, String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let board = db::run(&ctx.state.pool, load_board).await?;
-    let me = ctx
-        .actor
-        .member()
-        .map(|m| m.email.as_str().to_string())
-        .unwrap_or_default();
     let mut talk_votes: HashMap<&str, usize> = HashMap::new();
     let mut obligations: HashMap<&str, (usize, usize)> = HashMap::new();
     for a in &board.assigned {
@@ -251,7 +246,7 @@ async fn show(
                 other if current.map(Decision::as_str) == Some(other) => {}
                 _ => return None,
             }
-            let own = board.is_author(r, &me);
+            let own = board.hidden_from(r, &ctx.actor);
             let main = board
                 .authors
                 .get(&r.id)
@@ -453,17 +448,12 @@ struct ExportRow {
 async fn export_rows(ctx: &PageCtx) -> Result<Vec<ExportRow>, AppError> {
     policy::perm_manage_conference(&ctx.actor)?;
     let board = db::run(&ctx.state.pool, load_board).await?;
-    let me = ctx
-        .actor
-        .member()
-        .map(|m| m.email.as_str().to_string())
-        .unwrap_or_default();
     Ok(board
         .rows
         .iter()
         .zip(&board.scores)
         .map(|(r, s)| {
-            let own = board.is_author(r, &me);
+            let own = board.hidden_from(r, &ctx.actor);
             let d = board.decision(r);
             ExportRow {
                 number: r.number,

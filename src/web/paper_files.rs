@@ -50,6 +50,17 @@ pub(super) fn check_csrf(ctx: &PageCtx, form: &UploadedForm) -> Result<(), AppEr
     Ok(())
 }
 
+/// Reads an uploaded file's bytes off the async executor, keeping the file to store later.
+pub(super) async fn read_pending(file: PendingFile) -> Result<(PendingFile, Vec<u8>), AppError> {
+    web::block(move || {
+        let mut file = file;
+        file.read_all().map(|bytes| (file, bytes))
+    })
+    .await
+    .map_err(|e| AppError::Unexpected(anyhow::anyhow!("read task: {e}")))?
+    .map_err(|e| AppError::Unexpected(e.into()))
+}
+
 /// A checked and accepted PDF, ready to be moved into the store.
 pub(super) struct AcceptedPdf {
     pub(super) file: PendingFile,
@@ -71,13 +82,7 @@ pub(super) async fn vet_paper(
         );
         return Ok((None, None));
     }
-    let (file, bytes) = web::block(move || {
-        let mut file = file;
-        file.read_all().map(|bytes| (file, bytes))
-    })
-    .await
-    .map_err(|e| AppError::Unexpected(anyhow::anyhow!("read task: {e}")))?
-    .map_err(|e| AppError::Unexpected(e.into()))?;
+    let (file, bytes) = read_pending(file).await?;
     let rules = rules_for(draft.track, &ctx.settings);
     let blocking = rules.blocking.clone();
     let report = check_pdf(&ctx.state, bytes, rules, &draft.authors).await?;

@@ -123,6 +123,19 @@ pub async fn check_pdf(
     Ok(report)
 }
 
+/// Reads a stored document's bytes off the async executor.
+pub async fn read_stored(
+    storage: &crate::storage::Storage,
+    doc: &DocumentRow,
+) -> Result<Vec<u8>, AppError> {
+    let storage = storage.clone();
+    let sha = doc.sha256.clone();
+    web::block(move || storage.read(&sha))
+        .await
+        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("read task: {e}")))?
+        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("stored file {}: {e}", doc.id)))
+}
+
 /// One document version as listed on a page.
 pub struct DocumentView {
     pub id: String,

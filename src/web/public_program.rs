@@ -265,12 +265,7 @@ async fn camera_ready_pdf(
         .find(|p| p.number == number)
         .and_then(|p| p.camera_ready.clone())
         .ok_or(AppError::NotFound)?;
-    let storage = state.storage.clone();
-    let sha = doc.sha256.clone();
-    let bytes = web::block(move || storage.read(&sha))
-        .await
-        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("read task: {e}")))?
-        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("stored file {}: {e}", doc.id)))?;
+    let bytes = super::papers::read_stored(&state.storage, &doc).await?;
     let name = format!(
         "{}-{number}.pdf",
         data.settings

@@ -328,16 +328,10 @@ pub async fn released_view(
         return Ok(None);
     }
     let id = paper.row.id.clone();
-    let (decision, mut assigned, all) = db::run(&ctx.state.pool, move |c| {
-        let assigned: Vec<(chrono::NaiveDateTime, String)> =
-            crate::db::assignments::all_assignments(c)?
-                .into_iter()
-                .filter(|a| a.submission_id == id)
-                .map(|a| (a.assigned_at, a.reviewer_email))
-                .collect();
+    let (decision, assigned, all) = db::run(&ctx.state.pool, move |c| {
         Ok::<_, DbError>((
             dec::find(c, &id)?,
-            assigned,
+            crate::db::assignments::reviewers_of(c, &id)?,
             reviews::for_submission(c, &id)?,
         ))
     })
@@ -346,12 +340,11 @@ pub async fn released_view(
         return Ok(None);
     };
     policy::perm_view_released(&ctx.actor, paper.rights, true)?;
-    assigned.sort();
     let spec = ReviewFormSpec::neurips();
     let reviews = assigned
         .iter()
         .enumerate()
-        .filter_map(|(i, (_, email))| {
+        .filter_map(|(i, email)| {
             let r = all
                 .iter()
                 .find(|r| r.reviewer_email == *email && r.is_submitted())?;

@@ -63,12 +63,7 @@ async fn load(ctx: &PageCtx, number: i32) -> Result<Loaded, AppError> {
         if !asg::is_assigned(c, &row.id, &email)? {
             return Ok(None);
         }
-        let mut assigned: Vec<(chrono::NaiveDateTime, String)> = asg::all_assignments(c)?
-            .into_iter()
-            .filter(|a| a.submission_id == row.id)
-            .map(|a| (a.assigned_at, a.reviewer_email))
-            .collect();
-        assigned.sort();
+        let assigned = asg::reviewers_of(c, &row.id)?;
         let reviews = reviews::for_submission(c, &row.id)?;
         let has_pdf = subs::documents(c, &row.id)?
             .iter()
@@ -82,7 +77,7 @@ async fn load(ctx: &PageCtx, number: i32) -> Result<Loaded, AppError> {
     let label_of: HashMap<&str, String> = assigned
         .iter()
         .enumerate()
-        .map(|(i, (_, e))| (e.as_str(), style.label(i)))
+        .map(|(i, e)| (e.as_str(), style.label(i)))
         .collect();
     let me = member.email.as_str();
     let mut review = None;

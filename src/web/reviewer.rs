@@ -154,12 +154,7 @@ async fn paper_pdf(ctx: PageCtx, path: web::Path<i32>) -> Result<HttpResponse, A
     })
     .await?
     .ok_or(AppError::NotFound)?;
-    let storage = ctx.state.storage.clone();
-    let sha = doc.sha256.clone();
-    let bytes = web::block(move || storage.read(&sha))
-        .await
-        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("read task: {e}")))?
-        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("stored file {}: {e}", doc.id)))?;
+    let bytes = super::papers::read_stored(&ctx.state.storage, &doc).await?;
     // Named by number only: never a title, an author or an upload time.
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "application/pdf"))

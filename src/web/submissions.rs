@@ -278,12 +278,7 @@ async fn download(ctx: PageCtx, path: web::Path<(i32, String)>) -> Result<HttpRe
         .iter()
         .find(|d| d.id == document)
         .ok_or(AppError::NotFound)?;
-    let storage = ctx.state.storage.clone();
-    let sha = doc.sha256.clone();
-    let bytes = web::block(move || storage.read(&sha))
-        .await
-        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("read task: {e}")))?
-        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("stored file {}: {e}", doc.id)))?;
+    let bytes = super::papers::read_stored(&ctx.state.storage, doc).await?;
     let is_pdf = bytes.starts_with(b"%PDF");
     let stamp = db::from_db(doc.uploaded_at).format("%Y%m%d-%H%M%S");
     // The name carries the number, kind and time only: never a title or an author.
