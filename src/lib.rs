@@ -3,7 +3,7 @@
 //! Layers, with data flowing one way (request -> handler -> policy -> query -> template):
 //! `domain` (pure types and rules), `policy` (who may see and do what), `db` (SQLite and
 //! PostgreSQL through one code path), `mail` (outbox and lettre transports), `web` (actix
-//! handlers and templates), `startup` and `cli`.
+//! handlers and templates), `ops` (backup, restore, the storage sweeper), `startup` and `cli`.
 
 pub mod assignment;
 pub mod auth;
@@ -15,6 +15,7 @@ pub mod demo;
 pub mod domain;
 pub mod format_check;
 pub mod mail;
+pub mod ops;
 pub mod policy;
 pub mod reminders;
 pub mod seed;
