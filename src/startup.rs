@@ -124,6 +124,7 @@ pub fn mailer(config: &Settings, pool: DbPool, clock: Arc<dyn Clock>) -> anyhow:
         base_url: config.base_url().to_string(),
         instance: crate::mail::worker::instance_id(&config.mail, &config.server.bind),
         stop: crate::mail::worker::Stop::default(),
+        storage: crate::storage::Storage::new(&config.data_dir),
     })
 }
 

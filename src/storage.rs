@@ -25,6 +25,57 @@ pub struct Storage {
     root: PathBuf,
 }
 
+/// The last time this process failed to store for lack of space (or a read-only disk), for
+/// the chairs' dashboard. Per process: each server reports its own.
+static LAST_FAILURE: std::sync::Mutex<Option<StorageAlert>> = std::sync::Mutex::new(None);
+
+/// Remembers `e` for the chairs' dashboard when it means the disk is full or read-only;
+/// returns whether it did.
+pub fn note_failure(e: &std::io::Error) -> bool {
+    note_failure_text(is_storage_exhausted(e), &e.to_string())
+}
+
+/// The same for a database error, which reaches us as text ("database or disk is full",
+/// PostgreSQL's "No space left on device").
+pub fn note_database_failure(message: &str) -> bool {
+    let full = [
+        "database or disk is full",
+        "No space left on device",
+        "readonly database",
+    ]
+    .iter()
+    .any(|m| message.contains(m));
+    note_failure_text(full, message)
+}
+
+fn note_failure_text(exhausted: bool, error: &str) -> bool {
+    if exhausted {
+        tracing::error!(%error, "storage is full or read-only");
+        *LAST_FAILURE
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(StorageAlert {
+            at: chrono::Utc::now(),
+            error: error.to_string(),
+        });
+    }
+    exhausted
+}
+
+/// The last failure for lack of space since this server started, if any.
+pub fn last_failure() -> Option<StorageAlert> {
+    LAST_FAILURE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone()
+}
+
+/// A failure to store for lack of space or a read-only disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StorageAlert {
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub error: String,
+}
+
 /// A file being received.
 pub struct PendingFile {
     file: tempfile::NamedTempFile,
@@ -56,6 +107,26 @@ impl Storage {
         Storage {
             root: data_dir.join("files"),
         }
+    }
+
+    /// Bytes available to cfp on the store's file system.
+    pub fn free_bytes(&self) -> Option<u64> {
+        let at = if self.root.exists() {
+            self.root.as_path()
+        } else {
+            self.root.parent()?
+        };
+        free_bytes(at)
+    }
+
+    /// Writes, flushes and removes a small file: fails when the disk is full or read-only.
+    pub fn probe_writable(&self) -> std::io::Result<()> {
+        let tmp = self.root.join("tmp");
+        std::fs::create_dir_all(&tmp)?;
+        let mut probe = tempfile::NamedTempFile::new_in(tmp)?;
+        probe.write_all(&[0u8; 4096])?;
+        probe.as_file().sync_all()?;
+        probe.close()
     }
 
     /// Starts receiving a file of at most `limit` bytes.
@@ -219,6 +290,17 @@ fn sync_dir(dir: &Path) -> std::io::Result<()> {
         let _ = dir;
         Ok(())
     }
+}
+
+#[cfg(unix)]
+fn free_bytes(path: &Path) -> Option<u64> {
+    let stat = rustix::fs::statvfs(path).ok()?;
+    Some(stat.f_bavail.saturating_mul(stat.f_frsize))
+}
+
+#[cfg(not(unix))]
+fn free_bytes(_path: &Path) -> Option<u64> {
+    None
 }
 
 /// True when an error means the disk is full or cannot be written (as opposed to a bug).

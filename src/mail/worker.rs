@@ -51,6 +51,8 @@ pub struct Mailer {
     pub instance: String,
     /// Raised when the server stops.
     pub stop: Stop,
+    /// The file store, swept every hour.
+    pub storage: crate::storage::Storage,
 }
 
 /// A stop request shared by the worker's lanes.
@@ -248,7 +250,23 @@ impl Mailer {
             }
             let period = std::time::Duration::from_secs(self.settings.worker_interval_secs.max(1));
             let mut last_sweep: Option<chrono::DateTime<chrono::Utc>> = None;
+            let mut last_gc: Option<std::time::Instant> = None;
             while !self.stop.is_requested() {
+                // What interrupted uploads left in the file store, once an hour (real time:
+                // file times are real times).
+                if last_gc.is_none_or(|t| t.elapsed() >= std::time::Duration::from_secs(3600)) {
+                    last_gc = Some(std::time::Instant::now());
+                    match crate::ops::gc::sweep_now(&self.pool, &self.storage).await {
+                        Ok(r) if r == crate::ops::gc::SweepReport::default() => {}
+                        Ok(r) => tracing::info!(
+                            temp_files = r.temp_files,
+                            orphan_files = r.orphan_files,
+                            bytes = r.bytes_freed,
+                            "storage sweep"
+                        ),
+                        Err(e) => tracing::error!(error = %e, "storage sweep failed"),
+                    }
+                }
                 // Review reminders are due by the day: looking once a minute is plenty.
                 let now = self.clock.now();
                 if last_sweep.is_none_or(|t| now - t >= chrono::Duration::minutes(1)) {

@@ -41,6 +41,13 @@ struct DashboardPage {
     mail_counts: Vec<(String, i64)>,
     failed: Vec<FailedMail>,
     audit: Vec<AuditEntry>,
+    /// When this server last failed to store for lack of space, and why.
+    storage_alert: Option<StorageAlertView>,
+}
+
+struct StorageAlertView {
+    at: String,
+    error: String,
 }
 
 async fn dashboard(ctx: PageCtx) -> Result<HttpResponse, AppError> {
@@ -60,8 +67,13 @@ async fn dashboard(ctx: PageCtx) -> Result<HttpResponse, AppError> {
         .into_iter()
         .filter(|a| !(own.contains(&a.subject) && policy::audit_names_reviewers(&a.action)));
     let tz = ctx.settings.tz();
+    let storage_alert = crate::storage::last_failure().map(|a| StorageAlertView {
+        at: format_in_zone(a.at, tz),
+        error: a.error,
+    });
     let page = DashboardPage {
         layout: ctx.layout("Chair dashboard"),
+        storage_alert,
         mail_counts: counts,
         failed: failed
             .into_iter()

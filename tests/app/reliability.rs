@@ -518,3 +518,40 @@ async fn mail_status_only_reads_the_data_folder() {
     );
     assert!(text.contains("pending  1"), "{text}");
 }
+
+#[tokio::test]
+async fn health_reports_database_writability_free_disk_and_the_mail_backlog() {
+    let app = spawn_app().await;
+    let health: serde_json::Value = app.get("/api/health").await.json().await.unwrap();
+    assert_eq!(health["status"], "ready", "{health}");
+    assert_eq!(health["database"]["writable"], true);
+    assert_eq!(health["disk"]["writable"], true);
+    assert!(health["disk"]["free_bytes"].as_u64().unwrap() > 0);
+    queue(&app, "waiting", "someone@example.org");
+    app.clock.advance(chrono::Duration::minutes(11));
+    let response = app.get("/api/health").await;
+    assert_eq!(response.status(), 200, "degraded still serves");
+    let health: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(health["status"], "degraded", "{health}");
+    assert_eq!(health["mail"]["backlog"], 1);
+    assert!(
+        health["problems"][0]
+            .as_str()
+            .unwrap()
+            .contains("emails have waited")
+    );
+}
+
+#[tokio::test]
+async fn chairs_see_on_the_dashboard_that_storage_ran_full() {
+    let app = spawn_app().await;
+    app.sign_in_as_chair().await;
+    cfp::storage::note_failure(&std::io::Error::from(std::io::ErrorKind::StorageFull));
+    let html = app.get_text("/chair").await;
+    assert!(
+        html.contains("The server&#39;s storage is full")
+            || html.contains("The server's storage is full"),
+        "{html}"
+    );
+    assert!(html.contains("an upload could not be stored"));
+}
