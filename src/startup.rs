@@ -18,8 +18,8 @@ use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::{self, DbPool, DbTarget};
 use crate::domain::conference::ConferenceSettings;
+use crate::mail::delivery::Mailer;
 use crate::mail::transport::MailTransport;
-use crate::mail::worker::Mailer;
 use crate::web::{self as site, AppState};
 
 /// A built application, listening but not yet serving.
@@ -122,8 +122,8 @@ pub fn mailer(config: &Settings, pool: DbPool, clock: Arc<dyn Clock>) -> anyhow:
         settings: config.mail.clone(),
         clock,
         base_url: config.base_url().to_string(),
-        instance: crate::mail::worker::instance_id(&config.mail, &config.server.bind),
-        stop: crate::mail::worker::Stop::default(),
+        instance: crate::mail::delivery::instance_id(&config.mail, &config.server.bind),
+        stop: crate::mail::delivery::Stop::default(),
         storage: crate::storage::Storage::new(&config.data_dir),
     })
 }
@@ -228,7 +228,7 @@ impl Application {
                 .app_data(state.clone())
                 .app_data(web::PayloadConfig::new(form_limit))
                 .configure(site::routes)
-                .default_service(web::to(site::public::not_found))
+                .default_service(web::to(site::public::home::not_found))
         })
         .listen(listener)?;
         if workers > 0 {
@@ -257,8 +257,8 @@ impl Application {
     /// Serves until the process is told to stop; runs the mail worker when configured, and
     /// stops it (returning emails in flight to the queue) when the server stops.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let worker =
-            (self.mailer.settings.worker_interval_secs > 0).then(|| self.mailer.clone().spawn());
+        let worker = (self.mailer.settings.worker_interval_secs > 0)
+            .then(|| crate::jobs::spawn(self.mailer.clone()));
         let result = self.server.await;
         if let Some(w) = worker {
             self.mailer.shut_down(w).await;

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant, SystemTime};
 use cfp::config::{MailTransportKind, SmtpSecurity};
 use cfp::db::outbox;
 use cfp::domain::account::Email;
-use cfp::mail::worker::Mailer;
+use cfp::mail::delivery::Mailer;
 
 use crate::helpers::{SubmissionBuilder, TestApp, TestUser, spawn_app, spawn_app_with};
 use crate::smtp::{Behaviour, SmtpServer};
@@ -272,7 +272,7 @@ async fn stopping_the_worker_returns_the_email_in_flight_within_seconds() {
         cfp::mail::transport::MailTransport::from_settings(&worker.settings, &app.data_dir())
             .unwrap();
     queue(&app, "hang", "hang.me@example.org");
-    let handle = worker.clone().spawn();
+    let handle = cfp::jobs::spawn(worker.clone());
     let deadline = Instant::now() + Duration::from_secs(5);
     while row(&app, "hang").state != "sending" {
         assert!(
