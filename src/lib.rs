@@ -17,6 +17,7 @@ pub mod format_check;
 pub mod mail;
 pub mod policy;
 pub mod reminders;
+pub mod sanitize;
 pub mod seed;
 mod seed_assign;
 pub mod startup;
