@@ -194,7 +194,7 @@ impl Application {
                 .app_data(state.clone())
                 .app_data(web::PayloadConfig::new(form_limit))
                 .configure(site::routes)
-                .default_service(web::to(site::public::not_found))
+                .default_service(web::to(site::public::home::not_found))
         })
         .listen(listener)?;
         if workers > 0 {

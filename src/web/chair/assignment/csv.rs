@@ -9,14 +9,14 @@ use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use futures_util::StreamExt;
 
-use super::chair_assign::{
+use crate::web::chair::assignment::run::{
     ProposedPair, RunMeta, default_params, parse_preview, show, store_preview,
 };
-use super::chair_papers::{csv_attachment, csv_safe};
-use super::error::AppError;
-use super::extract::{PageCtx, set_flash};
-use super::pool_data::PoolData;
-use super::see_other;
+use crate::web::csv::{csv_attachment, csv_safe};
+use crate::web::error::AppError;
+use crate::web::extract::{PageCtx, set_flash};
+use crate::web::pool_data::PoolData;
+use crate::web::see_other;
 use crate::auth::constant_time_eq;
 use crate::db::assignments as asg;
 use crate::db::{self, DbError};

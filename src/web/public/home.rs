@@ -1,23 +1,18 @@
-//! Pages anyone may see: the call for papers with its dates, static files, the public JSON
-//! API, and the 404 page.
+//! The home page (the call for papers with its dates), the static files and the 404 page.
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use serde::Serialize;
 
-use super::error::{ApiError, AppError, error_page};
-use super::extract::PageCtx;
-use super::{AppState, Layout, markdown, render};
-use crate::db::{self, DbError, conference};
+use crate::web::error::{ApiError, AppError, error_page};
+use crate::web::extract::PageCtx;
+use crate::web::{Layout, markdown, render};
 use crate::domain::conference::{format_in_zone, format_time_left};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home))
         .route("/static/style.css", web::get().to(style_css))
-        .route("/static/app.js", web::get().to(app_js))
-        .route("/api/conference", web::get().to(api_conference))
-        .route("/api/health", web::get().to(api_health));
+        .route("/static/app.js", web::get().to(app_js));
 }
 
 /// One important date as shown on the home page.
@@ -85,62 +80,16 @@ fn static_file(body: &'static str, content_type: &'static str) -> HttpResponse {
 
 async fn style_css() -> HttpResponse {
     static_file(
-        include_str!("../../static/style.css"),
+        include_str!("../../../static/style.css"),
         "text/css; charset=utf-8",
     )
 }
 
 async fn app_js() -> HttpResponse {
     static_file(
-        include_str!("../../static/app.js"),
+        include_str!("../../../static/app.js"),
         "text/javascript; charset=utf-8",
     )
-}
-
-#[derive(Serialize)]
-struct PublicDate {
-    name: &'static str,
-    label: &'static str,
-    at: String,
-}
-
-#[derive(Serialize)]
-struct PublicConference {
-    name: String,
-    short_name: String,
-    time_zone: String,
-    dates: Vec<PublicDate>,
-}
-
-/// The public facts of the conference as JSON.
-async fn api_conference(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let stored = db::run(&state.pool, |c| Ok::<_, DbError>(conference::load(c)?)).await?;
-    let s = stored.settings;
-    let dates = s
-        .dates
-        .in_order()
-        .iter()
-        .map(|d| PublicDate {
-            name: d.field,
-            label: d.label,
-            at: d.at.to_rfc3339(),
-        })
-        .collect();
-    Ok(HttpResponse::Ok().json(PublicConference {
-        name: s.name,
-        short_name: s.short_name,
-        time_zone: s.time_zone,
-        dates,
-    }))
-}
-
-/// For load balancers: answers 200 when the database does.
-async fn api_health(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    db::run(&state.pool, |c| {
-        Ok::<_, DbError>(conference::load(c).map(|_| ())?)
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "status": "ok" })))
 }
 
 /// Unknown routes: an HTML 404 page, or the JSON error shape under `/api/`.

@@ -6,14 +6,14 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use super::error::AppError;
-use super::extract::{PageCtx, set_flash};
-use super::paper_files::{
+use crate::web::error::AppError;
+use crate::web::extract::{PageCtx, set_flash};
+use crate::web::paper_files::{
     document_row, paper_facts, read_checked_form, store, vet_paper, vet_supplement,
 };
-use super::papers::{ReportView, load_visible, window};
-use super::upload::drain;
-use super::{Layout, render, render_status, see_other};
+use crate::web::papers::{ReportView, load_visible, window};
+use crate::web::upload::drain;
+use crate::web::{Layout, render, render_status, see_other};
 use crate::db::submissions::{self as subs, SubmissionRow};
 use crate::db::{self, AnyConnection, DbError, audit, outbox, users};
 use crate::domain::FieldErrors;

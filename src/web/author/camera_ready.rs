@@ -10,12 +10,12 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use super::error::AppError;
-use super::extract::{PageCtx, set_flash};
-use super::paper_files::{AcceptedPdf, document_row, read_checked_form, store};
-use super::papers::{DocumentView, LoadedPaper, ReportView, check_pdf, load_visible, rules_for};
-use super::upload::{UploadedForm, describe_non_pdf, drain};
-use super::{Layout, render, render_status, see_other};
+use crate::web::error::AppError;
+use crate::web::extract::{PageCtx, set_flash};
+use crate::web::paper_files::{AcceptedPdf, document_row, read_checked_form, store};
+use crate::web::papers::{DocumentView, LoadedPaper, ReportView, check_pdf, load_visible, rules_for};
+use crate::web::upload::{UploadedForm, describe_non_pdf, drain};
+use crate::web::{Layout, render, render_status, see_other};
 use crate::db::decisions::{self, CameraReadyRow};
 use crate::db::submissions::{self as subs, AuthorRow};
 use crate::db::{self, DbError, audit};
@@ -300,7 +300,7 @@ async fn vet(
         );
         return Ok((None, None));
     }
-    let (file, bytes) = super::paper_files::read_pending(file).await?;
+    let (file, bytes) = crate::web::paper_files::read_pending(file).await?;
     let rules = camera_ready_rules(&ctx.settings);
     let blocking = rules.blocking.clone();
     let authors: Vec<_> = paper.authors.iter().map(AuthorRow::to_author).collect();

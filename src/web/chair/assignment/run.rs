@@ -11,12 +11,12 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use super::assign_adjust::open_preview;
-use super::assign_view::{PreviewView, preview_view};
-use super::error::AppError;
-use super::extract::{CsrfForm, PageCtx, set_flash};
-use super::pool_data::PoolData;
-use super::{Layout, render_status, see_other};
+use crate::web::chair::assignment::adjust::open_preview;
+use crate::web::chair::assignment::view::{PreviewView, preview_view};
+use crate::web::error::AppError;
+use crate::web::extract::{CsrfForm, PageCtx, set_flash};
+use crate::web::pool_data::PoolData;
+use crate::web::{Layout, render_status, see_other};
 use crate::assignment::{Objective, solve};
 use crate::db::assignments::{self as asg, RunRow};
 use crate::db::{self, DbError, audit, outbox};
@@ -25,29 +25,6 @@ use crate::domain::conference::format_in_zone;
 use crate::domain::pool::{BuiltProblem, RunParams, build_problem};
 use crate::mail::reviewing::{self, ListedPaper};
 use crate::policy;
-
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/chair/assignment", web::get().to(page))
-        .route("/chair/assignment/run", web::post().to(run))
-        .route(
-            "/chair/assignment/add",
-            web::post().to(super::assign_adjust::add),
-        )
-        .route(
-            "/chair/assignment/remove",
-            web::post().to(super::assign_adjust::remove),
-        )
-        .route("/chair/assignment/commit", web::post().to(commit))
-        .route("/chair/assignment/discard", web::post().to(discard))
-        .route(
-            "/chair/assignment.csv",
-            web::get().to(super::assign_csv::export),
-        )
-        .route(
-            "/chair/assignment/import",
-            web::post().to(super::assign_csv::import),
-        );
-}
 
 /// How a preview was made, stored with it.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -227,7 +204,7 @@ pub(super) async fn show(
     )
 }
 
-async fn page(ctx: PageCtx) -> Result<HttpResponse, AppError> {
+pub(super) async fn page(ctx: PageCtx) -> Result<HttpResponse, AppError> {
     policy::perm_manage_conference(&ctx.actor)?;
     show(&ctx, StatusCode::OK, None, Vec::new(), None).await
 }
@@ -244,7 +221,7 @@ fn built_for(data: &PoolData, params: &RunParams) -> BuiltProblem {
     )
 }
 
-async fn run(ctx: PageCtx, CsrfForm(form): CsrfForm<RunForm>) -> Result<HttpResponse, AppError> {
+pub(super) async fn run(ctx: PageCtx, CsrfForm(form): CsrfForm<RunForm>) -> Result<HttpResponse, AppError> {
     let chair = policy::perm_manage_conference(&ctx.actor)?.id.clone();
     let params = match form.parse() {
         Ok(p) => p,
@@ -377,7 +354,7 @@ struct RunRef {
     run: String,
 }
 
-async fn discard(ctx: PageCtx, CsrfForm(form): CsrfForm<RunRef>) -> Result<HttpResponse, AppError> {
+pub(super) async fn discard(ctx: PageCtx, CsrfForm(form): CsrfForm<RunRef>) -> Result<HttpResponse, AppError> {
     let chair = policy::perm_manage_conference(&ctx.actor)?.id.clone();
     let now = ctx.now;
     let closed = db::run(&ctx.state.pool, move |c| {
@@ -404,7 +381,7 @@ async fn discard(ctx: PageCtx, CsrfForm(form): CsrfForm<RunRef>) -> Result<HttpR
 /// Commits the preview: writes the difference to the committed assignments and mails every
 /// reviewer whose list changed, all in one transaction. Committing the same preview twice
 /// (a double click, two chairs) changes nothing the second time.
-async fn commit(ctx: PageCtx, CsrfForm(form): CsrfForm<RunRef>) -> Result<HttpResponse, AppError> {
+pub(super) async fn commit(ctx: PageCtx, CsrfForm(form): CsrfForm<RunRef>) -> Result<HttpResponse, AppError> {
     let chair = policy::perm_manage_conference(&ctx.actor)?.id.clone();
     let (data, preview) = match open_preview(&ctx, &form.run).await {
         Ok(x) => x,

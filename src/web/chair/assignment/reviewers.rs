@@ -8,10 +8,10 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use super::error::AppError;
-use super::extract::{CsrfForm, PageCtx, set_flash};
-use super::pool_data::PoolData;
-use super::{Layout, render_status, see_other};
+use crate::web::error::AppError;
+use crate::web::extract::{CsrfForm, PageCtx, set_flash};
+use crate::web::pool_data::PoolData;
+use crate::web::{Layout, render_status, see_other};
 use crate::db::assignments::{self as asg, ProfileRow};
 use crate::db::{self, DbError, audit, outbox};
 use crate::domain::account::Email;

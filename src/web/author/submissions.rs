@@ -7,12 +7,12 @@ use actix_web::http::header::{self, ContentDisposition, DispositionParam, Dispos
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use super::error::AppError;
-use super::extract::{CsrfForm, NoFields, PageCtx, set_flash};
-use super::paper_files::paper_facts;
-use super::papers::{DocumentView, LoadedPaper, load_visible, window};
-use super::submission_form::{create, edit_form, new_form, update};
-use super::{Layout, render, see_other};
+use crate::web::error::AppError;
+use crate::web::extract::{CsrfForm, NoFields, PageCtx, set_flash};
+use crate::web::paper_files::paper_facts;
+use crate::web::papers::{DocumentView, LoadedPaper, load_visible, window};
+use crate::web::author::form::{create, edit_form, new_form, update};
+use crate::web::{Layout, render, see_other};
 use crate::db::submissions::{self as subs};
 use crate::db::{self, DbError, audit, outbox};
 use crate::domain::conference::format_in_zone;
@@ -99,9 +99,9 @@ async fn my_submissions(ctx: PageCtx) -> Result<HttpResponse, AppError> {
 #[template(path = "author/show.html")]
 struct ShowPage {
     layout: Layout,
-    reviews: Option<super::chair_reviews::PaperReviewsView>,
-    released: Option<super::release::ReleasedView>,
-    camera_ready: Option<super::camera_ready::CameraReadySection>,
+    reviews: Option<crate::web::chair::reviews::PaperReviewsView>,
+    released: Option<crate::web::chair::release::ReleasedView>,
+    camera_ready: Option<crate::web::author::camera_ready::CameraReadySection>,
     number: i32,
     title: String,
     track: &'static str,
@@ -149,9 +149,9 @@ async fn show(ctx: PageCtx, path: web::Path<i32>) -> Result<HttpResponse, AppErr
     } else {
         Vec::new()
     };
-    let reviews = super::chair_reviews::paper_reviews(&ctx, &paper).await?;
-    let released = super::release::released_view(&ctx, &paper).await?;
-    let camera_ready = super::camera_ready::paper_section(&ctx, &paper).await?;
+    let reviews = crate::web::chair::reviews::paper_reviews(&ctx, &paper).await?;
+    let released = crate::web::chair::release::released_view(&ctx, &paper).await?;
+    let camera_ready = crate::web::author::camera_ready::paper_section(&ctx, &paper).await?;
     let page = ShowPage {
         layout: ctx.layout(&format!("#{} {}", paper.row.number, paper.row.title)),
         reviews,
@@ -278,7 +278,7 @@ async fn download(ctx: PageCtx, path: web::Path<(i32, String)>) -> Result<HttpRe
         .iter()
         .find(|d| d.id == document)
         .ok_or(AppError::NotFound)?;
-    let bytes = super::papers::read_stored(&ctx.state.storage, doc).await?;
+    let bytes = crate::web::papers::read_stored(&ctx.state.storage, doc).await?;
     let is_pdf = bytes.starts_with(b"%PDF");
     let stamp = db::from_db(doc.uploaded_at).format("%Y%m%d-%H%M%S");
     // The name carries the number, kind and time only: never a title or an author.

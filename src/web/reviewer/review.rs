@@ -9,10 +9,10 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use super::error::AppError;
-use super::extract::{CsrfForm, PageCtx, set_flash};
-use super::papers::BlindPaperView;
-use super::{Layout, render_status, see_other};
+use crate::web::error::AppError;
+use crate::web::extract::{CsrfForm, PageCtx, set_flash};
+use crate::web::papers::BlindPaperView;
+use crate::web::{Layout, render_status, see_other};
 use crate::db::reviews::{self, ReviewRow, ReviewWrite};
 use crate::db::submissions::{self as subs, SubmissionRow};
 use crate::db::{self, DbError, assignments as asg, audit};

@@ -15,9 +15,9 @@ use askama::Template;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::chair_papers::csv_safe;
-use super::error::AppError;
-use super::{AppState, Layout};
+use crate::web::csv::csv_safe;
+use crate::web::error::AppError;
+use crate::web::{AppState, Layout};
 use crate::db::decisions::AcceptedPaper;
 use crate::db::{self, DbError, conference, decisions};
 use crate::domain::conference::{ConferenceSettings, format_in_zone};
@@ -265,7 +265,7 @@ async fn camera_ready_pdf(
         .find(|p| p.number == number)
         .and_then(|p| p.camera_ready.clone())
         .ok_or(AppError::NotFound)?;
-    let bytes = super::papers::read_stored(&state.storage, &doc).await?;
+    let bytes = crate::web::papers::read_stored(&state.storage, &doc).await?;
     let name = format!(
         "{}-{number}.pdf",
         data.settings

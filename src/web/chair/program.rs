@@ -11,10 +11,10 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDate;
 
-use super::chair_papers::{csv_attachment, csv_safe};
-use super::error::AppError;
-use super::extract::{CsrfForm, PageCtx, set_flash};
-use super::{Layout, render_status, see_other};
+use crate::web::csv::{csv_attachment, csv_safe};
+use crate::web::error::AppError;
+use crate::web::extract::{CsrfForm, PageCtx, set_flash};
+use crate::web::{Layout, render_status, see_other};
 use crate::db::decisions::{self, AcceptedPaper};
 use crate::db::{self, DbError, audit};
 use crate::domain::conference::ConferenceSettings;

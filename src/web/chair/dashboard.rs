@@ -5,9 +5,9 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use super::error::AppError;
-use super::extract::{CsrfForm, NoFields, PageCtx, set_flash};
-use super::{Layout, render, render_status, see_other};
+use crate::web::error::AppError;
+use crate::web::extract::{CsrfForm, NoFields, PageCtx, set_flash};
+use crate::web::{Layout, render, render_status, see_other};
 use crate::db::{self, DbError, audit, conference, outbox};
 use crate::domain::FieldErrors;
 use crate::domain::conference::{ConferenceSettings, SettingsForm, format_in_zone};

@@ -10,12 +10,12 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::Duration;
 
-use super::chair_papers::{csv_attachment, csv_safe};
-use super::error::AppError;
-use super::extract::{CsrfForm, PageCtx, set_flash};
-use super::papers::LoadedPaper;
-use super::review_form::{ShownSection, parse_content, shown};
-use super::{Layout, render, see_other};
+use crate::web::csv::{csv_attachment, csv_safe};
+use crate::web::error::AppError;
+use crate::web::extract::{CsrfForm, PageCtx, set_flash};
+use crate::web::papers::LoadedPaper;
+use crate::web::reviewer::review::{ShownSection, parse_content, shown};
+use crate::web::{Layout, render, see_other};
 use crate::db::reviews::{self, AssignedReview};
 use crate::db::submissions::{self as subs, AuthorRow};
 use crate::db::{self, DbError, audit, outbox, users};
@@ -282,7 +282,7 @@ async fn reopen(
     CsrfForm(form): CsrfForm<ReopenForm>,
 ) -> Result<HttpResponse, AppError> {
     let chair = policy::perm_manage_conference(&ctx.actor)?.id.clone();
-    let paper = super::papers::load_visible(&ctx, form.number).await?;
+    let paper = crate::web::papers::load_visible(&ctx, form.number).await?;
     policy::perm_manage_reviews(&ctx.actor, paper.rights)?;
     let hours: i64 = match form.hours.trim().parse() {
         Ok(h) if (0..=24 * 30).contains(&h) => h,

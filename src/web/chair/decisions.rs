@@ -9,12 +9,12 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use super::chair_papers::{csv_attachment, csv_safe};
-use super::error::AppError;
-use super::extract::{CsrfForm, PageCtx, set_flash};
-use super::papers::load_visible;
-use super::review_form::parse_content;
-use super::{Layout, render_status, see_other};
+use crate::web::csv::{csv_attachment, csv_safe};
+use crate::web::error::AppError;
+use crate::web::extract::{CsrfForm, PageCtx, set_flash};
+use crate::web::papers::load_visible;
+use crate::web::reviewer::review::parse_content;
+use crate::web::{Layout, render_status, see_other};
 use crate::db::decisions::{self as dec, DecisionRow};
 use crate::db::reviews::{self, AssignedReview};
 use crate::db::submissions::{self as subs, AuthorRow, SubmissionRow};
@@ -27,14 +27,6 @@ use crate::policy;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/chair/decisions", web::get().to(page))
         .route("/chair/decisions/set", web::post().to(set_decision))
-        .route(
-            "/chair/decisions/release",
-            web::get().to(super::release::release_page),
-        )
-        .route(
-            "/chair/decisions/release",
-            web::post().to(super::release::release),
-        )
         .route("/chair/decisions.csv", web::get().to(export_csv))
         .route("/chair/decisions.json", web::get().to(export_json));
 }

@@ -10,12 +10,12 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use super::decisions::{Board, load_board};
-use super::error::AppError;
-use super::extract::{CsrfForm, PageCtx, set_flash};
-use super::pool_data::PoolData;
-use super::release::{kind_key, letter_context, letter_template};
-use super::{Layout, render_status, see_other};
+use crate::web::chair::decisions::{Board, load_board};
+use crate::web::error::AppError;
+use crate::web::extract::{CsrfForm, PageCtx, set_flash};
+use crate::web::pool_data::PoolData;
+use crate::web::chair::release::{kind_key, letter_context, letter_template};
+use crate::web::{Layout, render_status, see_other};
 use crate::db::decisions::{self as dec, DecisionRow};
 use crate::db::{self, DbError, audit, outbox};
 use crate::domain::account::Email;

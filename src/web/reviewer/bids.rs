@@ -9,11 +9,11 @@ use actix_web::http::header::{self, ContentDisposition, DispositionParam, Dispos
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use super::error::AppError;
-use super::extract::{CsrfForm, PageCtx, set_flash};
-use super::papers::BlindPaperView;
-use super::pool_data::{PoolData, bid_name, in_pool, parse_bid};
-use super::{Layout, render, render_status, see_other};
+use crate::web::error::AppError;
+use crate::web::extract::{CsrfForm, PageCtx, set_flash};
+use crate::web::papers::BlindPaperView;
+use crate::web::pool_data::{PoolData, bid_name, in_pool, parse_bid};
+use crate::web::{Layout, render, render_status, see_other};
 use crate::assignment::affinity::Bid;
 use crate::db::assignments::{self as asg, ProfileRow};
 use crate::db::reviews::ReviewRow;
@@ -154,7 +154,7 @@ async fn paper_pdf(ctx: PageCtx, path: web::Path<i32>) -> Result<HttpResponse, A
     })
     .await?
     .ok_or(AppError::NotFound)?;
-    let bytes = super::papers::read_stored(&ctx.state.storage, &doc).await?;
+    let bytes = crate::web::papers::read_stored(&ctx.state.storage, &doc).await?;
     // Named by number only: never a title, an author or an upload time.
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "application/pdf"))

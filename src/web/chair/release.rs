@@ -6,11 +6,11 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use super::decisions::{Board, load_board};
-use super::error::AppError;
-use super::extract::{CsrfForm, PageCtx, set_flash};
-use super::review_form::shown;
-use super::{Layout, render_status, see_other};
+use crate::web::chair::decisions::{Board, load_board};
+use crate::web::error::AppError;
+use crate::web::extract::{CsrfForm, PageCtx, set_flash};
+use crate::web::reviewer::review::shown;
+use crate::web::{Layout, render_status, see_other};
 use crate::db::decisions::{self as dec, DecisionRow};
 use crate::db::submissions::SubmissionRow;
 use crate::db::{self, AnyConnection, DbError, audit, outbox, reviews};
@@ -21,6 +21,11 @@ use crate::domain::review::ReviewFormSpec;
 use crate::mail::letters::{self, LetterKind, LetterTemplate};
 use crate::mail::messages::MailContext;
 use crate::policy;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/chair/decisions/release", web::get().to(release_page))
+        .route("/chair/decisions/release", web::post().to(release));
+}
 
 /// The template of `kind`: the chairs' version, or the built-in one.
 pub fn letter_template(c: &mut AnyConnection, kind: LetterKind) -> Result<LetterTemplate, DbError> {
@@ -199,7 +204,7 @@ async fn show_release(
     )
 }
 
-pub(super) async fn release_page(
+async fn release_page(
     ctx: PageCtx,
     q: web::Query<PreviewQuery>,
 ) -> Result<HttpResponse, AppError> {
@@ -216,7 +221,7 @@ pub(super) struct ReleaseForm {
 /// Sends a letter to every author of every paper whose decision changed since its last
 /// letter, in one transaction. Each paper's row is claimed with a conditional update, so a
 /// second click or a second chair at the same moment finds nothing left and sends nothing.
-pub(super) async fn release(
+async fn release(
     ctx: PageCtx,
     CsrfForm(form): CsrfForm<ReleaseForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -315,14 +320,14 @@ pub struct ReleasedView {
     pub decision: String,
     pub presentation: String,
     pub accepted: bool,
-    pub reviews: Vec<super::review_form::ShownReview>,
+    pub reviews: Vec<crate::web::reviewer::review::ShownReview>,
 }
 
 /// The released decision and the reviews in author view (labels, no reviewer identity, no
 /// confidential comment) for an author of `paper`; `None` for anyone else or before release.
 pub async fn released_view(
     ctx: &PageCtx,
-    paper: &super::papers::LoadedPaper,
+    paper: &crate::web::papers::LoadedPaper,
 ) -> Result<Option<ReleasedView>, AppError> {
     if !paper.rights.is_author {
         return Ok(None);

@@ -7,9 +7,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::Duration;
 
-use super::error::AppError;
-use super::extract::{CsrfForm, NoFields, PageCtx, set_flash, sign_in, sign_out};
-use super::{Layout, render, render_status, see_other};
+use crate::web::error::AppError;
+use crate::web::extract::{CsrfForm, NoFields, PageCtx, set_flash, sign_in, sign_out};
+use crate::web::{Layout, render, render_status, see_other};
 use crate::auth;
 use crate::db::{self, DbError, outbox, throttle, tokens, users};
 use crate::domain::FieldErrors;

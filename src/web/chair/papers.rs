@@ -6,11 +6,12 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::Duration;
 
-use super::error::AppError;
-use super::extract::{CsrfForm, PageCtx, set_flash};
-use super::papers::load_visible;
-use super::submissions::set_status;
-use super::{Layout, render, see_other};
+use crate::web::error::AppError;
+use crate::web::extract::{CsrfForm, PageCtx, set_flash};
+use crate::web::csv::{csv_attachment, csv_safe};
+use crate::web::papers::load_visible;
+use crate::web::author::submissions::set_status;
+use crate::web::{Layout, render, see_other};
 use crate::db::submissions::{AuthorRow, DocumentRow, SubmissionRow};
 use crate::db::{self, DbError, audit, submissions as subs};
 use crate::domain::conference::format_in_zone;
@@ -193,27 +194,6 @@ async fn list(ctx: PageCtx, query: web::Query<ListQuery>) -> Result<HttpResponse
         query: q,
         topics: ctx.settings.topics.clone(),
     })
-}
-
-/// A CSV file download that no cache keeps (chair exports name people).
-pub fn csv_attachment(bytes: Vec<u8>, name: &str) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{name}\""),
-        ))
-        .insert_header((header::CACHE_CONTROL, "private, no-store"))
-        .body(bytes)
-}
-
-/// A CSV cell that a spreadsheet will not run as a formula.
-pub fn csv_safe(value: &str) -> String {
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_string()
-    }
 }
 
 async fn csv_export(ctx: PageCtx, query: web::Query<ListQuery>) -> Result<HttpResponse, AppError> {

@@ -5,11 +5,11 @@
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 
-use super::chair_assign::{Preview, ProposedPair, load, show};
-use super::error::AppError;
-use super::extract::{CsrfForm, PageCtx, set_flash};
-use super::pool_data::PoolData;
-use super::see_other;
+use crate::web::chair::assignment::run::{Preview, ProposedPair, load, show};
+use crate::web::error::AppError;
+use crate::web::extract::{CsrfForm, PageCtx, set_flash};
+use crate::web::pool_data::PoolData;
+use crate::web::see_other;
 use crate::db::assignments as asg;
 use crate::db::{self, DbError};
 use crate::domain::pool::{ConflictKind, pair_conflicts};

@@ -4,8 +4,8 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::chair_assign::Preview;
-use super::pool_data::PoolData;
+use crate::web::chair::assignment::run::Preview;
+use crate::web::pool_data::PoolData;
 use crate::assignment::{Candidate, PaperSpec, Problem, ReviewerSpec, Stats};
 use crate::domain::pool::Conflict;
 use crate::domain::submission::Track;
