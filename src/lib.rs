@@ -17,8 +17,6 @@ pub mod format_check;
 pub mod mail;
 pub mod policy;
 pub mod reminders;
-pub mod seed;
-mod seed_assign;
 pub mod startup;
 pub mod storage;
 pub mod web;

@@ -1,8 +1,10 @@
-//! `cfp demo`: fills an empty database with the demo workshop (`crate::demo`) by driving the
+//! The driver of `cfp demo`: fills an empty database with the demo workshop (`crate::demo`) by driving the
 //! site's own HTTP routes, exactly as people's browsers would: every account registers,
 //! confirms through the link in its email and signs in; every paper goes through the
 //! submission form with a generated PDF and its format check. No row is written by hand
 //! except the chair flag, which `cfp chair add` sets the same way.
+
+mod stages;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -353,17 +355,17 @@ pub async fn run(mut config: Settings, stage: Stage, seed: u64) -> anyhow::Resul
             .iter()
             .position(|(e, _)| *e == workshop.chair.email)
             .context("the chair has no browser")?;
-        crate::seed_assign::assign(&mut browsers, chair_browser, &workshop).await?;
+        stages::assign(&mut browsers, chair_browser, &workshop).await?;
     }
     if stage >= Stage::Reviewed {
-        crate::seed_assign::review(&mut browsers, &workshop, seed).await?;
+        stages::review(&mut browsers, &workshop, seed).await?;
     }
     if stage >= Stage::Decided {
         let chair_browser = browsers
             .iter()
             .position(|(e, _)| *e == workshop.chair.email)
             .context("the chair has no browser")?;
-        crate::seed_assign::decide(&mut browsers[chair_browser].1, stage == Stage::Released)
+        stages::decide(&mut browsers[chair_browser].1, stage == Stage::Released)
             .await?;
     }
     let author = workshop
