@@ -2,7 +2,7 @@
 //! PDF, checked in final mode against the camera-ready page limit, and name the presenting
 //! author and the author who claims the paper's conference ticket, until the camera-ready
 //! deadline (or while a chair's unlock lasts). Also the camera-ready section of the paper
-//! page. Not here: the reminders (`reminders::camera_ready_sweep`), the public PDF route
+//! page. Not here: the reminders (`jobs::camera_ready_reminders`), the public PDF route
 //! (`public_program`).
 
 use actix_multipart::Multipart;

@@ -23,7 +23,7 @@ use crate::domain::conference::format_in_zone;
 use crate::domain::decision::Decision;
 use crate::mail::letters::{self, LetterKind, LetterTemplate, Part, Placeholder};
 use crate::policy;
-use crate::reminders::missing_by_reviewer;
+use crate::jobs::review_reminders::missing_by_reviewer;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/chair/letters", web::get().to(page))

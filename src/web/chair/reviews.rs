@@ -24,7 +24,7 @@ use crate::domain::conference::format_in_zone;
 use crate::domain::review::{FormKind, ReviewFormSpec};
 use crate::mail::reviewing;
 use crate::policy;
-use crate::reminders::missing_by_reviewer;
+use crate::jobs::review_reminders::missing_by_reviewer;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/chair/reviews", web::get().to(progress))

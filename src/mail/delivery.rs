@@ -1,6 +1,7 @@
-//! The delivery worker: claims due outbox rows, hands them to the transport, and records
+//! Outbox delivery: one round claims due outbox rows, hands them to the transport, and records
 //! the outcome. Failed attempts are retried with exponential backoff up to a limit, then the
-//! row is marked failed and listed for the chairs.
+//! row is marked failed and listed for the chairs. The timer that runs rounds is
+//! `crate::jobs`.
 
 use std::sync::Arc;
 
@@ -95,45 +96,5 @@ impl Mailer {
             }
         }
         Ok(done)
-    }
-
-    /// Runs delivery rounds forever, every `worker_interval_secs`.
-    pub fn spawn(self) -> tokio::task::JoinHandle<()> {
-        tokio::spawn(async move {
-            let period = std::time::Duration::from_secs(self.settings.worker_interval_secs.max(1));
-            let mut last_sweep: Option<chrono::DateTime<chrono::Utc>> = None;
-            loop {
-                // Review reminders are due by the day: looking once a minute is plenty.
-                let now = self.clock.now();
-                if last_sweep.is_none_or(|t| now - t >= chrono::Duration::minutes(1)) {
-                    last_sweep = Some(now);
-                    match crate::reminders::sweep(&self.pool, now, &self.base_url).await {
-                        Ok(0) => {}
-                        Ok(n) => tracing::info!(queued = n, "review reminders"),
-                        Err(e) => tracing::error!(error = %e, "review reminders failed"),
-                    }
-                    match crate::reminders::camera_ready_sweep(&self.pool, now, &self.base_url)
-                        .await
-                    {
-                        Ok(0) => {}
-                        Ok(n) => tracing::info!(queued = n, "camera-ready reminders"),
-                        Err(e) => tracing::error!(error = %e, "camera-ready reminders failed"),
-                    }
-                }
-                match self.deliver_due().await {
-                    Ok(d) if d != Delivery::default() => tracing::info!(
-                        sent = d.sent,
-                        retried = d.retried,
-                        failed = d.failed,
-                        "mail round"
-                    ),
-                    Ok(_) => {}
-                    Err(e) => {
-                        tracing::error!(error = %e, "mail worker could not reach the database")
-                    }
-                }
-                tokio::time::sleep(period).await;
-            }
-        })
     }
 }
