@@ -4,8 +4,9 @@
 //! assignment pages). Each folder's `mod.rs` registers its routes; [`routes`] reads by role.
 //! Shared plumbing sits here at the top: `extract` (page context, CSRF-checked forms), `error`,
 //! `layout` (the base layout and rendering), `upload` and `paper_files` (multipart uploads),
-//! `csv`, `markdown`, `pool_data` (the assignment's data) and `papers` (a paper loaded with the
-//! viewer's rights and its view models).
+//! `csv`, `markdown`, `pool_data` (the assignment's data), `papers` (a paper loaded with the
+//! viewer's rights and its view models), `paper_status` (withdraw, reinstate) and `views`
+//! (view models two audiences render).
 //!
 //! Each handler reads extract -> authorise (`policy`) -> query (`db`) -> render.
 
@@ -19,25 +20,23 @@ pub mod extract;
 pub mod layout;
 pub mod markdown;
 pub mod paper_files;
+pub mod paper_status;
 pub mod papers;
 pub mod pool_data;
 pub mod public;
 pub mod reviewer;
 pub mod upload;
+pub mod views;
 
 use std::sync::Arc;
 
-use actix_web::http::header::ContentType;
-use actix_web::{HttpResponse, web};
-use askama::Template;
+use actix_web::web;
 
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::DbPool;
 use crate::mail::messages::MailContext;
-use crate::policy::{self, Actor};
 use crate::storage::Storage;
-use error::AppError;
 use extract::PageCtx;
 
 /// Shared state of every worker.

@@ -3,19 +3,13 @@
 //! author and the author who claims the paper's conference ticket, until the camera-ready
 //! deadline (or while a chair's unlock lasts). Also the camera-ready section of the paper
 //! page. Not here: the reminders (`jobs::camera_ready_reminders`), the public PDF route
-//! (`public_program`).
+//! (`public::accepted`).
 
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use crate::web::error::AppError;
-use crate::web::extract::{PageCtx, set_flash};
-use crate::web::paper_files::{AcceptedPdf, document_row, read_checked_form, store};
-use crate::web::papers::{DocumentView, LoadedPaper, ReportView, check_pdf, load_visible, rules_for};
-use crate::web::upload::{UploadedForm, describe_non_pdf, drain};
-use crate::web::{Layout, render, render_status, see_other};
 use crate::db::decisions::{self, CameraReadyRow};
 use crate::db::submissions::{self as subs, AuthorRow};
 use crate::db::{self, DbError, audit};
@@ -25,6 +19,14 @@ use crate::domain::decision::Decision;
 use crate::domain::submission::Track;
 use crate::format_check::{Code, Mode, Rules};
 use crate::policy::{self, CameraReadyWindow};
+use crate::web::error::AppError;
+use crate::web::extract::{PageCtx, set_flash};
+use crate::web::paper_files::{AcceptedPdf, document_row, read_checked_form, store};
+use crate::web::papers::{
+    DocumentView, LoadedPaper, ReportView, check_pdf, load_visible, rules_for,
+};
+use crate::web::upload::{UploadedForm, describe_non_pdf, drain};
+use crate::web::{Layout, render, render_status, see_other};
 
 /// The kind of document row a camera-ready version is stored as.
 pub const CAMERA_READY: &str = "camera_ready";

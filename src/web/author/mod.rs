@@ -5,8 +5,10 @@
 //! Templates: `templates/author/`.
 
 pub mod camera_ready;
+pub mod create;
 pub mod form;
 pub mod submissions;
+pub mod update;
 
 use actix_web::web;
 

@@ -1,25 +1,27 @@
 //! The author's pages: "My submissions", the paper page with its versions and format report,
-//! withdrawal and authorised downloads. The form itself lives in `submission_form`, file
-//! vetting in `paper_files`. Chairs reach the same paper pages; their list and actions live
-//! in `chair_papers`.
+//! withdrawal and authorised downloads. The form itself lives in `form`, file vetting
+//! in `web::paper_files`. Chairs reach the same paper pages; their list and actions live in
+//! `chair::papers`; what only chairs or only released authors see there is in `web::views`.
 
 use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
+use super::create::create;
+use super::form::{edit_form, new_form};
+use super::update::update;
+use crate::db::submissions::{self as subs};
+use crate::db::{self, DbError, audit};
+use crate::domain::conference::format_in_zone;
+use crate::domain::submission::SubmissionStatus;
+use crate::policy;
 use crate::web::error::AppError;
 use crate::web::extract::{CsrfForm, NoFields, PageCtx, set_flash};
-use crate::web::paper_files::paper_facts;
-use crate::web::papers::{DocumentView, LoadedPaper, load_visible, window};
-use crate::web::author::form::{create, edit_form, new_form, update};
+use crate::web::paper_status::set_status;
+use crate::web::papers::{DocumentView, load_visible, window};
+use crate::web::views::paper_reviews::{PaperReviewsView, paper_reviews};
+use crate::web::views::released::{ReleasedView, released_view};
 use crate::web::{Layout, render, see_other};
-use crate::db::submissions::{self as subs};
-use crate::db::{self, DbError, audit, outbox};
-use crate::domain::conference::format_in_zone;
-use crate::domain::ids::UserId;
-use crate::domain::submission::SubmissionStatus;
-use crate::mail::messages::{self, MailContext};
-use crate::policy;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/submissions", web::get().to(my_submissions))
@@ -99,8 +101,8 @@ async fn my_submissions(ctx: PageCtx) -> Result<HttpResponse, AppError> {
 #[template(path = "author/show.html")]
 struct ShowPage {
     layout: Layout,
-    reviews: Option<crate::web::chair::reviews::PaperReviewsView>,
-    released: Option<crate::web::chair::release::ReleasedView>,
+    reviews: Option<PaperReviewsView>,
+    released: Option<ReleasedView>,
     camera_ready: Option<crate::web::author::camera_ready::CameraReadySection>,
     number: i32,
     title: String,
@@ -149,8 +151,8 @@ async fn show(ctx: PageCtx, path: web::Path<i32>) -> Result<HttpResponse, AppErr
     } else {
         Vec::new()
     };
-    let reviews = crate::web::chair::reviews::paper_reviews(&ctx, &paper).await?;
-    let released = crate::web::chair::release::released_view(&ctx, &paper).await?;
+    let reviews = paper_reviews(&ctx, &paper).await?;
+    let released = released_view(&ctx, &paper).await?;
     let camera_ready = crate::web::author::camera_ready::paper_section(&ctx, &paper).await?;
     let page = ShowPage {
         layout: ctx.layout(&format!("#{} {}", paper.row.number, paper.row.title)),
@@ -210,63 +212,6 @@ async fn withdraw(
         &format!("Submission #{} is withdrawn.", paper.row.number),
     );
     Ok(see_other(&format!("/submissions/{}", paper.row.number)))
-}
-
-/// Withdraws or reinstates a paper, with its audit entry and (for withdrawals) emails.
-pub async fn set_status(
-    ctx: &PageCtx,
-    paper: &LoadedPaper,
-    by: &UserId,
-    status: SubmissionStatus,
-    by_chair: bool,
-) -> Result<(), AppError> {
-    let now = ctx.now;
-    let mail: MailContext = ctx.state.mail_context(&ctx.settings.short_name);
-    let settings = ctx.settings.clone();
-    let row = paper.row.clone();
-    let draft = paper.row.to_draft(&paper.authors);
-    let by = by.clone();
-    db::run(&ctx.state.pool, move |c| {
-        db::transaction(c, |c| {
-            subs::set_status(c, &row.id, status, now)?;
-            let action = if status == SubmissionStatus::Withdrawn {
-                "submission.withdraw"
-            } else {
-                "submission.reinstate"
-            };
-            audit::record(
-                c,
-                Some(&by),
-                action,
-                &format!("#{}", row.number),
-                if by_chair {
-                    "by a chair"
-                } else {
-                    "by an author"
-                },
-                now,
-            )?;
-            if status == SubmissionStatus::Withdrawn {
-                let facts = paper_facts(&row.id, row.number, &draft, &settings);
-                for a in &draft.authors {
-                    outbox::enqueue(
-                        c,
-                        &messages::submission_withdrawn(
-                            &mail,
-                            &a.email,
-                            &a.name,
-                            &facts,
-                            by_chair,
-                            row.version,
-                        )?,
-                        now,
-                    )?;
-                }
-            }
-            Ok::<_, AppError>(())
-        })
-    })
-    .await
 }
 
 async fn download(ctx: PageCtx, path: web::Path<(i32, String)>) -> Result<HttpResponse, AppError> {

@@ -5,24 +5,29 @@
 //! nor its reviews. Templates: `templates/chair/`.
 
 pub mod assignment;
+pub mod board;
 pub mod dashboard;
 pub mod decisions;
 pub mod letters;
+pub mod mail;
 pub mod papers;
 pub mod program;
 pub mod release;
 pub mod reviews;
+pub mod settings;
 
 use actix_web::web;
 
 /// Registers the chair routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     dashboard::routes(cfg);
+    settings::routes(cfg);
     papers::routes(cfg);
     assignment::routes(cfg);
     reviews::routes(cfg);
     decisions::routes(cfg);
     release::routes(cfg);
     letters::routes(cfg);
+    mail::routes(cfg);
     program::routes(cfg);
 }

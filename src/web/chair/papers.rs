@@ -1,22 +1,21 @@
 //! The chairs' view of submissions: the sortable, filterable list, the CSV export, and the
 //! actions on one paper (withdraw or reinstate, unlock for late fixes).
 
-use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::Duration;
 
-use crate::web::error::AppError;
-use crate::web::extract::{CsrfForm, PageCtx, set_flash};
-use crate::web::csv::{csv_attachment, csv_safe};
-use crate::web::papers::load_visible;
-use crate::web::author::submissions::set_status;
-use crate::web::{Layout, render, see_other};
 use crate::db::submissions::{AuthorRow, DocumentRow, SubmissionRow};
 use crate::db::{self, DbError, audit, submissions as subs};
 use crate::domain::conference::format_in_zone;
 use crate::domain::submission::SubmissionStatus;
 use crate::policy;
+use crate::web::csv::{csv_attachment, csv_safe};
+use crate::web::error::AppError;
+use crate::web::extract::{CsrfForm, PageCtx, set_flash};
+use crate::web::paper_status::set_status;
+use crate::web::papers::load_visible;
+use crate::web::{Layout, render, see_other};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/chair/submissions", web::get().to(list))

@@ -2,7 +2,7 @@
 //! area, checked (every bad line named, papers must be accepted by their released decision,
 //! then `program::schedule`'s rules), stored as JSON under optimistic locking and
 //! audit-logged; a reset to the default day built from the released decisions; a CSV export.
-//! The public pages that show the result live in `public_program`.
+//! The public pages that show the result live in `web::public` (`program`, `accepted`).
 
 use std::collections::HashMap;
 
@@ -11,10 +11,6 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDate;
 
-use crate::web::csv::{csv_attachment, csv_safe};
-use crate::web::error::AppError;
-use crate::web::extract::{CsrfForm, PageCtx, set_flash};
-use crate::web::{Layout, render_status, see_other};
 use crate::db::decisions::{self, AcceptedPaper};
 use crate::db::{self, DbError, audit};
 use crate::domain::conference::ConferenceSettings;
@@ -23,6 +19,10 @@ use crate::domain::ids::UserId;
 use crate::domain::program::{self, Program, ProgramPaper, Slot};
 use crate::domain::program_text::{self, KINDS, LineError};
 use crate::policy;
+use crate::web::csv::{csv_attachment, csv_safe};
+use crate::web::error::AppError;
+use crate::web::extract::{CsrfForm, PageCtx, set_flash};
+use crate::web::{Layout, render_status, see_other};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/chair/program", web::get().to(editor))

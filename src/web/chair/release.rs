@@ -1,19 +1,15 @@
 //! Releasing decisions: the page that lists what will be sent (and what is still undecided)
 //! with a preview of the letter for a real paper, the idempotent release that writes one
-//! letter per author, the letter's values, and what authors see once released.
+//! letter per author, and the letter's values. What authors see once released is
+//! `web::views::released`.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use crate::web::chair::decisions::{Board, load_board};
-use crate::web::error::AppError;
-use crate::web::extract::{CsrfForm, PageCtx, set_flash};
-use crate::web::reviewer::review::shown;
-use crate::web::{Layout, render_status, see_other};
 use crate::db::decisions::{self as dec, DecisionRow};
 use crate::db::submissions::SubmissionRow;
-use crate::db::{self, AnyConnection, DbError, audit, outbox, reviews};
+use crate::db::{self, AnyConnection, DbError, audit, outbox};
 use crate::domain::account::Email;
 use crate::domain::conference::{ConferenceSettings, format_in_zone};
 use crate::domain::decision::Decision;
@@ -21,6 +17,11 @@ use crate::domain::review::ReviewFormSpec;
 use crate::mail::letters::{self, LetterKind, LetterTemplate};
 use crate::mail::messages::MailContext;
 use crate::policy;
+use crate::web::chair::board::{Board, load_board};
+use crate::web::error::AppError;
+use crate::web::extract::{CsrfForm, PageCtx, set_flash};
+use crate::web::views::reviews::shown;
+use crate::web::{Layout, render_status, see_other};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/chair/decisions/release", web::get().to(release_page))
@@ -204,10 +205,7 @@ async fn show_release(
     )
 }
 
-async fn release_page(
-    ctx: PageCtx,
-    q: web::Query<PreviewQuery>,
-) -> Result<HttpResponse, AppError> {
+async fn release_page(ctx: PageCtx, q: web::Query<PreviewQuery>) -> Result<HttpResponse, AppError> {
     policy::perm_manage_conference(&ctx.actor)?;
     show_release(&ctx, StatusCode::OK, q.into_inner().preview, Vec::new()).await
 }
@@ -313,58 +311,4 @@ async fn release(
             Ok(see_other("/chair/decisions/release"))
         }
     }
-}
-
-/// What the authors see once their paper's decision is released.
-pub struct ReleasedView {
-    pub decision: String,
-    pub presentation: String,
-    pub accepted: bool,
-    pub reviews: Vec<crate::web::reviewer::review::ShownReview>,
-}
-
-/// The released decision and the reviews in author view (labels, no reviewer identity, no
-/// confidential comment) for an author of `paper`; `None` for anyone else or before release.
-pub async fn released_view(
-    ctx: &PageCtx,
-    paper: &crate::web::papers::LoadedPaper,
-) -> Result<Option<ReleasedView>, AppError> {
-    if !paper.rights.is_author {
-        return Ok(None);
-    }
-    let id = paper.row.id.clone();
-    let (decision, assigned, all) = db::run(&ctx.state.pool, move |c| {
-        Ok::<_, DbError>((
-            dec::find(c, &id)?,
-            crate::db::assignments::reviewers_of(c, &id)?,
-            reviews::for_submission(c, &id)?,
-        ))
-    })
-    .await?;
-    let Some(told) = decision.as_ref().and_then(DecisionRow::released) else {
-        return Ok(None);
-    };
-    policy::perm_view_released(&ctx.actor, paper.rights, true)?;
-    let spec = ReviewFormSpec::neurips();
-    let reviews = assigned
-        .iter()
-        .enumerate()
-        .filter_map(|(i, email)| {
-            let r = all
-                .iter()
-                .find(|r| r.reviewer_email == *email && r.is_submitted())?;
-            Some(shown(&spec, ctx.settings.reviewer_labels.label(i), r))
-        })
-        .collect();
-    Ok(Some(ReleasedView {
-        decision: if told.is_accept() {
-            "Accepted"
-        } else {
-            "Not accepted"
-        }
-        .to_string(),
-        presentation: told.presentation().to_string(),
-        accepted: told.is_accept(),
-        reviews,
-    }))
 }

@@ -4,10 +4,10 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
+use crate::domain::conference::{format_in_zone, format_time_left};
 use crate::web::error::{ApiError, AppError, error_page};
 use crate::web::extract::PageCtx;
 use crate::web::{Layout, markdown, render};
-use crate::domain::conference::{format_in_zone, format_time_left};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home))

@@ -4,13 +4,17 @@
 //! Everything here is double-blind: built from `BlindPaperView`, never an author's name.
 //! Templates: `templates/reviewer/`.
 
+pub mod assigned;
 pub mod bids;
+pub mod profile;
 pub mod review;
 
 use actix_web::web;
 
 /// Registers the reviewer routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {
+    assigned::routes(cfg);
     bids::routes(cfg);
+    profile::routes(cfg);
     review::routes(cfg);
 }

@@ -9,20 +9,21 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use crate::web::error::AppError;
-use crate::web::extract::{CsrfForm, PageCtx, set_flash};
-use crate::web::papers::BlindPaperView;
-use crate::web::{Layout, render_status, see_other};
 use crate::db::reviews::{self, ReviewRow, ReviewWrite};
 use crate::db::submissions::{self as subs, SubmissionRow};
 use crate::db::{self, DbError, assignments as asg, audit};
 use crate::domain::FieldErrors;
 use crate::domain::conference::{format_in_zone, format_time_left};
 use crate::domain::review::{
-    self, FormKind, Mode, ReviewContent, ReviewFields, ReviewFormSpec, fields_from_content,
+    self, FormKind, Mode, ReviewFields, ReviewFormSpec, fields_from_content,
 };
 use crate::domain::submission::{SubmissionStatus, Track};
 use crate::policy::{self, Member, ReviewWindow};
+use crate::web::error::AppError;
+use crate::web::extract::{CsrfForm, PageCtx, set_flash};
+use crate::web::papers::BlindPaperView;
+use crate::web::views::reviews::{ShownReview, parse_content, shown};
+use crate::web::{Layout, render_status, see_other};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/reviews/{number}", web::get().to(page))
@@ -35,10 +36,6 @@ pub fn form_kind(track: Track) -> FormKind {
         Track::Paper => FormKind::Full,
         Track::Published => FormKind::Light,
     }
-}
-
-pub fn parse_content(raw: &str) -> ReviewContent {
-    serde_json::from_str(raw).unwrap_or_default()
 }
 
 /// An assigned paper with the viewer's review and the other reviews, labelled.
@@ -106,49 +103,6 @@ fn window(ctx: &PageCtx, review: Option<&ReviewRow>) -> ReviewWindow {
         reopened_until: review.and_then(ReviewRow::reopened_until),
         now: ctx.now,
         tz: ctx.settings.tz(),
-    }
-}
-
-/// One labelled text of a review, for display.
-pub struct ShownSection {
-    pub label: String,
-    pub text: String,
-}
-
-/// A review as other reviewers (and, after release, authors) see it.
-pub struct ShownReview {
-    pub label: String,
-    pub overall: String,
-    pub confidence: String,
-    pub sections: Vec<ShownSection>,
-    pub late: bool,
-}
-
-/// The author view of a stored review: scores and texts for everyone, nothing chairs-only.
-pub fn shown(spec: &ReviewFormSpec, label: String, r: &ReviewRow) -> ShownReview {
-    let kind = if r.form_kind == "light" {
-        FormKind::Light
-    } else {
-        FormKind::Full
-    };
-    let content = parse_content(&r.content).author_view(spec, kind);
-    let score = |s: &review::ScaleSpec, v: Option<u8>| {
-        v.map(|v| format!("{v}: {}", s.label_for(v).unwrap_or("")))
-            .unwrap_or_else(|| "–".into())
-    };
-    ShownReview {
-        label,
-        overall: score(&spec.overall, content.overall),
-        confidence: score(&spec.confidence, content.confidence),
-        sections: content
-            .sections(spec, kind)
-            .into_iter()
-            .map(|s| ShownSection {
-                label: s.label.to_string(),
-                text: s.text.to_string(),
-            })
-            .collect(),
-        late: r.late,
     }
 }
 

@@ -5,15 +5,15 @@
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 
-use crate::web::chair::assignment::run::{Preview, ProposedPair, load, show};
-use crate::web::error::AppError;
-use crate::web::extract::{CsrfForm, PageCtx, set_flash};
-use crate::web::pool_data::PoolData;
-use crate::web::see_other;
+use super::preview::{ProposedPair, open_preview};
+use super::run::show;
 use crate::db::assignments as asg;
 use crate::db::{self, DbError};
 use crate::domain::pool::{ConflictKind, pair_conflicts};
 use crate::policy;
+use crate::web::error::AppError;
+use crate::web::extract::{CsrfForm, PageCtx, set_flash};
+use crate::web::see_other;
 
 #[derive(Debug, serde::Deserialize)]
 pub(super) struct PairForm {
@@ -22,20 +22,6 @@ pub(super) struct PairForm {
     email: String,
     #[serde(default)]
     confirm: Option<String>,
-}
-
-/// The open preview `run`, or a clear refusal when another chair committed or replaced it.
-pub(super) async fn open_preview(
-    ctx: &PageCtx,
-    run: &str,
-) -> Result<(PoolData, Preview), AppError> {
-    let (data, preview) = load(ctx).await?;
-    match preview {
-        Some(p) if p.id == run => Ok((data, p)),
-        _ => Err(AppError::Conflict(
-            "This preview is no longer open: it was committed, discarded or replaced by a newer run. Reload the assignment page.".into(),
-        )),
-    }
 }
 
 async fn save_pairs(ctx: &PageCtx, run: &str, pairs: &[ProposedPair]) -> Result<(), AppError> {

@@ -9,18 +9,17 @@ use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use futures_util::StreamExt;
 
-use crate::web::chair::assignment::run::{
-    ProposedPair, RunMeta, default_params, parse_preview, show, store_preview,
-};
+use super::preview::{ProposedPair, RunMeta, default_params, parse_preview, store_preview};
+use super::run::show;
+use crate::auth::constant_time_eq;
+use crate::db::assignments as asg;
+use crate::db::{self, DbError};
+use crate::policy;
 use crate::web::csv::{csv_attachment, csv_safe};
 use crate::web::error::AppError;
 use crate::web::extract::{PageCtx, set_flash};
 use crate::web::pool_data::PoolData;
 use crate::web::see_other;
-use crate::auth::constant_time_eq;
-use crate::db::assignments as asg;
-use crate::db::{self, DbError};
-use crate::policy;
 
 pub(super) async fn export(ctx: PageCtx) -> Result<HttpResponse, AppError> {
     policy::perm_manage_conference(&ctx.actor)?;

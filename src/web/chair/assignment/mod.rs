@@ -1,11 +1,14 @@
-//! The chairs' reviewer-assignment pages: the reviewer pool and conflicts (`reviewers`), running
-//! the engine into a stored preview (`run`), what the preview shows (`view`), manual
+//! The chairs' reviewer-assignment pages: the reviewer pool (`reviewers`) and conflicts
+//! (`conflicts`), running
+//! the engine into a stored preview (`run`, `preview`), what the preview shows (`view`), manual
 //! adjustments (`adjust`) and the CSV export and import (`csv`); committing mails each reviewer
 //! whose list changed. Reached only by chairs. Template: `templates/chair/assignment.html`,
 //! `reviewers.html`, `conflicts.html`.
 
 pub mod adjust;
+pub mod conflicts;
 pub mod csv;
+pub mod preview;
 pub mod reviewers;
 pub mod run;
 pub mod view;
@@ -23,4 +26,5 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/chair/assignment.csv", web::get().to(csv::export))
         .route("/chair/assignment/import", web::post().to(csv::import));
     reviewers::routes(cfg);
+    conflicts::routes(cfg);
 }

@@ -3,7 +3,7 @@
 //! load checks -> commit, which writes the assignments and mails each reviewer whose list
 //! changed. Re-running keeps committed assignments (they are fixed in the problem) and fills
 //! the gaps. The CSV export lists committed assignments; an import becomes a preview after
-//! every row is validated (all or nothing), committed the same way (`assign_csv`).
+//! every row is validated (all or nothing), committed the same way (`csv`).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -11,59 +11,20 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use crate::web::chair::assignment::adjust::open_preview;
-use crate::web::chair::assignment::view::{PreviewView, preview_view};
-use crate::web::error::AppError;
-use crate::web::extract::{CsrfForm, PageCtx, set_flash};
-use crate::web::pool_data::PoolData;
-use crate::web::{Layout, render_status, see_other};
+use super::preview::{ProposedPair, RunMeta, default_params, load, open_preview, store_preview};
+use super::view::{PreviewView, preview_view};
 use crate::assignment::{Objective, solve};
-use crate::db::assignments::{self as asg, RunRow};
+use crate::db::assignments::{self as asg};
 use crate::db::{self, DbError, audit, outbox};
 use crate::domain::account::Email;
 use crate::domain::conference::format_in_zone;
 use crate::domain::pool::{BuiltProblem, RunParams, build_problem};
 use crate::mail::reviewing::{self, ListedPaper};
 use crate::policy;
-
-/// How a preview was made, stored with it.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct RunMeta {
-    pub params: RunParams,
-    /// "engine" or "import".
-    pub source: String,
-    pub seconds: f64,
-}
-
-/// One proposed (paper, reviewer) pair.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ProposedPair {
-    pub number: i32,
-    pub email: String,
-    pub affinity: f64,
-    /// Added by hand (possibly over a warning).
-    #[serde(default)]
-    pub manual: bool,
-}
-
-/// A stored preview, parsed.
-pub struct Preview {
-    pub id: String,
-    pub meta: RunMeta,
-    pub pairs: Vec<ProposedPair>,
-}
-
-pub(super) fn parse_preview(row: RunRow) -> Result<Preview, AppError> {
-    let meta = serde_json::from_str(&row.params)
-        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("stored run {}: {e}", row.id)))?;
-    let pairs = serde_json::from_str(&row.pairs)
-        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("stored run {}: {e}", row.id)))?;
-    Ok(Preview {
-        id: row.id,
-        meta,
-        pairs,
-    })
-}
+use crate::web::error::AppError;
+use crate::web::extract::{CsrfForm, PageCtx, set_flash};
+use crate::web::pool_data::PoolData;
+use crate::web::{Layout, render_status, see_other};
 
 /// The run form as typed.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
@@ -152,25 +113,6 @@ struct Page {
     due: String,
 }
 
-pub(super) fn default_params(ctx: &PageCtx) -> RunParams {
-    let s = &ctx.settings;
-    RunParams {
-        objective: Objective::Total,
-        reviews_per_paper: s.reviews_per_paper,
-        reviews_per_published_paper: s.reviews_per_published_paper,
-        min_load: s.reviewer_load_min,
-        max_load: s.reviewer_load_max,
-    }
-}
-
-pub(super) async fn load(ctx: &PageCtx) -> Result<(PoolData, Option<Preview>), AppError> {
-    let (data, run) = db::run(&ctx.state.pool, |c| {
-        Ok::<_, DbError>((PoolData::load(c)?, asg::current_preview(c)?))
-    })
-    .await?;
-    Ok((data, run.map(parse_preview).transpose()?))
-}
-
 pub(super) async fn show(
     ctx: &PageCtx,
     status: StatusCode,
@@ -221,7 +163,10 @@ fn built_for(data: &PoolData, params: &RunParams) -> BuiltProblem {
     )
 }
 
-pub(super) async fn run(ctx: PageCtx, CsrfForm(form): CsrfForm<RunForm>) -> Result<HttpResponse, AppError> {
+pub(super) async fn run(
+    ctx: PageCtx,
+    CsrfForm(form): CsrfForm<RunForm>,
+) -> Result<HttpResponse, AppError> {
     let chair = policy::perm_manage_conference(&ctx.actor)?.id.clone();
     let params = match form.parse() {
         Ok(p) => p,
@@ -318,43 +263,15 @@ pub(super) async fn run(ctx: PageCtx, CsrfForm(form): CsrfForm<RunForm>) -> Resu
     Ok(see_other("/chair/assignment"))
 }
 
-pub(super) async fn store_preview(
-    ctx: &PageCtx,
-    chair: &crate::domain::ids::UserId,
-    meta: &RunMeta,
-    pairs: &[ProposedPair],
-) -> Result<(), AppError> {
-    let id = uuid::Uuid::new_v4().to_string();
-    let meta_json = serde_json::to_string(meta).map_err(|e| AppError::Unexpected(e.into()))?;
-    let pairs_json = serde_json::to_string(pairs).map_err(|e| AppError::Unexpected(e.into()))?;
-    let chair = chair.clone();
-    let now = ctx.now;
-    let source = meta.source.clone();
-    let count = pairs.len();
-    db::run(&ctx.state.pool, move |c| {
-        db::transaction(c, |c| {
-            asg::insert_preview(c, &id, &meta_json, &pairs_json, &chair, now)?;
-            audit::record(
-                c,
-                Some(&chair),
-                "assignment.preview",
-                "assignment",
-                &format!("{count} pairs from the {source}"),
-                now,
-            )?;
-            Ok::<_, DbError>(())
-        })
-    })
-    .await?;
-    Ok(())
-}
-
 #[derive(Debug, serde::Deserialize)]
-struct RunRef {
+pub(super) struct RunRef {
     run: String,
 }
 
-pub(super) async fn discard(ctx: PageCtx, CsrfForm(form): CsrfForm<RunRef>) -> Result<HttpResponse, AppError> {
+pub(super) async fn discard(
+    ctx: PageCtx,
+    CsrfForm(form): CsrfForm<RunRef>,
+) -> Result<HttpResponse, AppError> {
     let chair = policy::perm_manage_conference(&ctx.actor)?.id.clone();
     let now = ctx.now;
     let closed = db::run(&ctx.state.pool, move |c| {
@@ -381,7 +298,10 @@ pub(super) async fn discard(ctx: PageCtx, CsrfForm(form): CsrfForm<RunRef>) -> R
 /// Commits the preview: writes the difference to the committed assignments and mails every
 /// reviewer whose list changed, all in one transaction. Committing the same preview twice
 /// (a double click, two chairs) changes nothing the second time.
-pub(super) async fn commit(ctx: PageCtx, CsrfForm(form): CsrfForm<RunRef>) -> Result<HttpResponse, AppError> {
+pub(super) async fn commit(
+    ctx: PageCtx,
+    CsrfForm(form): CsrfForm<RunRef>,
+) -> Result<HttpResponse, AppError> {
     let chair = policy::perm_manage_conference(&ctx.actor)?.id.clone();
     let (data, preview) = match open_preview(&ctx, &form.run).await {
         Ok(x) => x,

@@ -4,12 +4,12 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use crate::web::chair::assignment::run::Preview;
-use crate::web::pool_data::PoolData;
+use super::preview::Preview;
 use crate::assignment::{Candidate, PaperSpec, Problem, ReviewerSpec, Stats};
 use crate::domain::pool::Conflict;
 use crate::domain::submission::Track;
 use crate::policy::{self, Actor};
+use crate::web::pool_data::PoolData;
 
 pub struct ReviewerCell {
     pub name: String,
