@@ -1,4 +1,8 @@
+//! Tests of the reviewer pool, conflicts and the assignment problem built from them.
+
 use super::*;
+use crate::assignment::Objective;
+use crate::assignment::affinity::Bid;
 
 fn person(name: &str, email: &str, affiliation: &str) -> PersonFacts {
     PersonFacts {
