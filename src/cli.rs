@@ -151,7 +151,8 @@ fn serve(config: Settings) -> anyhow::Result<()> {
 
 fn demo(config: Settings, stage: crate::demo::drive::Stage, seed: u64) -> anyhow::Result<()> {
     let base_url = config.base_url().to_string();
-    let summary = actix_web::rt::System::new().block_on(crate::demo::drive::run(config, stage, seed))?;
+    let summary =
+        actix_web::rt::System::new().block_on(crate::demo::drive::run(config, stage, seed))?;
     println!(
         "The demo workshop is ready: {} people, {} submissions.",
         summary.people, summary.submissions

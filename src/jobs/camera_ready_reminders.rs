@@ -43,11 +43,7 @@ fn camera_ready_letter(
 }
 
 /// Queues the camera-ready reminders due at `now`; returns how many were new.
-pub async fn sweep(
-    pool: &DbPool,
-    now: DateTime<Utc>,
-    base_url: &str,
-) -> anyhow::Result<usize> {
+pub async fn sweep(pool: &DbPool, now: DateTime<Utc>, base_url: &str) -> anyhow::Result<usize> {
     let base_url = base_url.to_string();
     db::run(pool, move |c| {
         let settings = conference::load(c)?.settings;

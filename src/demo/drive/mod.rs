@@ -365,8 +365,7 @@ pub async fn run(mut config: Settings, stage: Stage, seed: u64) -> anyhow::Resul
             .iter()
             .position(|(e, _)| *e == workshop.chair.email)
             .context("the chair has no browser")?;
-        stages::decide(&mut browsers[chair_browser].1, stage == Stage::Released)
-            .await?;
+        stages::decide(&mut browsers[chair_browser].1, stage == Stage::Released).await?;
     }
     let author = workshop
         .submissions

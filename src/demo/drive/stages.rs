@@ -7,10 +7,10 @@ use actix_web::http::StatusCode;
 use anyhow::{Context, bail};
 use chrono::{Duration, Utc};
 
+use super::Browser;
 use crate::demo::reviews::review as demo_review;
 use crate::demo::{DemoTrack, DemoWorkshop};
 use crate::domain::conference::to_local_input;
-use super::Browser;
 
 /// Values of every field of the form posting to `action`, as a browser would send them back.
 fn form_values(html: &str, action: &str) -> Vec<(String, String)> {
