@@ -7,7 +7,7 @@ use cfp::clock::ManualClock;
 use cfp::config::Settings;
 use cfp::db::{self, DbPool};
 use cfp::domain::account::Email;
-use cfp::mail::worker::{Delivery, Mailer};
+use cfp::mail::delivery::{Delivery, Mailer};
 use cfp::startup::Application;
 use chrono::{DateTime, TimeZone, Utc};
 use diesel::Connection;
