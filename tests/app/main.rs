@@ -14,5 +14,6 @@ mod mail;
 mod program;
 mod public;
 mod reviews;
+mod security;
 mod smtp;
 mod submissions;
