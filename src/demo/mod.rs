@@ -20,6 +20,7 @@ mod phrases;
 pub mod reviews;
 mod rng;
 mod translit;
+pub mod variants;
 
 pub use content::{
     DemoPerson, DemoSubmission, DemoTrack, DemoWorkshop, TOPICS, WORKSHOP_NAME, workshop,

@@ -19,6 +19,17 @@ use crate::demo::rng::Rng;
 /// "Anonymous Author(s)" block and no name, affiliation or email appears anywhere.
 pub fn paper_pdf(sub: &DemoSubmission, anonymous: bool) -> Vec<u8> {
     let paper = lay_out(sub, anonymous);
+    let info = info_dictionary(sub, anonymous);
+    let info: Vec<(&str, &str)> = info.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    write_pdf(&paper.pages, &info)
+}
+
+/// The document information of a submission's PDF: title, subject and keywords, and the
+/// authors' names unless `anonymous`.
+pub(crate) fn info_dictionary(
+    sub: &DemoSubmission,
+    anonymous: bool,
+) -> Vec<(&'static str, String)> {
     let mut info: Vec<(&str, String)> = vec![
         ("Title", sub.title.clone()),
         ("Subject", format!("NeurIPS 2026 Workshop: {WORKSHOP_NAME}")),
@@ -28,8 +39,7 @@ pub fn paper_pdf(sub: &DemoSubmission, anonymous: bool) -> Vec<u8> {
         let names: Vec<&str> = sub.authors.iter().map(|a| a.name.as_str()).collect();
         info.push(("Author", names.join(", ")));
     }
-    let info: Vec<(&str, &str)> = info.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    write_pdf(&paper.pages, &info)
+    info
 }
 
 /// A paper laid out into pages, with where its parts ended up.

@@ -8,7 +8,7 @@ use cfp::domain::decision::Decision;
 use chrono::{Duration, TimeZone, Utc};
 
 use crate::assignment::{COAUTHORS, PEOPLE, Workshop, workshop};
-use crate::helpers::{TestApp, fixture};
+use crate::helpers::{TestApp, TestPaper, test_pdf};
 
 /// Decisions are released on Mon 18 Oct 2027 (the conference is in Los Angeles).
 pub fn release_time() -> chrono::DateTime<Utc> {
@@ -43,11 +43,11 @@ pub fn decide(w: &Workshop, decided: &[(i32, Decision)], release: bool) {
     }
 }
 
-/// Posts the camera-ready form of paper `n`; `pdf` names a fixture.
+/// Posts the camera-ready form of paper `n`, with `pdf` if given.
 pub async fn post_camera_ready(
     app: &TestApp,
     n: i32,
-    pdf: Option<&str>,
+    pdf: Option<TestPaper>,
     presenter: &str,
     ticket: &str,
 ) -> reqwest::Response {
@@ -56,8 +56,8 @@ pub async fn post_camera_ready(
         .text("csrf", csrf)
         .text("presenter", presenter.to_string())
         .text("ticket", ticket.to_string());
-    if let Some(name) = pdf {
-        let part = reqwest::multipart::Part::bytes(fixture(name))
+    if let Some(paper) = pdf {
+        let part = reqwest::multipart::Part::bytes(test_pdf(paper))
             .file_name("camera-ready.pdf")
             .mime_str("application/pdf")
             .unwrap();
@@ -95,7 +95,7 @@ async fn authors_upload_the_camera_ready_version_and_name_presenter_and_ticket_h
     assert!(form.contains("Mon 15 Nov 2027, 23:59 PST"), "{form}");
     assert!(form.contains("at most 5 pages of main content"));
     // The final version names its authors: no anonymity rule here.
-    let r = post_camera_ready(&w.app, 1, Some("d13_fail_final_mode_names.pdf"), "1", "0").await;
+    let r = post_camera_ready(&w.app, 1, Some(TestPaper::NamedAuthors), "1", "0").await;
     assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
     let page = w.app.get_text("/submissions/1").await;
     assert!(page.contains("Current camera-ready version"), "{page}");
@@ -123,10 +123,7 @@ async fn authors_upload_the_camera_ready_version_and_name_presenter_and_ticket_h
         .unwrap()
         .to_string();
     let pdf = w.app.get(&link).await.bytes().await.unwrap();
-    assert_eq!(
-        pdf.as_ref(),
-        fixture("d13_fail_final_mode_names.pdf").as_slice()
-    );
+    assert_eq!(pdf.as_ref(), test_pdf(TestPaper::NamedAuthors).as_slice());
 }
 
 #[tokio::test]
@@ -140,7 +137,7 @@ async fn presenter_and_ticket_change_without_a_new_pdf_and_a_first_save_needs_on
             .unwrap()
             .contains("Choose the PDF of your camera-ready version")
     );
-    let r = post_camera_ready(&w.app, 1, Some("d01_pass_2pages.pdf"), "0", "none").await;
+    let r = post_camera_ready(&w.app, 1, Some(TestPaper::Compliant(2)), "0", "none").await;
     assert_eq!(r.status(), 303);
     let stored = w.app.stored_files();
     w.app.clock.advance(Duration::minutes(1));
@@ -164,7 +161,7 @@ async fn presenter_and_ticket_change_without_a_new_pdf_and_a_first_save_needs_on
 async fn a_file_that_is_not_a_pdf_or_too_long_is_refused_and_nothing_is_stored() {
     let w = accepted_talk().await;
     let before = w.app.stored_files();
-    let r = post_camera_ready(&w.app, 1, Some("d20_reject_png_renamed.pdf"), "0", "none").await;
+    let r = post_camera_ready(&w.app, 1, Some(TestPaper::PngNotPdf), "0", "none").await;
     assert_eq!(r.status(), 422);
     let text = r.text().await.unwrap();
     assert!(
@@ -173,7 +170,7 @@ async fn a_file_that_is_not_a_pdf_or_too_long_is_refused_and_nothing_is_stored()
     );
     assert!(text.contains("Nothing was saved"));
     w.app.change_settings(|s| s.camera_ready_page_limit = 4);
-    let r = post_camera_ready(&w.app, 1, Some("d07_fail_5pages.pdf"), "0", "none").await;
+    let r = post_camera_ready(&w.app, 1, Some(TestPaper::OverPageLimit), "0", "none").await;
     assert_eq!(r.status(), 422);
     let text = r.text().await.unwrap();
     assert!(text.contains("page_limit"), "{text}");
@@ -186,7 +183,7 @@ async fn a_file_that_is_not_a_pdf_or_too_long_is_refused_and_nothing_is_stored()
     );
     // The default allows one page more than the submission.
     w.app.change_settings(|s| s.camera_ready_page_limit = 5);
-    let r = post_camera_ready(&w.app, 1, Some("d07_fail_5pages.pdf"), "0", "none").await;
+    let r = post_camera_ready(&w.app, 1, Some(TestPaper::OverPageLimit), "0", "none").await;
     assert_eq!(r.status(), 303);
 }
 
@@ -204,7 +201,7 @@ async fn the_deadline_closes_the_camera_ready_step_and_a_chair_unlock_reopens_it
             .unwrap()
             .contains("The camera-ready deadline has passed")
     );
-    let r = post_camera_ready(&w.app, 1, Some("d01_pass_2pages.pdf"), "0", "none").await;
+    let r = post_camera_ready(&w.app, 1, Some(TestPaper::Compliant(2)), "0", "none").await;
     assert_eq!(r.status(), 403);
     assert!(
         w.app
@@ -225,7 +222,7 @@ async fn the_deadline_closes_the_camera_ready_step_and_a_chair_unlock_reopens_it
     assert_eq!(r.status(), 303);
     let amara = w.authors[0].clone();
     w.sign_in_as(&amara).await;
-    let r = post_camera_ready(&w.app, 1, Some("d01_pass_2pages.pdf"), "0", "none").await;
+    let r = post_camera_ready(&w.app, 1, Some(TestPaper::Compliant(2)), "0", "none").await;
     assert_eq!(r.status(), 303);
     w.app.clock.advance(Duration::minutes(61));
     assert_eq!(w.app.get("/submissions/1/camera-ready").await.status(), 403);
@@ -256,7 +253,7 @@ async fn only_authors_of_papers_accepted_and_released_reach_the_camera_ready_pag
         404,
         "another paper's author"
     );
-    let r = post_camera_ready(&w.app, 1, Some("d01_pass_2pages.pdf"), "0", "none").await;
+    let r = post_camera_ready(&w.app, 1, Some(TestPaper::Compliant(2)), "0", "none").await;
     assert_eq!(r.status(), 404);
     let r = w.app.get("/submissions/2/camera-ready").await;
     assert_eq!(r.status(), 403, "no decision on #2");
@@ -294,7 +291,7 @@ async fn only_authors_of_papers_accepted_and_released_reach_the_camera_ready_pag
             .unwrap()
             .contains("upload its camera-ready version")
     );
-    let r = post_camera_ready(&w.app, 1, Some("d01_pass_2pages.pdf"), "0", "none").await;
+    let r = post_camera_ready(&w.app, 1, Some(TestPaper::Compliant(2)), "0", "none").await;
     assert_eq!(r.status(), 403);
     assert!(
         w.app
@@ -320,7 +317,7 @@ async fn reminders_go_to_every_author_of_accepted_papers_without_a_version_once_
         ],
         true,
     );
-    let r = post_camera_ready(&w.app, 1, Some("d01_pass_2pages.pdf"), "0", "none").await;
+    let r = post_camera_ready(&w.app, 1, Some(TestPaper::Compliant(2)), "0", "none").await;
     assert_eq!(r.status(), 303);
     let base = w.app.address.clone();
     let sweep = |at: chrono::DateTime<Utc>| {

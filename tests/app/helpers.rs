@@ -1,11 +1,12 @@
 //! `spawn_app()` and the helpers every test uses.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use cfp::clock::ManualClock;
 use cfp::config::Settings;
 use cfp::db::{self, DbPool};
+pub use cfp::demo::variants::TestPaper;
 use cfp::domain::account::Email;
 use cfp::mail::delivery::{Delivery, Mailer};
 use cfp::startup::Application;
@@ -449,17 +450,23 @@ impl TestUser {
     }
 }
 
-/// A fixture PDF from the shared labelled set.
-pub fn fixture(name: &str) -> Vec<u8> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/fixtures/pdf")
-        .join(name);
-    std::fs::read(&path).unwrap_or_else(|e| {
-        panic!(
-            "fixture {} is missing ({e}); the tests need ../shared/fixtures",
-            path.display()
-        )
-    })
+/// The bytes of a test paper made by the project's own generator ([`cfp::demo::variants`]);
+/// each kind is made once per test process.
+pub fn test_pdf(paper: TestPaper) -> Vec<u8> {
+    static MADE: Mutex<Vec<(TestPaper, Vec<u8>)>> = Mutex::new(Vec::new());
+    let mut made = MADE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some((_, bytes)) = made.iter().find(|(p, _)| *p == paper) {
+        return bytes.clone();
+    }
+    let bytes = cfp::demo::variants::test_paper(&paper);
+    made.push((paper, bytes.clone()));
+    bytes
+}
+
+/// How many pages a generated PDF has, from its page objects (the generator writes one
+/// `/Type /Page` dictionary per page), not from the format checker.
+pub fn pages_in(pdf: &[u8]) -> usize {
+    pdf.windows(12).filter(|w| w == b"/Type /Page ").count()
 }
 
 /// A submission to send through the form.
@@ -500,7 +507,7 @@ impl SubmissionBuilder {
                 ),
             ],
             main: 0,
-            pdf: Some(("paper.pdf".into(), fixture("d01_pass_2pages.pdf"))),
+            pdf: Some(("paper.pdf".into(), test_pdf(TestPaper::Compliant(2)))),
             supplement: None,
             creation_key: uuid::Uuid::new_v4().simple().to_string(),
         }
@@ -511,8 +518,8 @@ impl SubmissionBuilder {
         self
     }
 
-    pub fn pdf(mut self, fixture_name: &str) -> Self {
-        self.pdf = Some((fixture_name.into(), fixture(fixture_name)));
+    pub fn pdf(mut self, paper: TestPaper) -> Self {
+        self.pdf = Some(("paper.pdf".into(), test_pdf(paper)));
         self
     }
 

@@ -6,7 +6,7 @@ use cfp::domain::decision::Decision;
 
 use crate::assignment::{COAUTHORS, PEOPLE, Workshop, workshop};
 use crate::camera_ready::{decide, post_camera_ready};
-use crate::helpers::{client, fixture};
+use crate::helpers::{TestPaper, client, test_pdf};
 
 const PUBLIC: [&str; 7] = [
     "/accepted",
@@ -166,7 +166,7 @@ async fn only_the_camera_ready_pdf_of_an_accepted_released_paper_is_public() {
     }
     let amara = w.authors[0].clone();
     w.sign_in_as(&amara).await;
-    let r = post_camera_ready(&w.app, 1, Some("d13_fail_final_mode_names.pdf"), "0", "0").await;
+    let r = post_camera_ready(&w.app, 1, Some(TestPaper::NamedAuthors), "0", "0").await;
     assert_eq!(r.status(), 303);
     w.app.client = client();
     let r = w.app.get("/accepted/1.pdf").await;
@@ -174,10 +174,7 @@ async fn only_the_camera_ready_pdf_of_an_accepted_released_paper_is_public() {
     assert_eq!(r.headers()["content-type"], "application/pdf");
     assert_eq!(r.headers()["cache-control"], "public, max-age=300");
     let bytes = r.bytes().await.unwrap();
-    assert_eq!(
-        bytes.as_ref(),
-        fixture("d13_fail_final_mode_names.pdf").as_slice()
-    );
+    assert_eq!(bytes.as_ref(), test_pdf(TestPaper::NamedAuthors).as_slice());
     assert!(
         w.app
             .get_text("/accepted")

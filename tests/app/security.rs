@@ -7,7 +7,7 @@ use pdf_extract::{Dictionary, Document, Object, Stream};
 
 use crate::assignment::{COAUTHORS, PEOPLE, workshop};
 use crate::helpers::{
-    SubmissionBuilder, TestApp, TestUser, client, fixture, spawn_app, spawn_app_with,
+    SubmissionBuilder, TestApp, TestPaper, TestUser, client, spawn_app, spawn_app_with, test_pdf,
 };
 
 /// The session cookie a response set ("cfp_session=…").
@@ -388,7 +388,11 @@ async fn a_reviewer_downloads_a_copy_without_author_metadata_or_active_content()
     let (number, reviewer) = w.committed().await.into_iter().next().unwrap();
     let i = usize::try_from(number).unwrap() - 1;
     let author = w.authors[i].clone();
-    let pdf = hostile(&fixture("d01_pass_2pages.pdf"), &author.name, &author.email);
+    let pdf = hostile(
+        &test_pdf(TestPaper::Compliant(2)),
+        &author.name,
+        &author.email,
+    );
     assert!(contains(&pdf, &author.email) && contains(&pdf, "tracker.example"));
     // The author replaces the PDF before the deadline (the clock goes back, then on again).
     let after_deadline = Utc.with_ymd_and_hms(2027, 9, 19, 12, 0, 0).unwrap();
@@ -447,6 +451,6 @@ async fn a_reviewer_downloads_a_copy_without_author_metadata_or_active_content()
             String::from_utf8_lossy(key)
         );
     }
-    let original = Document::load_mem(&fixture("d01_pass_2pages.pdf")).unwrap();
+    let original = Document::load_mem(&test_pdf(TestPaper::Compliant(2))).unwrap();
     assert_eq!(doc.get_pages().len(), original.get_pages().len());
 }

@@ -1,6 +1,8 @@
 use chrono::{DateTime, Duration, Utc};
 
-use crate::helpers::{SubmissionBuilder, TestUser, client, spawn_app, spawn_app_with};
+use crate::helpers::{
+    SubmissionBuilder, TestPaper, TestUser, client, pages_in, spawn_app, spawn_app_with, test_pdf,
+};
 
 fn closes_at() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2027-09-18T06:59:59Z")
@@ -22,7 +24,8 @@ async fn an_author_submits_a_paper_and_sees_its_format_report_at_once() {
         page.contains("Format check: <span class=\"verdict pass\">pass</span>"),
         "{page}"
     );
-    assert!(page.contains("5 pages in all, 2 of main content"));
+    let pages = pages_in(&test_pdf(TestPaper::Compliant(2)));
+    assert!(page.contains(&format!("{pages} pages in all, 2 of main content")));
     assert!(
         app.get_text("/submissions")
             .await
@@ -53,7 +56,7 @@ async fn a_png_renamed_to_pdf_is_refused_and_nothing_is_stored() {
     let ada = TestUser::author();
     app.register_and_sign_in(&ada).await;
     let response = app
-        .submit(&SubmissionBuilder::paper_by(&ada).pdf("d20_reject_png_renamed.pdf"))
+        .submit(&SubmissionBuilder::paper_by(&ada).pdf(TestPaper::PngNotPdf))
         .await;
     assert_eq!(response.status(), 422);
     let html = response.text().await.unwrap();
@@ -75,7 +78,7 @@ async fn a_pdf_over_the_page_limit_is_refused_with_the_report() {
     let ada = TestUser::author();
     app.register_and_sign_in(&ada).await;
     let response = app
-        .submit(&SubmissionBuilder::paper_by(&ada).pdf("d07_fail_5pages.pdf"))
+        .submit(&SubmissionBuilder::paper_by(&ada).pdf(TestPaper::OverPageLimit))
         .await;
     assert_eq!(response.status(), 422);
     let html = response.text().await.unwrap();
@@ -90,7 +93,7 @@ async fn a_non_blocking_problem_is_stored_and_flagged() {
     let ada = TestUser::author();
     app.register_and_sign_in(&ada).await;
     let response = app
-        .submit(&SubmissionBuilder::paper_by(&ada).pdf("d12_fail_font_small_9pt.pdf"))
+        .submit(&SubmissionBuilder::paper_by(&ada).pdf(TestPaper::SmallFont))
         .await;
     assert_eq!(response.status(), 303);
     let page = app.get_text("/submissions/1").await;
@@ -256,7 +259,7 @@ async fn replacing_the_pdf_keeps_every_version() {
     assert_eq!(
         app.edit(
             1,
-            &SubmissionBuilder::paper_by(&ada).pdf("d02_pass_3pages.pdf"),
+            &SubmissionBuilder::paper_by(&ada).pdf(TestPaper::Compliant(3)),
             1
         )
         .await
@@ -265,8 +268,9 @@ async fn replacing_the_pdf_keeps_every_version() {
     );
     let page = app.get_text("/submissions/1").await;
     assert_eq!(page.matches("PDF uploaded").count(), 2);
+    let pages = pages_in(&test_pdf(TestPaper::Compliant(3)));
     assert!(
-        page.contains("8 pages in all, 3 of main content"),
+        page.contains(&format!("{pages} pages in all, 3 of main content")),
         "the current report is the new one"
     );
     assert_eq!(app.stored_files(), 2);
@@ -396,7 +400,7 @@ async fn downloads_are_named_by_number_never_by_title_or_author() {
 
 #[tokio::test]
 async fn an_upload_over_the_size_limit_is_refused_with_413() {
-    let app = spawn_app_with(|c| c.uploads.max_pdf_bytes = 50_000).await;
+    let app = spawn_app_with(|c| c.uploads.max_pdf_bytes = 10_000).await;
     let ada = TestUser::author();
     app.register_and_sign_in(&ada).await;
     let response = app.submit(&SubmissionBuilder::paper_by(&ada)).await;
@@ -414,7 +418,7 @@ async fn the_chair_lists_filters_and_exports_every_submission() {
     app.submit(
         &SubmissionBuilder::paper_by(&ada)
             .title("Second paper")
-            .pdf("d12_fail_font_small_9pt.pdf"),
+            .pdf(TestPaper::SmallFont),
     )
     .await;
     app.sign_out().await;
@@ -550,7 +554,7 @@ async fn chairs_choose_which_format_problems_refuse_an_upload() {
         ],
         ..SubmissionBuilder::paper_by(&ada)
     }
-    .pdf("d16_fail_pdfauthor_metadata.pdf");
+    .pdf(TestPaper::MetadataAuthor("Jürgen Schäfer".into()));
     assert_eq!(
         app.submit(&leaky).await.status(),
         303,
@@ -596,10 +600,7 @@ async fn a_supplement_must_be_a_pdf_or_a_zip() {
     let ada = TestUser::author();
     app.register_and_sign_in(&ada).await;
     let mut s = SubmissionBuilder::paper_by(&ada);
-    s.supplement = Some((
-        "extra.png".into(),
-        crate::helpers::fixture("d20_reject_png_renamed.pdf"),
-    ));
+    s.supplement = Some(("extra.png".into(), test_pdf(TestPaper::PngNotPdf)));
     let refused = app.submit(&s).await;
     assert_eq!(refused.status(), 422);
     assert!(
