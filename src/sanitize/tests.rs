@@ -422,7 +422,8 @@ fn a_clean_paper_reports_nothing_removed_and_copies_are_stable() {
 
 #[test]
 fn each_hostile_part_alone_is_caught() {
-    let parts: [(Hostile, fn(&Removed) -> bool); 5] = [
+    type Caught = fn(&Removed) -> bool;
+    let parts: [(Hostile, Caught); 5] = [
         (
             Hostile {
                 info: true,

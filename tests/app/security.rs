@@ -406,6 +406,17 @@ async fn a_reviewer_downloads_a_copy_without_author_metadata_or_active_content()
     );
     s.pdf = Some(("paper.pdf".into(), pdf));
     assert_eq!(w.app.edit(number, &s, 1).await.status(), 303);
+    // The author's page says what the reviewers' copy lacks.
+    let page = w.app.get_text(&format!("/submissions/{number}")).await;
+    for said in [
+        "What reviewers receive",
+        "Author, Creator",
+        "XMP metadata (1 stream)",
+        "JavaScript ×1, URI ×1",
+        "Embedded files (1 file)",
+    ] {
+        assert!(page.contains(said), "the author's report lacks {said}");
+    }
     w.app.clock.set(after_deadline);
 
     let reviewer = w
@@ -453,4 +464,59 @@ async fn a_reviewer_downloads_a_copy_without_author_metadata_or_active_content()
     }
     let original = Document::load_mem(&test_pdf(TestPaper::Compliant(2))).unwrap();
     assert_eq!(doc.get_pages().len(), original.get_pages().len());
+}
+
+#[tokio::test]
+async fn a_conflict_the_chair_enters_on_an_assigned_pair_ends_access_at_once() {
+    let mut w = workshop().await;
+    let run = w.run("total").await;
+    w.commit(&run).await;
+    let (number, email) = w.committed().await.into_iter().next().unwrap();
+    let reviewer = w.authors.iter().find(|a| a.email == email).unwrap().clone();
+    let pdf = format!("/reviews/{number}/paper.pdf");
+    w.sign_in_as(&reviewer).await;
+    assert_eq!(w.app.get(&pdf).await.status(), 200);
+    w.as_chair().await;
+    let n = number.to_string();
+    let fields = [
+        ("number", n.as_str()),
+        ("email", email.as_str()),
+        ("reason", "Same lab"),
+    ];
+    let asked = w
+        .app
+        .post_form("/chair/conflicts", "/chair/conflicts", &fields)
+        .await;
+    assert_eq!(asked.status(), 200);
+    assert!(
+        asked
+            .text()
+            .await
+            .unwrap()
+            .contains("Remove an assignment for a conflict?")
+    );
+    assert!(
+        w.committed().await.contains(&(number, email.clone())),
+        "nothing changes before the confirmation"
+    );
+    let mut confirmed = fields.to_vec();
+    confirmed.push(("confirm", "yes"));
+    let done = w
+        .app
+        .post_form("/chair/conflicts", "/chair/conflicts", &confirmed)
+        .await;
+    assert_eq!(done.status(), 303);
+    assert!(!w.committed().await.contains(&(number, email.clone())));
+    let told = w
+        .app
+        .mail_to_with_subject(&email, "no longer assigned")
+        .await;
+    assert!(told.body.contains(&format!("#{number}")));
+    w.sign_in_as(&reviewer).await;
+    assert_eq!(w.app.get(&pdf).await.status(), 404);
+    let reviews = w.app.get_text("/reviews").await;
+    assert!(
+        !reviews.contains(&pdf),
+        "the paper left the reviewer's list"
+    );
 }
