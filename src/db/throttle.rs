@@ -189,34 +189,3 @@ pub fn prune(conn: &mut AnyConnection, before: DateTime<Utc>) -> QueryResult<usi
         .execute(conn)?;
     Ok(failures + events)
 }
-
-/// Legacy per-key records used by the sign-in handler until it moves to
-/// [`record_signin_failure`] (kept so the web layer compiles unchanged meanwhile).
-pub fn record_failure(conn: &mut AnyConnection, key: &str, at: DateTime<Utc>) -> QueryResult<()> {
-    diesel::insert_into(login_failures::table)
-        .values((
-            login_failures::id.eq(uuid::Uuid::new_v4().to_string()),
-            login_failures::throttle_key.eq(key),
-            login_failures::failed_at.eq(to_db(at)),
-        ))
-        .execute(conn)
-        .map(|_| ())
-}
-
-pub fn failures_since(
-    conn: &mut AnyConnection,
-    key: &str,
-    since: DateTime<Utc>,
-) -> QueryResult<i64> {
-    login_failures::table
-        .filter(login_failures::throttle_key.eq(key))
-        .filter(login_failures::failed_at.gt(to_db(since)))
-        .count()
-        .get_result(conn)
-}
-
-pub fn clear(conn: &mut AnyConnection, key: &str) -> QueryResult<()> {
-    diesel::delete(login_failures::table.filter(login_failures::throttle_key.eq(key)))
-        .execute(conn)
-        .map(|_| ())
-}

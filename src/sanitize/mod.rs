@@ -20,6 +20,8 @@
 mod walk;
 
 #[cfg(test)]
+mod test_pdf;
+#[cfg(test)]
 mod tests;
 
 use std::collections::BTreeMap;

@@ -15,5 +15,6 @@ mod program;
 mod public;
 mod reviews;
 mod security;
+mod security_papers;
 mod smtp;
 mod submissions;
