@@ -16,5 +16,7 @@ mod program;
 mod public;
 mod reliability;
 mod reviews;
+mod security;
+mod security_papers;
 mod smtp;
 mod submissions;
