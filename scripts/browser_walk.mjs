@@ -134,11 +134,11 @@ try {
 
   // Bids saved as they are clicked: choose a bid, go to the next page and back; it is kept.
   await signIn(author);
-  await open("/reviewer/bids", 1280);
+  await open("/bids", 1280);
   const bid = await js(`(() => { const r = document.querySelector("fieldset.bid input[type=radio]:not(:checked)"); if (!r) { return null; } r.click(); return { name: r.name, value: r.value }; })()`);
   if (bid) {
     await new Promise((r) => setTimeout(r, 1500));
-    await open("/reviewer/bids", 1280);
+    await open("/bids", 1280);
     const kept = await js(`!!document.querySelector("input[name='${bid.name}'][value='${bid.value}']:checked")`);
     check(kept, `a clicked bid is kept without pressing Save (${bid.name}=${bid.value})`);
   } else {
