@@ -49,7 +49,7 @@ pub enum Command {
     Demo {
         /// How far to take the workshop.
         #[arg(long, value_enum, default_value = "submitted")]
-        stage: crate::seed::Stage,
+        stage: crate::demo::drive::Stage,
         /// Seed of the generated people and papers.
         #[arg(long, default_value_t = 1)]
         seed: u64,
@@ -149,9 +149,10 @@ fn serve(config: Settings) -> anyhow::Result<()> {
     })
 }
 
-fn demo(config: Settings, stage: crate::seed::Stage, seed: u64) -> anyhow::Result<()> {
+fn demo(config: Settings, stage: crate::demo::drive::Stage, seed: u64) -> anyhow::Result<()> {
     let base_url = config.base_url().to_string();
-    let summary = actix_web::rt::System::new().block_on(crate::seed::run(config, stage, seed))?;
+    let summary =
+        actix_web::rt::System::new().block_on(crate::demo::drive::run(config, stage, seed))?;
     println!(
         "The demo workshop is ready: {} people, {} submissions.",
         summary.people, summary.submissions

@@ -2,8 +2,9 @@
 //!
 //! Layers, with data flowing one way (request -> handler -> policy -> query -> template):
 //! `domain` (pure types and rules), `policy` (who may see and do what), `db` (SQLite and
-//! PostgreSQL through one code path), `mail` (outbox and lettre transports), `web` (actix
-//! handlers and templates), `startup` and `cli`.
+//! PostgreSQL through one code path), `mail` (outbox and lettre transports), `jobs` (the
+//! scheduler: reminders and delivery rounds), `web` (actix handlers, one folder per
+//! audience), `startup`, `cli` and `demo` (`cfp demo`). `docs/architecture.md` has the tree.
 
 pub mod assignment;
 pub mod auth;
@@ -14,11 +15,9 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod format_check;
+pub mod jobs;
 pub mod mail;
 pub mod policy;
-pub mod reminders;
-pub mod seed;
-mod seed_assign;
 pub mod startup;
 pub mod storage;
 pub mod web;

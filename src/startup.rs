@@ -18,8 +18,8 @@ use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::{self, DbPool, DbTarget};
 use crate::domain::conference::ConferenceSettings;
+use crate::mail::delivery::Mailer;
 use crate::mail::transport::MailTransport;
-use crate::mail::worker::Mailer;
 use crate::web::{self as site, AppState};
 
 /// A built application, listening but not yet serving.
@@ -194,7 +194,7 @@ impl Application {
                 .app_data(state.clone())
                 .app_data(web::PayloadConfig::new(form_limit))
                 .configure(site::routes)
-                .default_service(web::to(site::public::not_found))
+                .default_service(web::to(site::public::home::not_found))
         })
         .listen(listener)?;
         if workers > 0 {
@@ -222,8 +222,8 @@ impl Application {
 
     /// Serves until the process is told to stop; runs the mail worker when configured.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let worker =
-            (self.mailer.settings.worker_interval_secs > 0).then(|| self.mailer.clone().spawn());
+        let worker = (self.mailer.settings.worker_interval_secs > 0)
+            .then(|| crate::jobs::spawn(self.mailer.clone()));
         let result = self.server.await;
         if let Some(w) = worker {
             w.abort();

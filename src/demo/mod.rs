@@ -2,11 +2,13 @@
 //! Equations" with about 80 submissions, their authors, a chair and volunteer reviewers, and
 //! real PDF papers in the NeurIPS layout for each submission.
 //!
-//! Pure and deterministic for a seed: nothing here touches the database or the file system;
-//! the caller stores what [`workshop`] and [`paper_pdf`] return.
+//! The content is pure and deterministic for a seed: nothing but `drive` touches the database
+//! or the file system. `drive` is `cfp demo` itself: it feeds [`workshop`] and [`paper_pdf`]
+//! through the site's own pages, stage after stage.
 
 mod afm;
 pub mod content;
+pub mod drive;
 mod filler;
 mod layout;
 mod names;

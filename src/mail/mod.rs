@@ -1,11 +1,12 @@
-//! Email: the messages cfp writes (`messages`), the lettre transports (`transport`) and the
-//! background worker that delivers the outbox (`worker`).
+//! Email: the messages cfp writes (`messages`, `reviewing`, the chairs' `letters`), the lettre
+//! transports (`transport`) and one delivery round of the outbox (`delivery`); the timer that
+//! runs the rounds is `crate::jobs`.
 //!
 //! Handlers never send mail directly: they queue a row with `db::outbox::enqueue` inside the
 //! transaction of their action, and the worker delivers it, retrying with backoff.
 
+pub mod delivery;
 pub mod letters;
 pub mod messages;
 pub mod reviewing;
 pub mod transport;
-pub mod worker;

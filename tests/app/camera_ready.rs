@@ -325,7 +325,7 @@ async fn reminders_go_to_every_author_of_accepted_papers_without_a_version_once_
         let base = base.clone();
         w.app.clock.set(at);
         async move {
-            cfp::reminders::camera_ready_sweep(&pool, at, &base)
+            cfp::jobs::camera_ready_reminders::sweep(&pool, at, &base)
                 .await
                 .unwrap()
         }

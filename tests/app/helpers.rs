@@ -8,7 +8,7 @@ use cfp::config::Settings;
 use cfp::db::{self, DbPool};
 pub use cfp::demo::variants::TestPaper;
 use cfp::domain::account::Email;
-use cfp::mail::worker::{Delivery, Mailer};
+use cfp::mail::delivery::{Delivery, Mailer};
 use cfp::startup::Application;
 use chrono::{DateTime, TimeZone, Utc};
 use diesel::Connection;

@@ -461,7 +461,11 @@ async fn reminders_go_out_on_the_configured_days_once_and_never_to_reviewers_who
         let pool = w.app.pool.clone();
         let base = base.clone();
         w.app.clock.set(at);
-        async move { cfp::reminders::sweep(&pool, at, &base).await.unwrap() }
+        async move {
+            cfp::jobs::review_reminders::sweep(&pool, at, &base)
+                .await
+                .unwrap()
+        }
     };
     assert_eq!(sweep(due() - Duration::days(8)).await, 0, "too early");
     assert_eq!(

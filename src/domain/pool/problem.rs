@@ -1,0 +1,195 @@
+//! The assignment problem built from the pool: affinity texts, candidate pairs (all of them
+//! for small conferences, the top-k per paper and per reviewer beyond that), fixed committed
+//! pairs and loads, for `crate::assignment` to solve.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::assignment::affinity::{Bid, PaperText, ReviewerText, TextIndex, with_bid};
+use crate::assignment::{Candidate, Objective, PaperSpec, Problem, ReviewerSpec};
+use crate::domain::submission::Track;
+
+use super::*;
+
+/// What the chair chose for a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RunParams {
+    pub objective: Objective,
+    pub reviews_per_paper: u32,
+    pub reviews_per_published_paper: u32,
+    pub min_load: u32,
+    pub max_load: u32,
+}
+
+/// Up to this many papers × reviewers every pair is a candidate; above it each paper's best
+/// reviewers by text, each reviewer's best papers, and every eager or willing bid are.
+pub const ALL_PAIRS_LIMIT: usize = 2_000_000;
+/// Reviewers per paper kept as candidates on large conferences.
+pub const TOP_K: usize = 100;
+/// Papers per reviewer kept too, so every reviewer has candidates.
+pub const TOP_K_PER_REVIEWER: usize = 30;
+
+/// The solver's input, with the maps back to papers and reviewers.
+#[derive(Debug, Clone)]
+pub struct BuiltProblem {
+    pub problem: Problem,
+    /// Problem paper index -> index into the papers given.
+    pub papers: Vec<usize>,
+    /// Problem reviewer index -> index into the pool given.
+    pub reviewers: Vec<usize>,
+    /// Bids in problem indices, for the statistics.
+    pub bids: Vec<(usize, usize, Bid)>,
+}
+
+/// The text a paper is matched on.
+pub fn paper_text(p: &PaperFacts) -> PaperText {
+    PaperText {
+        title: p.title.clone(),
+        abstract_text: p.abstract_text.clone(),
+        keywords: p.keywords.clone(),
+        body: String::new(),
+    }
+}
+
+/// A reviewer's expertise: their own papers' titles, abstracts and keywords, and their
+/// profile keywords.
+pub fn reviewer_text(r: &Reviewer, papers: &[PaperFacts]) -> ReviewerText {
+    ReviewerText {
+        papers: r
+            .own_papers
+            .iter()
+            .filter_map(|&i| papers.get(i))
+            .map(|p| {
+                format!(
+                    "{}\n{}\n{}",
+                    p.title,
+                    p.abstract_text,
+                    p.keywords.join(", ")
+                )
+            })
+            .collect(),
+        keywords: r.keywords.clone(),
+    }
+}
+
+/// The text index over all papers and the pool.
+pub fn text_index(papers: &[PaperFacts], reviewers: &[Reviewer]) -> TextIndex {
+    let pt: Vec<PaperText> = papers.iter().map(paper_text).collect();
+    let rt: Vec<ReviewerText> = reviewers.iter().map(|r| reviewer_text(r, papers)).collect();
+    TextIndex::new(&pt, &rt)
+}
+
+/// The assignment problem: every paper needs its track's number of reviews; active
+/// reviewers take between their loads; conflicted pairs are excluded; `fixed` pairs (already
+/// committed) stay unless they are now conflicted or involve an inactive reviewer.
+pub fn build_problem(
+    papers: &[PaperFacts],
+    reviewers: &[Reviewer],
+    conflicts: &[Conflict],
+    bids: &[(usize, usize, Bid)],
+    fixed: &[(usize, usize)],
+    params: &RunParams,
+) -> BuiltProblem {
+    let active: Vec<usize> = (0..reviewers.len())
+        .filter(|&r| reviewers[r].active)
+        .collect();
+    let mut reviewer_slot = vec![usize::MAX; reviewers.len()];
+    for (slot, &r) in active.iter().enumerate() {
+        reviewer_slot[r] = slot;
+    }
+    let conflicted: HashSet<(usize, usize)> =
+        conflicts.iter().map(|c| (c.paper, c.reviewer)).collect();
+    let index = text_index(papers, reviewers);
+    let bid_of: HashMap<(usize, usize), Bid> = bids.iter().map(|&(p, r, b)| ((p, r), b)).collect();
+    let mut affinity: BTreeMap<(usize, usize), f64> = BTreeMap::new();
+    let mut consider = |p: usize, r: usize, text: f64| {
+        if reviewer_slot[r] == usize::MAX || conflicted.contains(&(p, r)) {
+            return;
+        }
+        if let Some(a) = with_bid(text, bid_of.get(&(p, r)).copied()) {
+            affinity.insert((p, reviewer_slot[r]), a);
+        }
+    };
+    if papers.len().saturating_mul(active.len()) <= ALL_PAIRS_LIMIT {
+        let mut scores = Vec::new();
+        for p in 0..papers.len() {
+            index.paper_scores(p, &mut scores);
+            for &r in &active {
+                consider(p, r, scores[r]);
+            }
+        }
+    } else {
+        for (p, r, s) in index.top_k(TOP_K) {
+            consider(p, r, s);
+        }
+        for (p, r, s) in index.top_k_per_reviewer(TOP_K_PER_REVIEWER) {
+            consider(p, r, s);
+        }
+        for &(p, r, b) in bids {
+            if matches!(b, Bid::Eager | Bid::Willing) && p < papers.len() {
+                consider(p, r, index.similarity(p, r));
+            }
+        }
+    }
+    let mut kept_fixed = Vec::new();
+    for &(p, r) in fixed {
+        if p >= papers.len() || r >= reviewers.len() || reviewer_slot[r] == usize::MAX {
+            continue;
+        }
+        if conflicted.contains(&(p, r)) {
+            continue;
+        }
+        let slot = reviewer_slot[r];
+        affinity.entry((p, slot)).or_insert_with(|| {
+            with_bid(index.similarity(p, r), bid_of.get(&(p, r)).copied()).unwrap_or(0.0)
+        });
+        kept_fixed.push((p, slot));
+    }
+    let problem = Problem {
+        papers: papers
+            .iter()
+            .map(|p| PaperSpec {
+                key: p.number.to_string(),
+                reviews_needed: match p.track {
+                    Track::Paper => params.reviews_per_paper,
+                    Track::Published => params.reviews_per_published_paper,
+                },
+            })
+            .collect(),
+        reviewers: active
+            .iter()
+            .map(|&r| {
+                let rev = &reviewers[r];
+                let max_load = rev.max_load.unwrap_or(params.max_load);
+                ReviewerSpec {
+                    key: rev.person.email.clone(),
+                    min_load: rev.min_load.unwrap_or(params.min_load).min(max_load),
+                    max_load,
+                }
+            })
+            .collect(),
+        candidates: affinity
+            .into_iter()
+            .map(|((paper, reviewer), affinity)| Candidate {
+                paper,
+                reviewer,
+                affinity,
+            })
+            .collect(),
+        conflicts: conflicts
+            .iter()
+            .filter(|c| reviewer_slot[c.reviewer] != usize::MAX)
+            .map(|c| (c.paper, reviewer_slot[c.reviewer]))
+            .collect(),
+        fixed: kept_fixed,
+    };
+    BuiltProblem {
+        problem,
+        papers: (0..papers.len()).collect(),
+        bids: bids
+            .iter()
+            .filter(|&&(_, r, _)| reviewer_slot[r] != usize::MAX)
+            .map(|&(p, r, b)| (p, reviewer_slot[r], b))
+            .collect(),
+        reviewers: active,
+    }
+}

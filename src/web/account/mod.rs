@@ -1,0 +1,17 @@
+//! Account pages, reached by anyone (signed out or in): register, confirm the email address,
+//! sign in and out, reset a forgotten password. No answer reveals whether an address is
+//! registered: the pages say the same either way and the owner learns the rest by email.
+//! Templates: `templates/account/`.
+
+pub mod register;
+pub mod reset;
+pub mod signin;
+
+use actix_web::web;
+
+/// Registers the account routes.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    register::routes(cfg);
+    signin::routes(cfg);
+    reset::routes(cfg);
+}

@@ -1,0 +1,250 @@
+//! The author's pages: "My submissions", the paper page with its versions and format report,
+//! withdrawal and authorised downloads. The form itself lives in `form`, file vetting
+//! in `web::paper_files`. Chairs reach the same paper pages; their list and actions live in
+//! `chair::papers`; what only chairs or only released authors see there is in `web::views`.
+
+use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
+use actix_web::{HttpResponse, web};
+use askama::Template;
+
+use super::create::create;
+use super::form::{edit_form, new_form};
+use super::update::update;
+use crate::db::submissions::{self as subs};
+use crate::db::{self, DbError, audit};
+use crate::domain::conference::format_in_zone;
+use crate::domain::submission::SubmissionStatus;
+use crate::policy;
+use crate::web::error::AppError;
+use crate::web::extract::{CsrfForm, NoFields, PageCtx, set_flash};
+use crate::web::paper_status::set_status;
+use crate::web::papers::{DocumentView, load_visible, window};
+use crate::web::views::paper_reviews::{PaperReviewsView, paper_reviews};
+use crate::web::views::released::{ReleasedView, released_view};
+use crate::web::{Layout, render, see_other};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/submissions", web::get().to(my_submissions))
+        .route("/submissions/new", web::get().to(new_form))
+        .route("/submissions/new", web::post().to(create))
+        .route("/submissions/{number}", web::get().to(show))
+        .route("/submissions/{number}/edit", web::get().to(edit_form))
+        .route("/submissions/{number}/edit", web::post().to(update))
+        .route("/submissions/{number}/withdraw", web::post().to(withdraw))
+        .route(
+            "/submissions/{number}/documents/{document}",
+            web::get().to(download),
+        );
+}
+
+/// One row of "My submissions".
+struct PaperListItem {
+    number: i32,
+    title: String,
+    track: &'static str,
+    status: String,
+    pages: String,
+    verdict: String,
+}
+
+#[derive(Template)]
+#[template(path = "author/list.html")]
+struct ListPage {
+    layout: Layout,
+    papers: Vec<PaperListItem>,
+    can_submit: bool,
+    closes: String,
+}
+
+async fn my_submissions(ctx: PageCtx) -> Result<HttpResponse, AppError> {
+    let member = policy::perm_signed_in(&ctx.actor)?.clone();
+    let email = member.email.clone();
+    let (rows, latest) = db::run(&ctx.state.pool, move |c| {
+        Ok::<_, DbError>((
+            subs::for_author_email(c, &email)?,
+            subs::latest_documents(c, "paper")?,
+        ))
+    })
+    .await?;
+    let papers = rows
+        .iter()
+        .map(|r| {
+            let doc = latest.iter().find(|d| d.submission_id == r.id);
+            PaperListItem {
+                number: r.number,
+                title: r.title.clone(),
+                track: r.track().label(),
+                status: r.status.clone(),
+                pages: doc
+                    .and_then(|d| d.pages)
+                    .map(|p| p.to_string())
+                    .unwrap_or_default(),
+                verdict: doc
+                    .and_then(|d| d.format_verdict.clone())
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
+    let can_submit =
+        policy::perm_create_submission(&ctx.actor, &window(&ctx.settings, None, ctx.now)).is_ok();
+    let closes = format_in_zone(ctx.settings.submissions_close_at(), ctx.settings.tz());
+    render(&ListPage {
+        layout: ctx.layout("My submissions"),
+        papers,
+        can_submit,
+        closes,
+    })
+}
+
+/// The paper page for its authors and the chairs.
+#[derive(Template)]
+#[template(path = "author/show.html")]
+struct ShowPage {
+    layout: Layout,
+    reviews: Option<PaperReviewsView>,
+    released: Option<ReleasedView>,
+    camera_ready: Option<crate::web::author::camera_ready::CameraReadySection>,
+    number: i32,
+    title: String,
+    track: &'static str,
+    status: String,
+    abstract_text: String,
+    keywords: Vec<String>,
+    authors: Vec<(String, String, String, bool)>,
+    conflicts: Vec<String>,
+    papers: Vec<DocumentView>,
+    supplements: Vec<DocumentView>,
+    can_edit: bool,
+    is_chair: bool,
+    locked_reason: String,
+    submitted: String,
+    unlocked_until: String,
+    /// The paper's audit trail, for chairs: (when, what, details).
+    history: Vec<(String, String, String)>,
+}
+
+async fn show(ctx: PageCtx, path: web::Path<i32>) -> Result<HttpResponse, AppError> {
+    let paper = load_visible(&ctx, path.into_inner()).await?;
+    let w = window(&ctx.settings, Some(&paper.row), ctx.now);
+    let permission = policy::perm_edit_submission(&ctx.actor, paper.rights, &w);
+    let tz = ctx.settings.tz();
+    let docs = |kind: &str| {
+        paper
+            .documents
+            .iter()
+            .filter(|d| d.kind == kind)
+            .map(|d| DocumentView::new(d, &ctx.settings))
+            .collect()
+    };
+    let is_chair = policy::can_manage_submissions(&ctx.actor);
+    let history = if is_chair {
+        let subject = format!("#{}", paper.row.number);
+        let rows = db::run(&ctx.state.pool, move |c| {
+            Ok::<_, DbError>(audit::for_subject(c, &subject)?)
+        })
+        .await?;
+        // A chair who wrote the paper does not learn its reviewers from the log.
+        rows.into_iter()
+            .filter(|a| !(paper.rights.is_author && policy::audit_names_reviewers(&a.action)))
+            .map(|a| (format_in_zone(db::from_db(a.at), tz), a.action, a.details))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let reviews = paper_reviews(&ctx, &paper).await?;
+    let released = released_view(&ctx, &paper).await?;
+    let camera_ready = crate::web::author::camera_ready::paper_section(&ctx, &paper).await?;
+    let page = ShowPage {
+        layout: ctx.layout(&format!("#{} {}", paper.row.number, paper.row.title)),
+        reviews,
+        released,
+        camera_ready,
+        number: paper.row.number,
+        title: paper.row.title.clone(),
+        track: paper.row.track().label(),
+        status: paper.row.status.clone(),
+        abstract_text: paper.row.abstract_text.clone(),
+        keywords: paper.row.keywords(),
+        authors: paper
+            .authors
+            .iter()
+            .map(|a| {
+                (
+                    a.name.clone(),
+                    a.email.clone(),
+                    a.affiliation.clone(),
+                    a.is_main,
+                )
+            })
+            .collect(),
+        conflicts: paper.row.declared_conflicts(),
+        papers: docs("paper"),
+        supplements: docs("supplement"),
+        can_edit: permission.is_ok(),
+        is_chair,
+        locked_reason: permission.err().map(|d| d.to_string()).unwrap_or_default(),
+        submitted: format_in_zone(db::from_db(paper.row.created_at), tz),
+        history,
+        unlocked_until: paper
+            .row
+            .unlocked_until()
+            .map(|u| format_in_zone(u, tz))
+            .unwrap_or_default(),
+    };
+    render(&page)
+}
+
+async fn withdraw(
+    ctx: PageCtx,
+    path: web::Path<i32>,
+    _form: CsrfForm<NoFields>,
+) -> Result<HttpResponse, AppError> {
+    let member = policy::perm_signed_in(&ctx.actor)?.clone();
+    let paper = load_visible(&ctx, path.into_inner()).await?;
+    policy::perm_edit_submission(
+        &ctx.actor,
+        paper.rights,
+        &window(&ctx.settings, Some(&paper.row), ctx.now),
+    )?;
+    set_status(&ctx, &paper, &member.id, SubmissionStatus::Withdrawn, false).await?;
+    set_flash(
+        &ctx.session,
+        &format!("Submission #{} is withdrawn.", paper.row.number),
+    );
+    Ok(see_other(&format!("/submissions/{}", paper.row.number)))
+}
+
+async fn download(ctx: PageCtx, path: web::Path<(i32, String)>) -> Result<HttpResponse, AppError> {
+    let (number, document) = path.into_inner();
+    let paper = load_visible(&ctx, number).await?;
+    policy::perm_download_submission(&ctx.actor, paper.rights)?;
+    let doc = paper
+        .documents
+        .iter()
+        .find(|d| d.id == document)
+        .ok_or(AppError::NotFound)?;
+    let bytes = crate::web::papers::read_stored(&ctx.state.storage, doc).await?;
+    let is_pdf = bytes.starts_with(b"%PDF");
+    let stamp = db::from_db(doc.uploaded_at).format("%Y%m%d-%H%M%S");
+    // The name carries the number, kind and time only: never a title or an author.
+    let name = format!(
+        "submission-{number}-{}-{stamp}.{}",
+        doc.kind,
+        if is_pdf { "pdf" } else { "zip" }
+    );
+    Ok(HttpResponse::Ok()
+        .insert_header((
+            header::CONTENT_TYPE,
+            if is_pdf {
+                "application/pdf"
+            } else {
+                "application/zip"
+            },
+        ))
+        .insert_header(ContentDisposition {
+            disposition: DispositionType::Attachment,
+            parameters: vec![DispositionParam::Filename(name)],
+        })
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .body(bytes))
+}

@@ -1,0 +1,215 @@
+//! The chairs' conflicts page: every conflict with its reason (computed, declared, bid or
+//! entered), and the chairs' own entries and removals; chairs see every conflict but their own
+//! papers' reviewers stay hidden from them.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+
+use crate::db::assignments::{self as asg};
+use crate::db::{self, DbError, audit};
+use crate::domain::pool::ConflictKind;
+use crate::policy;
+use crate::web::error::AppError;
+use crate::web::extract::{CsrfForm, PageCtx, set_flash};
+use crate::web::pool_data::PoolData;
+use crate::web::{Layout, render_status, see_other};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/chair/conflicts", web::get().to(conflicts))
+        .route("/chair/conflicts", web::post().to(add_conflict))
+        .route("/chair/conflicts/remove", web::post().to(remove_conflict));
+}
+
+struct ConflictRow {
+    number: i32,
+    title: String,
+    reviewer: String,
+    email: String,
+    kind: &'static str,
+    detail: String,
+    removable: bool,
+}
+
+#[derive(Template)]
+#[template(path = "chair/conflicts.html")]
+struct ConflictsPage {
+    layout: Layout,
+    rows: Vec<ConflictRow>,
+    total: usize,
+    query: String,
+    errors: Vec<String>,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct ConflictQuery {
+    q: String,
+}
+
+/// Conflicts shown at once; the filter narrows larger lists.
+const SHOWN: usize = 500;
+
+async fn show_conflicts(
+    ctx: &PageCtx,
+    status: StatusCode,
+    query: String,
+    errors: Vec<String>,
+) -> Result<HttpResponse, AppError> {
+    let data = db::run(&ctx.state.pool, |c| Ok::<_, DbError>(PoolData::load(c)?)).await?;
+    let q = query.trim().trim_start_matches('#').to_lowercase();
+    let all: Vec<ConflictRow> = data
+        .conflicts()
+        .into_iter()
+        .map(|c| {
+            let paper = &data.papers[c.paper];
+            let reviewer = &data.pool[c.reviewer].person;
+            ConflictRow {
+                number: paper.number,
+                title: paper.title.clone(),
+                reviewer: reviewer.name.clone(),
+                email: reviewer.email.clone(),
+                kind: c.kind.label(),
+                detail: c.detail,
+                removable: matches!(c.kind, ConflictKind::Chair | ConflictKind::Reported),
+            }
+        })
+        .filter(|r| {
+            q.is_empty()
+                || r.number.to_string() == q
+                || r.email.contains(&q)
+                || r.reviewer.to_lowercase().contains(&q)
+        })
+        .collect();
+    let total = all.len();
+    render_status(
+        status,
+        &ConflictsPage {
+            layout: ctx.layout("Conflicts"),
+            rows: all.into_iter().take(SHOWN).collect(),
+            total,
+            query,
+            errors,
+        },
+    )
+}
+
+async fn conflicts(
+    ctx: PageCtx,
+    query: web::Query<ConflictQuery>,
+) -> Result<HttpResponse, AppError> {
+    policy::perm_manage_conference(&ctx.actor)?;
+    show_conflicts(&ctx, StatusCode::OK, query.into_inner().q, Vec::new()).await
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct ConflictForm {
+    number: String,
+    email: String,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn add_conflict(
+    ctx: PageCtx,
+    CsrfForm(form): CsrfForm<ConflictForm>,
+) -> Result<HttpResponse, AppError> {
+    let chair = policy::perm_manage_conference(&ctx.actor)?.id.clone();
+    let data = db::run(&ctx.state.pool, |c| Ok::<_, DbError>(PoolData::load(c)?)).await?;
+    let number: Option<i32> = form.number.trim().trim_start_matches('#').parse().ok();
+    let email = form.email.trim().to_lowercase();
+    let reason = form.reason.trim().to_string();
+    let mut errors = Vec::new();
+    let paper = number.and_then(|n| data.paper_by_number(n));
+    if paper.is_none() {
+        errors.push(format!(
+            "There is no active submission #{}.",
+            form.number.trim()
+        ));
+    }
+    if data.reviewer_by_email(&email).is_none() {
+        errors.push(format!("{email} is not in the reviewer pool."));
+    }
+    if reason.is_empty() || reason.chars().count() > 500 {
+        errors.push("Give a reason (at most 500 characters).".into());
+    }
+    let Some(p) = paper.filter(|_| errors.is_empty()) else {
+        return show_conflicts(
+            &ctx,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            String::new(),
+            errors,
+        )
+        .await;
+    };
+    let id = data.papers[p].id.clone();
+    let number = data.papers[p].number;
+    let now = ctx.now;
+    let added = db::run(&ctx.state.pool, move |c| {
+        db::transaction(c, |c| {
+            let added = asg::enter_conflict(c, &id, &email, "chair", &reason, &chair, now)?;
+            if added {
+                audit::record(
+                    c,
+                    Some(&chair),
+                    "conflict.add",
+                    &format!("#{number}"),
+                    &format!("{email}: {reason}"),
+                    now,
+                )?;
+            }
+            Ok::<_, DbError>(added)
+        })
+    })
+    .await?;
+    set_flash(
+        &ctx.session,
+        if added {
+            "The conflict is recorded. A committed assignment of this pair stays until the next commit: re-run the engine to move it."
+        } else {
+            "A conflict for this pair was already entered."
+        },
+    );
+    Ok(see_other("/chair/conflicts"))
+}
+
+async fn remove_conflict(
+    ctx: PageCtx,
+    CsrfForm(form): CsrfForm<ConflictForm>,
+) -> Result<HttpResponse, AppError> {
+    let chair = policy::perm_manage_conference(&ctx.actor)?.id.clone();
+    let data = db::run(&ctx.state.pool, |c| Ok::<_, DbError>(PoolData::load(c)?)).await?;
+    let number: i32 = form.number.trim().parse().unwrap_or(-1);
+    let p = data
+        .paper_by_number(number)
+        .ok_or_else(|| AppError::BadRequest(format!("There is no active submission #{number}.")))?;
+    let id = data.papers[p].id.clone();
+    let email = form.email.trim().to_lowercase();
+    let now = ctx.now;
+    let removed = db::run(&ctx.state.pool, move |c| {
+        db::transaction(c, |c| {
+            let n = asg::remove_entered_conflict(c, &id, &email)?;
+            if n > 0 {
+                audit::record(
+                    c,
+                    Some(&chair),
+                    "conflict.remove",
+                    &format!("#{number}"),
+                    &email,
+                    now,
+                )?;
+            }
+            Ok::<_, DbError>(n > 0)
+        })
+    })
+    .await?;
+    set_flash(
+        &ctx.session,
+        if removed {
+            "The entered conflict was removed (computed conflicts stay)."
+        } else {
+            "There was no entered conflict for this pair."
+        },
+    );
+    Ok(see_other("/chair/conflicts"))
+}

@@ -1,0 +1,437 @@
+//! The chair's assignment flow: run the engine (objective, reviews per paper and loads chosen
+//! on the page) -> a stored preview with statistics -> manual adjustments with conflict and
+//! load checks -> commit, which writes the assignments and mails each reviewer whose list
+//! changed. Re-running keeps committed assignments (they are fixed in the problem) and fills
+//! the gaps. The CSV export lists committed assignments; an import becomes a preview after
+//! every row is validated (all or nothing), committed the same way (`csv`).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+
+use super::preview::{ProposedPair, RunMeta, default_params, load, open_preview, store_preview};
+use super::view::{PreviewView, preview_view};
+use crate::assignment::{Objective, solve};
+use crate::db::assignments::{self as asg};
+use crate::db::{self, DbError, audit, outbox};
+use crate::domain::account::Email;
+use crate::domain::conference::format_in_zone;
+use crate::domain::pool::{BuiltProblem, RunParams, build_problem};
+use crate::mail::reviewing::{self, ListedPaper};
+use crate::policy;
+use crate::web::error::AppError;
+use crate::web::extract::{CsrfForm, PageCtx, set_flash};
+use crate::web::pool_data::PoolData;
+use crate::web::{Layout, render_status, see_other};
+
+/// The run form as typed.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct RunForm {
+    pub objective: String,
+    pub reviews_per_paper: String,
+    pub reviews_per_published_paper: String,
+    pub min_load: String,
+    pub max_load: String,
+}
+
+impl RunForm {
+    fn from_params(p: &RunParams) -> RunForm {
+        RunForm {
+            objective: match p.objective {
+                Objective::Total => "total".into(),
+                Objective::Fair => "fair".into(),
+            },
+            reviews_per_paper: p.reviews_per_paper.to_string(),
+            reviews_per_published_paper: p.reviews_per_published_paper.to_string(),
+            min_load: p.min_load.to_string(),
+            max_load: p.max_load.to_string(),
+        }
+    }
+
+    fn parse(&self) -> Result<RunParams, Vec<String>> {
+        let mut errors = Vec::new();
+        let mut number = |raw: &str, label: &str, min: u32, max: u32| match raw.trim().parse() {
+            Ok(n) if (min..=max).contains(&n) => n,
+            _ => {
+                errors.push(format!(
+                    "{label} must be a whole number from {min} to {max}."
+                ));
+                min
+            }
+        };
+        let params = RunParams {
+            objective: Objective::Total,
+            reviews_per_paper: number(&self.reviews_per_paper, "Reviews per paper", 1, 20),
+            reviews_per_published_paper: number(
+                &self.reviews_per_published_paper,
+                "Reviews per published paper",
+                0,
+                20,
+            ),
+            min_load: number(&self.min_load, "Minimum load", 0, 100),
+            max_load: number(&self.max_load, "Maximum load", 1, 100),
+        };
+        let objective = match self.objective.as_str() {
+            "total" => Objective::Total,
+            "fair" => Objective::Fair,
+            other => {
+                errors.push(format!("\"{other}\" is not an objective (total or fair)."));
+                Objective::Total
+            }
+        };
+        if params.min_load > params.max_load {
+            errors.push("The minimum load cannot exceed the maximum load.".into());
+        }
+        if errors.is_empty() {
+            Ok(RunParams {
+                objective,
+                ..params
+            })
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "chair/assignment.html")]
+struct Page {
+    layout: Layout,
+    form: RunForm,
+    errors: Vec<String>,
+    preview: Option<PreviewView>,
+    committed: usize,
+    papers: usize,
+    reviewers: usize,
+    conflicts: usize,
+    bids: usize,
+    /// (number, email, messages) of an addition waiting for "add anyway".
+    pending_add: Option<(i32, String, Vec<String>)>,
+    due: String,
+}
+
+pub(super) async fn show(
+    ctx: &PageCtx,
+    status: StatusCode,
+    form: Option<RunForm>,
+    errors: Vec<String>,
+    pending_add: Option<(i32, String, Vec<String>)>,
+) -> Result<HttpResponse, AppError> {
+    let (data, preview) = load(ctx).await?;
+    let params = preview
+        .as_ref()
+        .map_or_else(|| default_params(ctx), |p| p.meta.params);
+    let conflicts = data.conflicts();
+    let view = preview
+        .as_ref()
+        .map(|p| preview_view(&data, p, &conflicts, &ctx.actor));
+    render_status(
+        status,
+        &Page {
+            layout: ctx.layout("Reviewer assignment"),
+            form: form.unwrap_or_else(|| RunForm::from_params(&params)),
+            errors,
+            preview: view,
+            committed: data.committed.len() + data.stale.len(),
+            papers: data.papers.len(),
+            reviewers: data.pool.iter().filter(|r| r.active).count(),
+            conflicts: conflicts.len(),
+            bids: data.bids.len(),
+            pending_add,
+            due: format_in_zone(ctx.settings.dates.review_due, ctx.settings.tz()),
+        },
+    )
+}
+
+pub(super) async fn page(ctx: PageCtx) -> Result<HttpResponse, AppError> {
+    policy::perm_manage_conference(&ctx.actor)?;
+    show(&ctx, StatusCode::OK, None, Vec::new(), None).await
+}
+
+fn built_for(data: &PoolData, params: &RunParams) -> BuiltProblem {
+    let conflicts = data.conflicts();
+    build_problem(
+        &data.papers,
+        &data.pool,
+        &conflicts,
+        &data.bids,
+        &data.committed,
+        params,
+    )
+}
+
+pub(super) async fn run(
+    ctx: PageCtx,
+    CsrfForm(form): CsrfForm<RunForm>,
+) -> Result<HttpResponse, AppError> {
+    let chair = policy::perm_manage_conference(&ctx.actor)?.id.clone();
+    let params = match form.parse() {
+        Ok(p) => p,
+        Err(errors) => {
+            return show(
+                &ctx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(form),
+                errors,
+                None,
+            )
+            .await;
+        }
+    };
+    let data = db::run(&ctx.state.pool, |c| Ok::<_, DbError>(PoolData::load(c)?)).await?;
+    let started = std::time::Instant::now();
+    let (data, built, solved, relaxed) = web::block(move || {
+        let mut built = built_for(&data, &params);
+        let mut solved = solve(&built.problem, params.objective, &|_| {});
+        // Committed reviews cannot move, so a reviewer whose committed papers were taken
+        // away (a reported conflict, a withdrawn paper) may have no paper left to reach the
+        // minimum load. Filling the gaps matters more: retry with minimum loads lowered to
+        // what each reviewer already has.
+        let mut relaxed = false;
+        if solved.is_err() && !built.problem.fixed.is_empty() {
+            let mut fixed_load = vec![0u32; built.problem.reviewers.len()];
+            for &(_, r) in &built.problem.fixed {
+                fixed_load[r] += 1;
+            }
+            for (spec, &load) in built.problem.reviewers.iter_mut().zip(&fixed_load) {
+                spec.min_load = spec.min_load.min(load);
+            }
+            let retry = solve(&built.problem, params.objective, &|_| {});
+            if retry.is_ok() {
+                solved = retry;
+                relaxed = true;
+            }
+        }
+        (data, built, solved, relaxed)
+    })
+    .await
+    .map_err(|e| AppError::Unexpected(anyhow::anyhow!("assignment task: {e}")))?;
+    let seconds = started.elapsed().as_secs_f64();
+    let solution = match solved {
+        Ok(s) => s,
+        Err(inf) => {
+            let mut errors = vec!["No assignment satisfies these constraints:".to_string()];
+            errors.extend(inf.reasons);
+            return show(
+                &ctx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(form),
+                errors,
+                None,
+            )
+            .await;
+        }
+    };
+    let affinity: HashMap<(usize, usize), f64> = built
+        .problem
+        .candidates
+        .iter()
+        .map(|c| ((c.paper, c.reviewer), c.affinity))
+        .collect();
+    let pairs: Vec<ProposedPair> = solution
+        .pairs
+        .iter()
+        .map(|&(p, r)| ProposedPair {
+            number: data.papers[built.papers[p]].number,
+            email: data.pool[built.reviewers[r]].person.email.clone(),
+            affinity: affinity.get(&(p, r)).copied().unwrap_or(0.0),
+            manual: false,
+        })
+        .collect();
+    let meta = RunMeta {
+        params,
+        source: "engine".into(),
+        seconds,
+    };
+    store_preview(&ctx, &chair, &meta, &pairs).await?;
+    set_flash(
+        &ctx.session,
+        &format!(
+            "The engine proposed {} reviews in {:.2} s.{} Nothing is committed yet: check the preview, adjust it, then commit.",
+            pairs.len(),
+            seconds,
+            if relaxed {
+                " Minimum loads could not all be met around the committed reviews, so they were lowered to each reviewer's committed load."
+            } else {
+                ""
+            }
+        ),
+    );
+    Ok(see_other("/chair/assignment"))
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub(super) struct RunRef {
+    run: String,
+}
+
+pub(super) async fn discard(
+    ctx: PageCtx,
+    CsrfForm(form): CsrfForm<RunRef>,
+) -> Result<HttpResponse, AppError> {
+    let chair = policy::perm_manage_conference(&ctx.actor)?.id.clone();
+    let now = ctx.now;
+    let closed = db::run(&ctx.state.pool, move |c| {
+        db::transaction(c, |c| {
+            let closed = asg::close_preview(c, &form.run, "discarded", now)?;
+            if closed {
+                audit::record(c, Some(&chair), "assignment.discard", "assignment", "", now)?;
+            }
+            Ok::<_, DbError>(closed)
+        })
+    })
+    .await?;
+    set_flash(
+        &ctx.session,
+        if closed {
+            "The preview was discarded; committed assignments are unchanged."
+        } else {
+            "That preview was already committed or discarded."
+        },
+    );
+    Ok(see_other("/chair/assignment"))
+}
+
+/// Commits the preview: writes the difference to the committed assignments and mails every
+/// reviewer whose list changed, all in one transaction. Committing the same preview twice
+/// (a double click, two chairs) changes nothing the second time.
+pub(super) async fn commit(
+    ctx: PageCtx,
+    CsrfForm(form): CsrfForm<RunRef>,
+) -> Result<HttpResponse, AppError> {
+    let chair = policy::perm_manage_conference(&ctx.actor)?.id.clone();
+    let (data, preview) = match open_preview(&ctx, &form.run).await {
+        Ok(x) => x,
+        Err(AppError::Conflict(_)) => {
+            set_flash(
+                &ctx.session,
+                "That preview was already committed or discarded.",
+            );
+            return Ok(see_other("/chair/assignment"));
+        }
+        Err(e) => return Err(e),
+    };
+    // Every pair must still be valid: an active paper, an active reviewer, no authorship.
+    let mut problems = Vec::new();
+    let mut wanted: BTreeSet<(String, String)> = BTreeSet::new();
+    for x in &preview.pairs {
+        let p = data.paper_by_number(x.number);
+        let r = data
+            .reviewer_by_email(&x.email)
+            .filter(|&r| data.pool[r].active);
+        match (p, r) {
+            (Some(p), Some(_)) => {
+                if data.papers[p]
+                    .authors
+                    .iter()
+                    .any(|(a, _)| a.email == x.email)
+                {
+                    problems.push(format!("{} is an author of #{}.", x.email, x.number));
+                }
+                wanted.insert((data.papers[p].id.clone(), x.email.clone()));
+            }
+            (None, _) => problems.push(format!("#{} is no longer an active submission.", x.number)),
+            (_, None) => problems.push(format!("{} is no longer an active reviewer.", x.email)),
+        }
+    }
+    if !problems.is_empty() {
+        problems.insert(0, "The preview is out of date; nothing was committed. Run the engine again or remove these pairs:".into());
+        return show(&ctx, StatusCode::CONFLICT, None, problems, None).await;
+    }
+    let mail = ctx.state.mail_context(&ctx.settings.short_name);
+    let due = format_in_zone(ctx.settings.dates.review_due, ctx.settings.tz());
+    let now = ctx.now;
+    let run_id = preview.id.clone();
+    let titles: HashMap<String, ListedPaper> = data
+        .all_rows
+        .iter()
+        .map(|r| {
+            (
+                r.id.clone(),
+                ListedPaper {
+                    number: r.number,
+                    title: r.title.clone(),
+                },
+            )
+        })
+        .collect();
+    let names: HashMap<String, String> = data
+        .pool
+        .iter()
+        .map(|r| (r.person.email.clone(), r.person.name.clone()))
+        .collect();
+    let outcome = db::run(&ctx.state.pool, move |c| {
+        db::transaction(c, |c| {
+            if !asg::close_preview(c, &run_id, "committed", now)? {
+                return Ok::<_, AppError>(None);
+            }
+            let current: BTreeSet<(String, String)> = asg::all_assignments(c)?
+                .into_iter()
+                .map(|a| (a.submission_id, a.reviewer_email))
+                .collect();
+            let added: Vec<&(String, String)> = wanted.difference(&current).collect();
+            let removed: Vec<&(String, String)> = current.difference(&wanted).collect();
+            for (s, e) in &removed {
+                asg::unassign(c, s, e)?;
+            }
+            for (s, e) in &added {
+                asg::assign(c, s, e, &chair, now)?;
+            }
+            audit::record(
+                c,
+                Some(&chair),
+                "assignment.commit",
+                "assignment",
+                &format!(
+                    "{} assignments: {} added, {} removed",
+                    wanted.len(),
+                    added.len(),
+                    removed.len()
+                ),
+                now,
+            )?;
+            let mut changed: BTreeMap<&str, (Vec<ListedPaper>, Vec<ListedPaper>)> = BTreeMap::new();
+            for (s, e) in &added {
+                if let Some(p) = titles.get(s) {
+                    changed.entry(e.as_str()).or_default().0.push(p.clone());
+                }
+            }
+            for (s, e) in &removed {
+                if let Some(p) = titles.get(s) {
+                    changed.entry(e.as_str()).or_default().1.push(p.clone());
+                }
+            }
+            for (email, (added, removed)) in &changed {
+                let Ok(to) = Email::parse(email) else {
+                    continue;
+                };
+                let mut papers: Vec<ListedPaper> = wanted
+                    .iter()
+                    .filter(|(_, e)| e == email)
+                    .filter_map(|(s, _)| titles.get(s).cloned())
+                    .collect();
+                papers.sort_by_key(|p| p.number);
+                let name = names.get(*email).map_or("reviewer", String::as_str);
+                let m = reviewing::assignment(
+                    &mail, &to, name, &papers, added, removed, &due, &run_id,
+                )?;
+                outbox::enqueue(c, &m, now)?;
+            }
+            Ok(Some((added.len(), removed.len(), changed.len())))
+        })
+    })
+    .await?;
+    set_flash(
+        &ctx.session,
+        &match outcome {
+            Some((added, removed, mailed)) => format!(
+                "Committed: {added} assignments added, {removed} removed; {mailed} reviewers will get an email."
+            ),
+            None => "That preview was already committed.".to_string(),
+        },
+    );
+    Ok(see_other("/chair/assignment"))
+}

@@ -1,0 +1,420 @@
+//! The chairs' decisions: every paper with its score statistics (mean, range, spread,
+//! confidence-weighted and calibrated scores), talk recommendations and its main author's
+//! review obligations, sortable and filterable; setting a decision within the slot limits;
+//! CSV and JSON exports. Releasing them with their letters lives in `release`.
+
+use std::collections::HashMap;
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpResponse, web};
+use askama::Template;
+
+use super::board::load_board;
+use crate::db::decisions::{self as dec, DecisionRow};
+use crate::db::{self, audit};
+use crate::domain::conference::format_in_zone;
+use crate::domain::decision::{Decision, check_slots};
+use crate::domain::scores::{SortKey, rank};
+use crate::policy;
+use crate::web::csv::{csv_attachment, csv_safe};
+use crate::web::error::AppError;
+use crate::web::extract::{CsrfForm, PageCtx, set_flash};
+use crate::web::papers::load_visible;
+use crate::web::views::reviews::parse_content;
+use crate::web::{Layout, render_status, see_other};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/chair/decisions", web::get().to(page))
+        .route("/chair/decisions/set", web::post().to(set_decision))
+        .route("/chair/decisions.csv", web::get().to(export_csv))
+        .route("/chair/decisions.json", web::get().to(export_json));
+}
+
+fn fmt(v: Option<f64>) -> String {
+    v.map(|x| format!("{x:.2}")).unwrap_or_else(|| "–".into())
+}
+
+struct BoardRow {
+    number: i32,
+    title: String,
+    track: String,
+    reviews: String,
+    mean: String,
+    range: String,
+    std_dev: String,
+    weighted: String,
+    calibrated: String,
+    talk_votes: usize,
+    obligations: String,
+    decision: String,
+    released: String,
+    changed: bool,
+    own: bool,
+}
+
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[serde(default)]
+struct BoardQuery {
+    sort: String,
+    track: String,
+    decision: String,
+}
+
+#[derive(Template)]
+#[template(path = "chair/decisions.html")]
+struct BoardPage {
+    layout: Layout,
+    rows: Vec<BoardRow>,
+    query: BoardQuery,
+    errors: Vec<String>,
+    /// (number, current, wanted) of a change after release waiting for confirmation.
+    confirm: Option<(i32, String, String)>,
+    counts: Vec<(&'static str, usize, String)>,
+    undecided: usize,
+    released: String,
+    decisions_release: String,
+}
+
+fn sort_key(raw: &str) -> SortKey {
+    match raw {
+        "mean" => SortKey::Mean,
+        "weighted" => SortKey::ConfidenceWeighted,
+        "min" => SortKey::Min,
+        "max" => SortKey::Max,
+        "spread" => SortKey::StdDev,
+        "reviews" => SortKey::Reviews,
+        _ => SortKey::Calibrated,
+    }
+}
+
+async fn show(
+    ctx: &PageCtx,
+    status: StatusCode,
+    q: BoardQuery,
+    errors: Vec<String>,
+    confirm: Option<(i32, String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let board = db::run(&ctx.state.pool, load_board).await?;
+    let mut talk_votes: HashMap<&str, usize> = HashMap::new();
+    let mut obligations: HashMap<&str, (usize, usize)> = HashMap::new();
+    for a in &board.assigned {
+        let o = obligations.entry(a.reviewer_email.as_str()).or_default();
+        o.1 += 1;
+        if let Some(r) = a.review.as_ref().filter(|r| r.is_submitted()) {
+            o.0 += 1;
+            if parse_content(&r.content).talk_recommendation {
+                *talk_votes.entry(a.submission_id.as_str()).or_default() += 1;
+            }
+        }
+    }
+    let order = if q.sort == "number" {
+        (0..board.rows.len()).collect()
+    } else {
+        rank(&board.scores, sort_key(&q.sort))
+    };
+    let rows: Vec<BoardRow> = order
+        .into_iter()
+        .filter_map(|i| {
+            let r = &board.rows[i];
+            let s = &board.scores[i];
+            let d = board.decision(r);
+            let current = d.and_then(DecisionRow::decision);
+            if !q.track.is_empty() && r.track != q.track {
+                return None;
+            }
+            match q.decision.as_str() {
+                "" => {}
+                "undecided" if current.is_none() => {}
+                other if current.map(Decision::as_str) == Some(other) => {}
+                _ => return None,
+            }
+            let own = board.hidden_from(r, &ctx.actor);
+            let main = board
+                .authors
+                .get(&r.id)
+                .and_then(|a| a.iter().find(|x| x.is_main));
+            let obligations = main
+                .map(|m| {
+                    let (done, of) = obligations.get(m.email.as_str()).copied().unwrap_or((0, 0));
+                    format!("{done}/{of}")
+                })
+                .unwrap_or_default();
+            let hide = |v: String| if own { "hidden".to_string() } else { v };
+            Some(BoardRow {
+                number: r.number,
+                title: r.title.clone(),
+                track: r.track.clone(),
+                reviews: s.reviews.to_string(),
+                mean: hide(fmt(s.mean)),
+                range: hide(match (s.min, s.max) {
+                    (Some(a), Some(b)) => format!("{a}–{b}"),
+                    _ => "–".into(),
+                }),
+                std_dev: hide(fmt(s.std_dev)),
+                weighted: hide(fmt(s.confidence_weighted_mean)),
+                calibrated: hide(fmt(s.calibrated)),
+                talk_votes: if own {
+                    0
+                } else {
+                    talk_votes.get(r.id.as_str()).copied().unwrap_or(0)
+                },
+                obligations,
+                decision: current.map(Decision::as_str).unwrap_or("").to_string(),
+                released: d
+                    .and_then(DecisionRow::released)
+                    .map(Decision::label)
+                    .unwrap_or("")
+                    .to_string(),
+                changed: d.is_some_and(|d| d.released_decision.is_some() && d.unreleased_change()),
+                own,
+            })
+        })
+        .collect();
+    let count = |k: Decision| board.holders(k, "").len();
+    let s = &ctx.settings;
+    render_status(
+        status,
+        &BoardPage {
+            layout: ctx.layout("Decisions"),
+            rows,
+            query: q,
+            errors,
+            confirm,
+            counts: vec![
+                (
+                    "contributed talks",
+                    count(Decision::Talk),
+                    s.talk_slots.to_string(),
+                ),
+                (
+                    "spotlights",
+                    count(Decision::Spotlight),
+                    s.spotlight_slots.to_string(),
+                ),
+                ("posters", count(Decision::Poster), String::new()),
+                ("rejected", count(Decision::Reject), String::new()),
+            ],
+            undecided: board.undecided().len(),
+            released: board
+                .released_at
+                .map(|t| format_in_zone(t, s.tz()))
+                .unwrap_or_default(),
+            decisions_release: format_in_zone(s.dates.decisions_release, s.tz()),
+        },
+    )
+}
+
+async fn page(ctx: PageCtx, q: web::Query<BoardQuery>) -> Result<HttpResponse, AppError> {
+    policy::perm_manage_conference(&ctx.actor)?;
+    show(&ctx, StatusCode::OK, q.into_inner(), Vec::new(), None).await
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct SetForm {
+    number: i32,
+    decision: String,
+    #[serde(default)]
+    confirm: Option<String>,
+}
+
+async fn set_decision(
+    ctx: PageCtx,
+    CsrfForm(form): CsrfForm<SetForm>,
+) -> Result<HttpResponse, AppError> {
+    let chair = policy::perm_manage_conference(&ctx.actor)?.id.clone();
+    let paper = load_visible(&ctx, form.number).await?;
+    policy::perm_decide(&ctx.actor, paper.rights)?;
+    if paper.row.status() != crate::domain::submission::SubmissionStatus::Active {
+        return Err(AppError::BadRequest(format!(
+            "#{} is withdrawn: reinstate it before deciding it.",
+            form.number
+        )));
+    }
+    let wanted = match form.decision.as_str() {
+        "" => None,
+        raw => Some(Decision::parse(raw).ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "\"{raw}\" is not a decision: reject, poster, spotlight or talk."
+            ))
+        })?),
+    };
+    let id = paper.row.id.clone();
+    let number = paper.row.number;
+    let now = ctx.now;
+    let (talks, spots) = (ctx.settings.talk_slots, ctx.settings.spotlight_slots);
+    let confirmed = form.confirm.is_some();
+    enum Outcome {
+        Done(String),
+        Full(String),
+        NeedsConfirm(String),
+        Unchanged,
+    }
+    let outcome = db::run(&ctx.state.pool, move |c| {
+        db::transaction(c, |c| {
+            dec::lock(c)?;
+            let board = load_board(c)?;
+            let current = board.decisions.get(&id);
+            let before = current.and_then(DecisionRow::decision);
+            if before == wanted {
+                return Ok::<_, AppError>(Outcome::Unchanged);
+            }
+            if let Some(told) = current.and_then(DecisionRow::released) {
+                if wanted.is_none() {
+                    return Ok(Outcome::Full(format!(
+                        "#{number}'s decision was released (the authors were told: {}); it can be changed, not withdrawn.",
+                        told.label()
+                    )));
+                }
+                if !confirmed {
+                    return Ok(Outcome::NeedsConfirm(told.label().to_string()));
+                }
+            }
+            if let Some(w) = wanted
+                && let Err(full) = check_slots(w, &board.holders(w, &id), talks, spots)
+            {
+                return Ok(Outcome::Full(full.to_string()));
+            }
+            dec::set(c, &id, wanted, &chair, now)?;
+            let from = before.map_or("undecided", Decision::as_str);
+            let to = wanted.map_or("undecided", Decision::as_str);
+            audit::record(
+                c,
+                Some(&chair),
+                "decision.set",
+                &format!("#{number}"),
+                &format!("from {from} to {to}"),
+                now,
+            )?;
+            Ok(Outcome::Done(to.to_string()))
+        })
+    })
+    .await?;
+    let back = BoardQuery::default();
+    match outcome {
+        Outcome::Done(to) => {
+            set_flash(&ctx.session, &format!("#{number}: {to}."));
+            Ok(see_other(&format!("/chair/decisions#paper-{number}")))
+        }
+        Outcome::Unchanged => Ok(see_other(&format!("/chair/decisions#paper-{number}"))),
+        Outcome::Full(message) => show(&ctx, StatusCode::CONFLICT, back, vec![message], None).await,
+        Outcome::NeedsConfirm(told) => {
+            show(
+                &ctx,
+                StatusCode::CONFLICT,
+                back,
+                Vec::new(),
+                Some((number, told, form.decision.clone())),
+            )
+            .await
+        }
+    }
+}
+
+#[derive(serde::Serialize)]
+struct ExportRow {
+    number: i32,
+    title: String,
+    track: String,
+    authors: String,
+    decision: String,
+    released_decision: String,
+    reviews: usize,
+    mean: Option<f64>,
+    min: Option<u8>,
+    max: Option<u8>,
+    std_dev: Option<f64>,
+    confidence_weighted_mean: Option<f64>,
+    calibrated: Option<f64>,
+}
+
+async fn export_rows(ctx: &PageCtx) -> Result<Vec<ExportRow>, AppError> {
+    policy::perm_manage_conference(&ctx.actor)?;
+    let board = db::run(&ctx.state.pool, load_board).await?;
+    Ok(board
+        .rows
+        .iter()
+        .zip(&board.scores)
+        .map(|(r, s)| {
+            let own = board.hidden_from(r, &ctx.actor);
+            let d = board.decision(r);
+            ExportRow {
+                number: r.number,
+                title: r.title.clone(),
+                track: r.track.clone(),
+                authors: board
+                    .authors
+                    .get(&r.id)
+                    .map(|a| {
+                        a.iter()
+                            .map(|x| x.name.clone())
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    })
+                    .unwrap_or_default(),
+                decision: d.map(|d| d.decision.clone()).unwrap_or_default(),
+                released_decision: d
+                    .and_then(|d| d.released_decision.clone())
+                    .unwrap_or_default(),
+                reviews: s.reviews,
+                mean: s.mean.filter(|_| !own),
+                min: s.min.filter(|_| !own),
+                max: s.max.filter(|_| !own),
+                std_dev: s.std_dev.filter(|_| !own),
+                confidence_weighted_mean: s.confidence_weighted_mean.filter(|_| !own),
+                calibrated: s.calibrated.filter(|_| !own),
+            }
+        })
+        .collect())
+}
+
+async fn export_json(ctx: PageCtx) -> Result<HttpResponse, AppError> {
+    let rows = export_rows(&ctx).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .json(rows))
+}
+
+async fn export_csv(ctx: PageCtx) -> Result<HttpResponse, AppError> {
+    let rows = export_rows(&ctx).await?;
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let err = |e: csv::Error| AppError::Unexpected(e.into());
+    out.write_record([
+        "number",
+        "title",
+        "track",
+        "authors",
+        "decision",
+        "released_decision",
+        "reviews",
+        "mean",
+        "min",
+        "max",
+        "std_dev",
+        "confidence_weighted_mean",
+        "calibrated",
+    ])
+    .map_err(err)?;
+    let opt = |v: Option<f64>| v.map(|x| format!("{x:.3}")).unwrap_or_default();
+    for r in &rows {
+        out.write_record([
+            r.number.to_string(),
+            csv_safe(&r.title),
+            r.track.clone(),
+            csv_safe(&r.authors),
+            r.decision.clone(),
+            r.released_decision.clone(),
+            r.reviews.to_string(),
+            opt(r.mean),
+            r.min.map(|v| v.to_string()).unwrap_or_default(),
+            r.max.map(|v| v.to_string()).unwrap_or_default(),
+            opt(r.std_dev),
+            opt(r.confidence_weighted_mean),
+            opt(r.calibrated),
+        ])
+        .map_err(err)?;
+    }
+    let bytes = out
+        .into_inner()
+        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("csv: {e}")))?;
+    Ok(csv_attachment(bytes, "decisions.csv"))
+}

@@ -1,0 +1,262 @@
+//! The chairs' group mail: a letter template sent to a group (all authors, authors of
+//! accepted papers, reviewers with missing reviews, all reviewers), after a preview of who
+//! gets it; a repeated post queues nothing twice, and each send is in the audit log.
+
+use std::collections::BTreeMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+
+use crate::db::decisions::DecisionRow;
+use crate::db::{self, DbError, audit, outbox};
+use crate::domain::account::Email;
+use crate::domain::decision::Decision;
+use crate::jobs::review_reminders::missing_by_reviewer;
+use crate::mail::letters::{self, LetterKind, LetterTemplate};
+use crate::policy;
+use crate::web::chair::board::load_board;
+use crate::web::chair::release::letter_template;
+use crate::web::error::AppError;
+use crate::web::extract::{CsrfForm, PageCtx, set_flash};
+use crate::web::pool_data::PoolData;
+use crate::web::{Layout, render_status, see_other};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/chair/mail", web::get().to(mail_page))
+        .route("/chair/mail", web::post().to(mail_post));
+}
+
+/// Who a group message goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Group {
+    AllAuthors,
+    AcceptedAuthors,
+    MissingReviews,
+    Reviewers,
+}
+
+impl Group {
+    const ALL: [(Group, &'static str, &'static str); 4] = [
+        (
+            Group::AllAuthors,
+            "all_authors",
+            "All authors of active submissions",
+        ),
+        (
+            Group::AcceptedAuthors,
+            "accepted_authors",
+            "Authors of accepted papers (released)",
+        ),
+        (
+            Group::MissingReviews,
+            "missing_reviews",
+            "Reviewers with missing reviews",
+        ),
+        (Group::Reviewers, "reviewers", "All reviewers"),
+    ];
+
+    fn parse(raw: &str) -> Result<Group, AppError> {
+        Group::ALL
+            .iter()
+            .find(|g| g.1 == raw)
+            .map(|g| g.0)
+            .ok_or_else(|| AppError::BadRequest(format!("\"{raw}\" is not a group.")))
+    }
+}
+
+/// (email, name) of everyone in `group`, by email.
+async fn recipients(ctx: &PageCtx, group: Group) -> Result<Vec<(String, String)>, AppError> {
+    let (board, pool, assigned) = db::run(&ctx.state.pool, |c| {
+        Ok::<_, DbError>((
+            load_board(c)?,
+            PoolData::load(c)?,
+            crate::db::reviews::assigned(c)?,
+        ))
+    })
+    .await?;
+    let mut out: BTreeMap<String, String> = BTreeMap::new();
+    match group {
+        Group::AllAuthors | Group::AcceptedAuthors => {
+            for r in &board.rows {
+                let accepted = board
+                    .decisions
+                    .get(&r.id)
+                    .and_then(DecisionRow::released)
+                    .is_some_and(Decision::is_accept);
+                if group == Group::AcceptedAuthors && !accepted {
+                    continue;
+                }
+                for a in board.authors.get(&r.id).into_iter().flatten() {
+                    out.insert(a.email.clone(), a.name.clone());
+                }
+            }
+        }
+        Group::MissingReviews => {
+            for email in missing_by_reviewer(&assigned).into_keys() {
+                let name = pool
+                    .reviewer_by_email(&email)
+                    .map(|r| pool.pool[r].person.name.clone())
+                    .unwrap_or_default();
+                out.insert(email, name);
+            }
+        }
+        Group::Reviewers => {
+            for r in pool.pool.iter().filter(|r| r.active) {
+                out.insert(r.person.email.clone(), r.person.name.clone());
+            }
+        }
+    }
+    Ok(out.into_iter().collect())
+}
+
+#[derive(Template)]
+#[template(path = "chair/mail.html")]
+struct MailPage {
+    layout: Layout,
+    groups: Vec<(&'static str, &'static str)>,
+    group: String,
+    subject: String,
+    body: String,
+    error: String,
+    /// After "preview": who gets it, and the first letter.
+    recipients: Vec<(String, String)>,
+    preview_subject: String,
+    preview_body: String,
+    send_id: String,
+    previewed: bool,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct MailForm {
+    group: String,
+    subject: String,
+    body: String,
+    action: String,
+    send_id: String,
+}
+
+async fn mail_page(ctx: PageCtx) -> Result<HttpResponse, AppError> {
+    policy::perm_manage_conference(&ctx.actor)?;
+    let template = db::run(&ctx.state.pool, |c| letter_template(c, LetterKind::General)).await?;
+    render_status(
+        StatusCode::OK,
+        &MailPage {
+            layout: ctx.layout("Message to a group"),
+            groups: Group::ALL.iter().map(|g| (g.1, g.2)).collect(),
+            group: "all_authors".into(),
+            subject: template.subject,
+            body: template.body,
+            error: String::new(),
+            recipients: Vec::new(),
+            preview_subject: String::new(),
+            preview_body: String::new(),
+            send_id: String::new(),
+            previewed: false,
+        },
+    )
+}
+
+fn general_context(ctx: &PageCtx, name: &str) -> serde_json::Value {
+    serde_json::json!({
+        "name": name,
+        "conference": ctx.settings.short_name,
+        "link": ctx.state.config.base_url(),
+    })
+}
+
+async fn mail_post(
+    ctx: PageCtx,
+    CsrfForm(form): CsrfForm<MailForm>,
+) -> Result<HttpResponse, AppError> {
+    let chair = policy::perm_manage_conference(&ctx.actor)?.id.clone();
+    let group = Group::parse(&form.group)?;
+    let template = LetterTemplate {
+        subject: form.subject.trim().to_string(),
+        body: form.body.replace("\r\n", "\n"),
+    };
+    let list = recipients(&ctx, group).await?;
+    let mut page = MailPage {
+        layout: ctx.layout("Message to a group"),
+        groups: Group::ALL.iter().map(|g| (g.1, g.2)).collect(),
+        group: form.group.clone(),
+        subject: template.subject.clone(),
+        body: template.body.clone(),
+        error: String::new(),
+        recipients: Vec::new(),
+        preview_subject: String::new(),
+        preview_body: String::new(),
+        send_id: String::new(),
+        previewed: false,
+    };
+    if let Err(e) = letters::validate(LetterKind::General, &template) {
+        page.error = e.to_string();
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
+    if form.action != "send" {
+        if let Some((_, name)) = list.first() {
+            let (s, b) =
+                letters::render(LetterKind::General, &template, &general_context(&ctx, name))
+                    .unwrap_or_else(|e| (String::new(), e.to_string()));
+            page.preview_subject = s;
+            page.preview_body = b;
+        }
+        page.recipients = list;
+        page.send_id = uuid::Uuid::new_v4().to_string();
+        page.previewed = true;
+        return render_status(StatusCode::OK, &page);
+    }
+    if uuid::Uuid::parse_str(&form.send_id).is_err() {
+        return Err(AppError::BadRequest(
+            "Preview the message before sending it.".into(),
+        ));
+    }
+    let mut letters_out = Vec::new();
+    for (email, name) in &list {
+        let (subject, body) =
+            letters::render(LetterKind::General, &template, &general_context(&ctx, name)).map_err(
+                |e| AppError::BadRequest(format!("The message could not be written: {e}")),
+            )?;
+        let Ok(to) = Email::parse(email) else {
+            continue;
+        };
+        letters_out.push(outbox::NewMail {
+            dedupe_key: format!("groupmail:{}:{email}", form.send_id),
+            recipient: to,
+            subject,
+            body_text: body,
+        });
+    }
+    let now = ctx.now;
+    let group_name = form.group.clone();
+    let sent = db::run(&ctx.state.pool, move |c| {
+        db::transaction(c, |c| {
+            let mut sent = 0;
+            for m in &letters_out {
+                if outbox::enqueue(c, m, now)? {
+                    sent += 1;
+                }
+            }
+            audit::record(
+                c,
+                Some(&chair),
+                "mail.group",
+                &group_name,
+                &format!("{sent} emails"),
+                now,
+            )?;
+            Ok::<_, DbError>(sent)
+        })
+    })
+    .await?;
+    set_flash(
+        &ctx.session,
+        &if sent == 0 {
+            "This message was already sent: nothing went out twice.".to_string()
+        } else {
+            format!("{sent} emails are on their way.")
+        },
+    );
+    Ok(see_other("/chair/letters/log"))
+}

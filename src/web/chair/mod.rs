@@ -1,0 +1,33 @@
+//! The chairs' pages, reached only by configured chairs (every handler asks `policy` first):
+//! the dashboard and settings, all submissions, reviewer pool, conflicts and assignment
+//! (`assignment/`), review progress and exports, decisions, their release and letters, group
+//! mail, and the program editor. A chair with a conflict on a paper sees neither its reviewers
+//! nor its reviews. Templates: `templates/chair/`.
+
+pub mod assignment;
+pub mod board;
+pub mod dashboard;
+pub mod decisions;
+pub mod letters;
+pub mod mail;
+pub mod papers;
+pub mod program;
+pub mod release;
+pub mod reviews;
+pub mod settings;
+
+use actix_web::web;
+
+/// Registers the chair routes.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    dashboard::routes(cfg);
+    settings::routes(cfg);
+    papers::routes(cfg);
+    assignment::routes(cfg);
+    reviews::routes(cfg);
+    decisions::routes(cfg);
+    release::routes(cfg);
+    letters::routes(cfg);
+    mail::routes(cfg);
+    program::routes(cfg);
+}

@@ -1,0 +1,213 @@
+//! "My reviews" (the papers assigned to the viewer, with each review's state), an assigned
+//! paper's PDF (anonymous), and reporting a conflict with an assigned paper. A paper that is
+//! not assigned to the viewer answers 404, the same as one that does not exist.
+
+use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
+use actix_web::{HttpResponse, web};
+use askama::Template;
+
+use super::bids::bidding_window;
+use crate::db::assignments::{self as asg};
+use crate::db::reviews::ReviewRow;
+use crate::db::submissions::{self as subs, SubmissionRow};
+use crate::db::{self, DbError, audit, outbox, users};
+use crate::domain::account::Email;
+use crate::domain::conference::{format_in_zone, format_time_left};
+use crate::domain::submission::SubmissionStatus;
+use crate::mail::reviewing;
+use crate::policy::{self, Member};
+use crate::web::error::AppError;
+use crate::web::extract::{CsrfForm, PageCtx, set_flash};
+use crate::web::pool_data::in_pool;
+use crate::web::{Layout, render, see_other};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/reviews", web::get().to(my_reviews))
+        .route("/reviews/{number}/paper.pdf", web::get().to(paper_pdf))
+        .route(
+            "/reviews/{number}/conflict",
+            web::post().to(report_conflict),
+        );
+}
+
+/// The viewer's assigned submissions, by number, and whether they are in the pool.
+async fn my_assignments(
+    ctx: &PageCtx,
+    email: &Email,
+) -> Result<(bool, Vec<SubmissionRow>, Vec<ReviewRow>), AppError> {
+    let email = email.as_str().to_string();
+    Ok(db::run(&ctx.state.pool, move |c| {
+        let pool = in_pool(c, &email)?;
+        let reviews = crate::db::reviews::of_reviewer(c, &email)?;
+        let ids: Vec<String> = asg::assignments_of(c, &email)?
+            .into_iter()
+            .map(|a| a.submission_id)
+            .collect();
+        let mut rows: Vec<SubmissionRow> = subs::all(c)?
+            .into_iter()
+            .filter(|r| ids.contains(&r.id))
+            .collect();
+        rows.sort_by_key(|r| r.number);
+        Ok::<_, DbError>((pool, rows, reviews))
+    })
+    .await?)
+}
+
+struct AssignedItem {
+    number: i32,
+    title: String,
+    track: &'static str,
+    withdrawn: bool,
+    /// "not started", "draft" or "submitted".
+    state: &'static str,
+    late: bool,
+}
+
+#[derive(Template)]
+#[template(path = "reviewer/list.html")]
+struct ListPage {
+    layout: Layout,
+    papers: Vec<AssignedItem>,
+    due: String,
+    time_left: String,
+    overdue: bool,
+    bidding_open: bool,
+    bidding_closes: String,
+}
+
+async fn my_reviews(ctx: PageCtx) -> Result<HttpResponse, AppError> {
+    let member = policy::perm_signed_in(&ctx.actor)?.clone();
+    let (pool, rows, reviews) = my_assignments(&ctx, &member.email).await?;
+    policy::perm_reviewer(&ctx.actor, pool || !rows.is_empty())?;
+    let tz = ctx.settings.tz();
+    let due = ctx.settings.dates.review_due;
+    let window = bidding_window(&ctx);
+    render(&ListPage {
+        layout: ctx.layout("My reviews"),
+        papers: rows
+            .iter()
+            .map(|r| AssignedItem {
+                number: r.number,
+                title: r.title.clone(),
+                track: r.track().as_str(),
+                withdrawn: r.status() == SubmissionStatus::Withdrawn,
+                state: match reviews.iter().find(|v| v.submission_id == r.id) {
+                    None => "not started",
+                    Some(v) if v.is_submitted() => "submitted",
+                    Some(_) => "draft",
+                },
+                late: reviews.iter().any(|v| v.submission_id == r.id && v.late),
+            })
+            .collect(),
+        due: format_in_zone(due, tz),
+        time_left: format_time_left(ctx.now, due),
+        overdue: ctx.now > due,
+        bidding_open: pool && window.is_open(),
+        bidding_closes: format_in_zone(window.closes_at, tz),
+    })
+}
+
+/// The assigned paper `number`, or 404 for anyone it is not assigned to.
+async fn load_assigned(ctx: &PageCtx, number: i32) -> Result<(Member, SubmissionRow), AppError> {
+    let member = policy::perm_signed_in(&ctx.actor)?.clone();
+    let email = member.email.as_str().to_string();
+    let row = db::run(&ctx.state.pool, move |c| {
+        let Some(row) = subs::find_by_number(c, number)? else {
+            return Ok::<_, DbError>(None);
+        };
+        Ok(asg::is_assigned(c, &row.id, &email)?.then_some(row))
+    })
+    .await?;
+    policy::perm_view_assigned(&ctx.actor, row.is_some())?;
+    let row = row.ok_or(AppError::NotFound)?;
+    Ok((member, row))
+}
+
+async fn paper_pdf(ctx: PageCtx, path: web::Path<i32>) -> Result<HttpResponse, AppError> {
+    let (_, row) = load_assigned(&ctx, path.into_inner()).await?;
+    let id = row.id.clone();
+    let doc = db::run(&ctx.state.pool, move |c| {
+        Ok::<_, DbError>(
+            subs::documents(c, &id)?
+                .into_iter()
+                .find(|d| d.kind == "paper"),
+        )
+    })
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let bytes = crate::web::papers::read_stored(&ctx.state.storage, &doc).await?;
+    // Named by number only: never a title, an author or an upload time.
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "application/pdf"))
+        .insert_header(ContentDisposition {
+            disposition: DispositionType::Inline,
+            parameters: vec![DispositionParam::Filename(format!(
+                "submission-{}.pdf",
+                row.number
+            ))],
+        })
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .body(bytes))
+}
+
+#[derive(serde::Deserialize)]
+struct ConflictForm {
+    #[serde(default)]
+    reason: String,
+}
+
+async fn report_conflict(
+    ctx: PageCtx,
+    path: web::Path<i32>,
+    CsrfForm(form): CsrfForm<ConflictForm>,
+) -> Result<HttpResponse, AppError> {
+    let (member, row) = load_assigned(&ctx, path.into_inner()).await?;
+    let reason = form.reason.trim().to_string();
+    if reason.is_empty() || reason.chars().count() > 500 {
+        return Err(AppError::BadRequest(
+            "Say in a few words (at most 500 characters) why you have a conflict with this paper."
+                .into(),
+        ));
+    }
+    let now = ctx.now;
+    let mail = ctx.state.mail_context(&ctx.settings.short_name);
+    let who = format!("{} <{}>", member.name, member.email.as_str());
+    db::run(&ctx.state.pool, move |c| {
+        db::transaction(c, |c| {
+            if asg::unassign(c, &row.id, member.email.as_str())? == 0 {
+                return Ok(());
+            }
+            asg::enter_conflict(
+                c,
+                &row.id,
+                member.email.as_str(),
+                "reviewer",
+                &reason,
+                &member.id,
+                now,
+            )?;
+            audit::record(
+                c,
+                Some(&member.id),
+                "assignment.conflict_reported",
+                &format!("#{}", row.number),
+                &format!("{who}: {reason}"),
+                now,
+            )?;
+            for chair in users::chairs(c)? {
+                let Ok(to) = Email::parse(&chair.email) else {
+                    continue;
+                };
+                let m = reviewing::conflict_reported(&mail, &to, row.number, &who, &reason)?;
+                outbox::enqueue(c, &m, now)?;
+            }
+            Ok::<_, AppError>(())
+        })
+    })
+    .await?;
+    set_flash(
+        &ctx.session,
+        "Thank you. The paper is no longer assigned to you and the chairs have been told.",
+    );
+    Ok(see_other("/reviews"))
+}

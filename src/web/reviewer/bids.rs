@@ -1,0 +1,330 @@
+//! Bidding: every active paper the reviewer did not write (double-blind: `BlindPaperView`),
+//! 50 a page with a word filter, best text match first; saving a page keeps the others.
+
+use std::collections::HashMap;
+
+use actix_web::{HttpResponse, web};
+use askama::Template;
+
+use crate::assignment::affinity::Bid;
+use crate::db::assignments::{self as asg};
+use crate::db::submissions::{self as subs};
+use crate::db::{self, DbError};
+use crate::domain::account::Email;
+use crate::domain::conference::format_in_zone;
+use crate::domain::pool::text_index;
+use crate::policy::{self, BiddingWindow};
+use crate::web::error::AppError;
+use crate::web::extract::{CsrfForm, PageCtx, set_flash};
+use crate::web::papers::BlindPaperView;
+use crate::web::pool_data::{PoolData, bid_name, in_pool, parse_bid};
+use crate::web::{Layout, render, render_status, see_other};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/bids", web::get().to(bids_page))
+        .route("/bids", web::post().to(save_bids));
+}
+
+pub(super) fn bidding_window(ctx: &PageCtx) -> BiddingWindow {
+    BiddingWindow {
+        opens_at: ctx.settings.submissions_close_at(),
+        closes_at: ctx.settings.dates.bidding_closes(),
+        now: ctx.now,
+        tz: ctx.settings.tz(),
+    }
+}
+
+/// One paper on the bidding page.
+struct BidItem {
+    paper: BlindPaperView,
+    bid: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "reviewer/bids.html")]
+struct BidsPage {
+    layout: Layout,
+    items: Vec<BidItem>,
+    closes: String,
+    errors: Vec<String>,
+    query: BidsQuery,
+    /// Papers matching the filter, and pages of them.
+    matching: usize,
+    pages: usize,
+    /// Bids placed so far (all papers).
+    placed: usize,
+}
+
+/// Papers per bidding page: a NeurIPS-size conference has thousands.
+const BIDS_PER_PAGE: usize = 50;
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+struct BidsQuery {
+    /// 1-based.
+    page: usize,
+    /// Words to find in titles, abstracts and keywords.
+    q: String,
+}
+
+impl BidsQuery {
+    fn link(&self, page: usize) -> String {
+        let q: String = url_escape(&self.q);
+        format!("/bids?page={page}&q={q}")
+    }
+}
+
+/// Percent-encodes a query-string value.
+fn url_escape(raw: &str) -> String {
+    raw.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The page of `items` the query asks for (filter, then page).
+fn bids_page_of(items: Vec<BidItem>, query: &mut BidsQuery) -> (Vec<BidItem>, usize, usize, usize) {
+    let placed = items.iter().filter(|i| i.bid != "none").count();
+    let words: Vec<String> = query.q.split_whitespace().map(str::to_lowercase).collect();
+    let matching: Vec<BidItem> = items
+        .into_iter()
+        .filter(|i| {
+            let text = format!(
+                "{} {} {}",
+                i.paper.title,
+                i.paper.abstract_text,
+                i.paper.keywords.join(" ")
+            )
+            .to_lowercase();
+            words.iter().all(|w| text.contains(w.as_str()))
+        })
+        .collect();
+    let total = matching.len();
+    let pages = total.div_ceil(BIDS_PER_PAGE).max(1);
+    query.page = query.page.clamp(1, pages);
+    let shown = matching
+        .into_iter()
+        .skip((query.page - 1) * BIDS_PER_PAGE)
+        .take(BIDS_PER_PAGE)
+        .collect();
+    (shown, total, pages, placed)
+}
+
+/// The papers a reviewer may bid on (every active paper they did not write), best text match
+/// first, with their current bids.
+async fn biddable(ctx: &PageCtx, email: &Email) -> Result<Vec<BidItem>, AppError> {
+    let email = email.as_str().to_string();
+    let (data, rows, bids) = db::run(&ctx.state.pool, move |c| {
+        Ok::<_, DbError>((PoolData::load(c)?, subs::all(c)?, asg::bids_of(c, &email)?))
+    })
+    .await?;
+    let me = email_of(ctx)?;
+    let reviewer = data.reviewer_by_email(&me);
+    let index = text_index(&data.papers, &data.pool);
+    let mut scored: Vec<(f64, usize)> = (0..data.papers.len())
+        .filter(|&p| !data.papers[p].authors.iter().any(|(a, _)| a.email == me))
+        .map(|p| (reviewer.map_or(0.0, |r| index.similarity(p, r)), p))
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    let bid_of: HashMap<&str, &str> = bids
+        .iter()
+        .map(|b| (b.submission_id.as_str(), b.bid.as_str()))
+        .collect();
+    Ok(scored
+        .into_iter()
+        .filter_map(|(_, p)| {
+            let paper = &data.papers[p];
+            let row = rows.iter().find(|r| r.id == paper.id)?;
+            let bid = bid_of
+                .get(paper.id.as_str())
+                .and_then(|b| parse_bid(b))
+                .map_or("none", bid_name);
+            Some(BidItem {
+                paper: BlindPaperView::new(row),
+                bid,
+            })
+        })
+        .collect())
+}
+
+pub(super) fn email_of(ctx: &PageCtx) -> Result<String, AppError> {
+    Ok(policy::perm_signed_in(&ctx.actor)?
+        .email
+        .as_str()
+        .to_string())
+}
+
+pub(super) async fn pool_member(ctx: &PageCtx) -> Result<bool, AppError> {
+    let email = email_of(ctx)?;
+    Ok(db::run(&ctx.state.pool, move |c| {
+        Ok::<_, DbError>(in_pool(c, &email)?)
+    })
+    .await?)
+}
+
+async fn bids_page(ctx: PageCtx, query: web::Query<BidsQuery>) -> Result<HttpResponse, AppError> {
+    let window = bidding_window(&ctx);
+    let member = policy::perm_bid(&ctx.actor, pool_member(&ctx).await?, &window)?.clone();
+    let mut query = query.into_inner();
+    let (items, matching, pages, placed) =
+        bids_page_of(biddable(&ctx, &member.email).await?, &mut query);
+    render(&BidsPage {
+        layout: ctx.layout("Bidding"),
+        items,
+        closes: format_in_zone(window.closes_at, window.tz),
+        errors: Vec::new(),
+        query,
+        matching,
+        pages,
+        placed,
+    })
+}
+
+async fn save_bids(
+    ctx: PageCtx,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> Result<HttpResponse, AppError> {
+    let window = bidding_window(&ctx);
+    let member = policy::perm_bid(&ctx.actor, pool_member(&ctx).await?, &window)?.clone();
+    let items = biddable(&ctx, &member.email).await?;
+    let mut errors = Vec::new();
+    let mut changes: Vec<(i32, Option<Bid>)> = Vec::new();
+    for (key, value) in &form {
+        let Some(number) = key.strip_prefix("bid_") else {
+            continue;
+        };
+        let number: Option<i32> = number.parse().ok();
+        let Some(item) = number.and_then(|n| items.iter().find(|i| i.paper.number == n)) else {
+            errors.push(format!(
+                "You cannot bid on \"{key}\": no such paper, or it is your own."
+            ));
+            continue;
+        };
+        let bid = match value.as_str() {
+            "none" => None,
+            other => match parse_bid(other) {
+                Some(b) => Some(b),
+                None => {
+                    errors.push(format!(
+                        "#{}: \"{other}\" is not a bid (eager, willing, none, not_willing or conflict).",
+                        item.paper.number
+                    ));
+                    continue;
+                }
+            },
+        };
+        if bid.map_or("none", bid_name) != item.bid {
+            changes.push((item.paper.number, bid));
+        }
+    }
+    let mut query = BidsQuery {
+        page: form.get("page").and_then(|p| p.parse().ok()).unwrap_or(1),
+        q: form.get("q").cloned().unwrap_or_default(),
+    };
+    if !errors.is_empty() {
+        errors.sort();
+        let (items, matching, pages, placed) = bids_page_of(items, &mut query);
+        return render_status(
+            actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+            &BidsPage {
+                layout: ctx.layout("Bidding"),
+                items,
+                closes: format_in_zone(window.closes_at, window.tz),
+                errors,
+                query,
+                matching,
+                pages,
+                placed,
+            },
+        );
+    }
+    let now = ctx.now;
+    let email = member.email.as_str().to_string();
+    let count = changes.len();
+    db::run(&ctx.state.pool, move |c| {
+        db::transaction(c, |c| {
+            for (number, bid) in &changes {
+                if let Some(row) = subs::find_by_number(c, *number)? {
+                    asg::set_bid(c, &row.id, &email, bid.map(bid_name), now)?;
+                }
+            }
+            Ok::<_, DbError>(())
+        })
+    })
+    .await?;
+    set_flash(
+        &ctx.session,
+        &match count {
+            0 => "No bid changed.".to_string(),
+            1 => "Saved 1 bid.".to_string(),
+            n => format!("Saved {n} bids."),
+        },
+    );
+    Ok(see_other(&query.link(query.page.max(1))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(n: i32, title: &str, bid: &'static str) -> BidItem {
+        BidItem {
+            paper: BlindPaperView {
+                number: n,
+                track: "paper",
+                title: title.into(),
+                abstract_text: String::new(),
+                keywords: Vec::new(),
+            },
+            bid,
+        }
+    }
+
+    #[test]
+    fn bidding_pages_hold_fifty_papers_and_filters_keep_the_order() {
+        let items: Vec<BidItem> = (1..=120)
+            .map(|n| {
+                item(
+                    n,
+                    if n % 2 == 0 {
+                        "Neural ODEs"
+                    } else {
+                        "Operators"
+                    },
+                    if n < 4 { "eager" } else { "none" },
+                )
+            })
+            .collect();
+        let mut q = BidsQuery {
+            page: 9,
+            q: String::new(),
+        };
+        let (shown, matching, pages, placed) = bids_page_of(items, &mut q);
+        assert_eq!((matching, pages, placed, q.page), (120, 3, 3, 3));
+        assert_eq!(shown.first().map(|i| i.paper.number), Some(101));
+        let items: Vec<BidItem> = (1..=120)
+            .map(|n| {
+                item(
+                    n,
+                    if n % 2 == 0 {
+                        "Neural ODEs"
+                    } else {
+                        "Operators"
+                    },
+                    "none",
+                )
+            })
+            .collect();
+        let mut q = BidsQuery {
+            page: 0,
+            q: "neural odes".into(),
+        };
+        let (shown, matching, _, _) = bids_page_of(items, &mut q);
+        assert_eq!((matching, shown.len(), q.page), (60, 50, 1));
+        assert_eq!(q.link(2), "/bids?page=2&q=neural%20odes");
+    }
+}

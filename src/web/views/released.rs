@@ -1,0 +1,66 @@
+//! What an author sees of a released decision on their paper's page: the decision, the
+//! presentation, and the reviews in author view (labels, no reviewer identity, no
+//! confidential comment). Nothing before release, nothing for anyone but the authors.
+
+use crate::db::decisions::{self as dec, DecisionRow};
+use crate::db::{self, DbError, reviews};
+use crate::domain::review::ReviewFormSpec;
+use crate::policy;
+use crate::web::error::AppError;
+use crate::web::extract::PageCtx;
+use crate::web::papers::LoadedPaper;
+use crate::web::views::reviews::{ShownReview, shown};
+
+/// What the authors see once their paper's decision is released.
+pub struct ReleasedView {
+    pub decision: String,
+    pub presentation: String,
+    pub accepted: bool,
+    pub reviews: Vec<ShownReview>,
+}
+
+/// The released decision and the reviews in author view (labels, no reviewer identity, no
+/// confidential comment) for an author of `paper`; `None` for anyone else or before release.
+pub async fn released_view(
+    ctx: &PageCtx,
+    paper: &LoadedPaper,
+) -> Result<Option<ReleasedView>, AppError> {
+    if !paper.rights.is_author {
+        return Ok(None);
+    }
+    let id = paper.row.id.clone();
+    let (decision, assigned, all) = db::run(&ctx.state.pool, move |c| {
+        Ok::<_, DbError>((
+            dec::find(c, &id)?,
+            crate::db::assignments::reviewers_of(c, &id)?,
+            reviews::for_submission(c, &id)?,
+        ))
+    })
+    .await?;
+    let Some(told) = decision.as_ref().and_then(DecisionRow::released) else {
+        return Ok(None);
+    };
+    policy::perm_view_released(&ctx.actor, paper.rights, true)?;
+    let spec = ReviewFormSpec::neurips();
+    let reviews = assigned
+        .iter()
+        .enumerate()
+        .filter_map(|(i, email)| {
+            let r = all
+                .iter()
+                .find(|r| r.reviewer_email == *email && r.is_submitted())?;
+            Some(shown(&spec, ctx.settings.reviewer_labels.label(i), r))
+        })
+        .collect();
+    Ok(Some(ReleasedView {
+        decision: if told.is_accept() {
+            "Accepted"
+        } else {
+            "Not accepted"
+        }
+        .to_string(),
+        presentation: told.presentation().to_string(),
+        accepted: told.is_accept(),
+        reviews,
+    }))
+}
