@@ -115,7 +115,10 @@ async fn authors_upload_the_camera_ready_version_and_name_presenter_and_ticket_h
         "Presenting author: <strong>{}</strong>",
         COAUTHORS[0].0
     )));
-    assert!(chair_view.contains("camera_ready.save"), "audit entry");
+    assert!(
+        chair_view.contains("Camera-ready version uploaded"),
+        "audit entry"
+    );
     let link = chair_view
         .split("Current camera-ready version: <a href=\"")
         .nth(1)

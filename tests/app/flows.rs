@@ -15,7 +15,9 @@ async fn one_paper() -> (TestApp, reqwest::Client, TestUser) {
     let ada = TestUser::author();
     app.register_and_sign_in(&ada).await;
     assert_eq!(
-        app.submit(&SubmissionBuilder::paper_by(&ada)).await.status(),
+        app.submit(&SubmissionBuilder::paper_by(&ada))
+            .await
+            .status(),
         303
     );
     (app, chair, ada)
@@ -79,7 +81,13 @@ async fn withdrawing_asks_first_and_a_post_without_the_confirmation_changes_noth
         .post_form("/submissions/1/withdraw", "/submissions/1/withdraw", &[])
         .await;
     assert_eq!(unconfirmed.status(), 422);
-    assert!(unconfirmed.text().await.unwrap().contains("Nothing was withdrawn"));
+    assert!(
+        unconfirmed
+            .text()
+            .await
+            .unwrap()
+            .contains("Nothing was withdrawn")
+    );
     assert!(
         app.get_text("/submissions/1")
             .await
@@ -108,11 +116,7 @@ async fn only_the_papers_authors_reach_its_withdrawal_page_and_only_before_the_d
     app.register_and_sign_in(&stranger).await;
     assert_eq!(app.get("/submissions/1/withdraw").await.status(), 404);
     let r = app
-        .post_form(
-            "/",
-            "/submissions/1/withdraw",
-            &[("confirm", "withdraw")],
-        )
+        .post_form("/", "/submissions/1/withdraw", &[("confirm", "withdraw")])
         .await;
     assert_eq!(r.status(), 404);
     app.client = client();
@@ -122,7 +126,8 @@ async fn only_the_papers_authors_reach_its_withdrawal_page_and_only_before_the_d
     );
     let ada = TestUser::author();
     app.sign_in(&ada.email, &ada.password).await;
-    app.clock.set(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2027, 9, 19, 12, 0, 0).unwrap());
+    app.clock
+        .set(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2027, 9, 19, 12, 0, 0).unwrap());
     let late = app.get("/submissions/1/withdraw").await;
     assert_eq!(late.status(), 403);
     let still = as_client(&mut app, &mut chair, async |app: &TestApp| {
@@ -134,7 +139,12 @@ async fn only_the_papers_authors_reach_its_withdrawal_page_and_only_before_the_d
 
 // 6. Group messages: no template text, a count that matches the preview.
 
-async fn group_mail(app: &TestApp, body: &str, action: &str, extra: &[(&str, &str)]) -> reqwest::Response {
+async fn group_mail(
+    app: &TestApp,
+    body: &str,
+    action: &str,
+    extra: &[(&str, &str)],
+) -> reqwest::Response {
     let mut fields = vec![
         ("group", "all_authors"),
         ("subject", "Poster sizes"),
@@ -165,13 +175,26 @@ async fn a_group_message_still_holding_the_template_text_is_refused() {
         let html = preview.text().await.unwrap();
         assert!(html.contains("still holds the template"), "{html}");
         assert!(!html.contains("name=\"send_id\""));
-        group_mail(app, body, "send", &[("send_id", &uuid::Uuid::new_v4().to_string()), ("confirm_count", "2")])
-            .await
-            .status()
+        group_mail(
+            app,
+            body,
+            "send",
+            &[
+                ("send_id", &uuid::Uuid::new_v4().to_string()),
+                ("confirm_count", "2"),
+            ],
+        )
+        .await
+        .status()
     })
     .await;
     assert_eq!(unchanged, 422);
-    assert!(app.mails().await.iter().all(|m| m.subject != "Poster sizes"));
+    assert!(
+        app.mails()
+            .await
+            .iter()
+            .all(|m| m.subject != "Poster sizes")
+    );
 }
 
 #[tokio::test]
@@ -184,21 +207,58 @@ async fn a_group_message_goes_out_only_as_previewed_to_the_number_of_people_name
         let html = preview.text().await.unwrap();
         assert!(html.contains("Send this message to 2 people"), "{html}");
         let (id, text) = (hidden(&html, "send_id"), hidden(&html, "previewed_text"));
-        let stale = group_mail(app, body, "send", &[("send_id", &id), ("confirm_count", "1"), ("previewed_text", &text)]).await;
+        let stale = group_mail(
+            app,
+            body,
+            "send",
+            &[
+                ("send_id", &id),
+                ("confirm_count", "1"),
+                ("previewed_text", &text),
+            ],
+        )
+        .await;
         let stale = (stale.status(), stale.text().await.unwrap());
-        let changed = group_mail(app, "Dear {{ name }}, posters are A1.", "send", &[("send_id", &id), ("confirm_count", "2"), ("previewed_text", &text)]).await;
+        let changed = group_mail(
+            app,
+            "Dear {{ name }}, posters are A1.",
+            "send",
+            &[
+                ("send_id", &id),
+                ("confirm_count", "2"),
+                ("previewed_text", &text),
+            ],
+        )
+        .await;
         let changed = (changed.status(), changed.text().await.unwrap());
-        let sent = group_mail(app, body, "send", &[("send_id", &id), ("confirm_count", "2"), ("previewed_text", &text)]).await;
+        let sent = group_mail(
+            app,
+            body,
+            "send",
+            &[
+                ("send_id", &id),
+                ("confirm_count", "2"),
+                ("previewed_text", &text),
+            ],
+        )
+        .await;
         (stale, changed, sent.status())
     })
     .await;
     assert_eq!(stale.0, 409);
     assert!(stale.1.contains("now 2 people, not 1"), "{}", stale.1);
     assert_eq!(changed.0, 409);
-    assert!(changed.1.contains("changed since the preview"), "{}", changed.1);
+    assert!(
+        changed.1.contains("changed since the preview"),
+        "{}",
+        changed.1
+    );
     assert_eq!(sent, 303);
     let mails = app.mails().await;
-    assert_eq!(mails.iter().filter(|m| m.subject == "Poster sizes").count(), 2);
+    assert_eq!(
+        mails.iter().filter(|m| m.subject == "Poster sizes").count(),
+        2
+    );
 }
 
 // 2. Signing in returns to where one was going, never off the site.
@@ -212,12 +272,19 @@ async fn signing_in_returns_to_the_page_that_asked_for_it() {
     let to = location(&asked);
     assert_eq!(to, "/signin?next=%2Fsubmissions%2F1%3Ftab%3Dreviews");
     let form = app.get_text(&to).await;
-    assert!(form.contains("name=\"next\" value=\"/submissions/1?tab=reviews\""), "{form}");
+    assert!(
+        form.contains("name=\"next\" value=\"/submissions/1?tab=reviews\""),
+        "{form}"
+    );
     let r = app
         .post_form(
             &to,
             "/signin",
-            &[("email", &ada.email), ("password", &ada.password), ("next", "/submissions/1?tab=reviews")],
+            &[
+                ("email", &ada.email),
+                ("password", &ada.password),
+                ("next", "/submissions/1?tab=reviews"),
+            ],
         )
         .await;
     assert_eq!(r.status(), 303);
@@ -236,13 +303,19 @@ async fn sign_in_never_sends_anyone_off_the_site() {
         "/signin?next=/",
     ] {
         app.client = client();
-        let form = app.get_text(&format!("/signin?next={}", urlencode(next))).await;
+        let form = app
+            .get_text(&format!("/signin?next={}", urlencode(next)))
+            .await;
         assert!(!form.contains("name=\"next\""), "{next} kept in {form}");
         let r = app
             .post_form(
                 "/signin",
                 "/signin",
-                &[("email", &ada.email), ("password", &ada.password), ("next", next)],
+                &[
+                    ("email", &ada.email),
+                    ("password", &ada.password),
+                    ("next", next),
+                ],
             )
             .await;
         assert_eq!(r.status(), 303);
@@ -266,16 +339,40 @@ async fn public_pages_show_signed_in_people_their_navigation_and_are_not_shared_
     let (app, _, ada) = one_paper().await;
     for path in ["/accepted", "/program"] {
         let r = app.get(path).await;
-        let cache = r.headers().get("cache-control").unwrap().to_str().unwrap().to_string();
+        let cache = r
+            .headers()
+            .get("cache-control")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
         let html = r.text().await.unwrap();
-        assert!(html.contains(&ada.name) && html.contains("href=\"/submissions\">My submissions"), "{path}");
+        assert!(
+            html.contains(&ada.name) && html.contains("href=\"/submissions\">My submissions"),
+            "{path}"
+        );
         assert!(!html.contains("href=\"/signin\""), "{path}");
         assert!(cache.contains("private"), "{path}: {cache}");
     }
     let anonymous = client();
     let r = anonymous.get(app.url("/accepted")).send().await.unwrap();
-    assert!(r.headers().get("cache-control").unwrap().to_str().unwrap().contains("public"));
-    assert!(r.headers().get("vary").unwrap().to_str().unwrap().to_lowercase().contains("cookie"));
+    assert!(
+        r.headers()
+            .get("cache-control")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .contains("public")
+    );
+    assert!(
+        r.headers()
+            .get("vary")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("cookie")
+    );
     assert!(r.text().await.unwrap().contains("href=\"/signin\""));
 }
 
@@ -303,7 +400,10 @@ async fn after_release_the_paper_page_opens_with_the_decision_and_its_camera_rea
     let abstract_at = page.find("<h2>Abstract</h2>").unwrap();
     assert!(decision < camera && camera < abstract_at);
     let list = app.get_text("/submissions").await;
-    assert!(list.contains(">Decision<") && list.contains("accepted (poster)"), "{list}");
+    assert!(
+        list.contains(">Decision<") && list.contains("accepted (poster)"),
+        "{list}"
+    );
 }
 
 // 13. The small ones.
@@ -311,9 +411,21 @@ async fn after_release_the_paper_page_opens_with_the_decision_and_its_camera_rea
 #[tokio::test]
 async fn the_calendar_answers_head_and_the_site_has_a_favicon() {
     let app = spawn_app().await;
-    let head = app.client.head(app.url("/program.ics")).send().await.unwrap();
+    let head = app
+        .client
+        .head(app.url("/program.ics"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(head.status(), 200);
-    assert!(head.headers().get("content-type").unwrap().to_str().unwrap().starts_with("text/calendar"));
+    assert!(
+        head.headers()
+            .get("content-type")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("text/calendar")
+    );
     for path in ["/favicon.ico", "/static/favicon.svg"] {
         let r = app.get(path).await;
         assert_eq!(r.status(), 200, "{path}");
@@ -329,20 +441,28 @@ async fn a_page_that_is_not_open_yet_says_so_in_its_title_not_forbidden() {
     assert_eq!(r.status(), 403);
     let html = r.text().await.unwrap();
     assert!(!html.contains("Forbidden"), "{html}");
-    assert!(html.contains("Not open yet") && html.contains("Bidding opens when submissions close"));
+    assert!(
+        html.contains("<title>Not open at this time")
+            && html.contains("Bidding opens when submissions close")
+    );
 }
 
 #[tokio::test]
 async fn a_reminder_round_that_sends_nothing_says_why() {
     let (mut app, mut chair, _) = one_paper().await;
     let flash = as_client(&mut app, &mut chair, async |app: &TestApp| {
-        let r = app.post_form("/chair/reviews", "/chair/reviews/remind", &[]).await;
+        let r = app
+            .post_form("/chair/reviews", "/chair/reviews/remind", &[])
+            .await;
         assert_eq!(r.status(), 303);
         app.get_text("/chair/reviews").await
     })
     .await;
     assert!(!flash.contains("0 reminders queued"), "{flash}");
-    assert!(flash.contains("No reminder was sent: no review is assigned yet"), "{flash}");
+    assert!(
+        flash.contains("No reminder was sent: no review is assigned yet"),
+        "{flash}"
+    );
 }
 
 #[tokio::test]
@@ -357,14 +477,19 @@ async fn the_dashboard_tells_recent_changes_in_words_and_letter_help_names_this_
     .await;
     assert!(dashboard.contains("New submission"), "{dashboard}");
     assert!(!dashboard.contains("submission.create"));
-    assert!(letters.contains("(e.g. DLDE") && !letters.contains("DEML"), "{letters}");
+    assert!(
+        letters.contains("(e.g. DLDE") && !letters.contains("DEML"),
+        "{letters}"
+    );
 }
 
 #[tokio::test]
 async fn a_password_reset_ends_on_the_sign_in_page_saying_it_worked() {
     let (mut app, _, ada) = one_paper().await;
     app.client = client();
-    let r = app.post_form("/reset", "/reset", &[("email", &ada.email)]).await;
+    let r = app
+        .post_form("/reset", "/reset", &[("email", &ada.email)])
+        .await;
     assert_eq!(r.status(), 200);
     let mail = app.mail_to_with_subject(&ada.email, "password").await;
     let link = mail.link_path("/reset/confirm?token=");
@@ -381,5 +506,8 @@ async fn a_password_reset_ends_on_the_sign_in_page_saying_it_worked() {
         .await;
     assert_eq!(r.status(), 303);
     let signin = app.get_text(&location(&r)).await;
-    assert!(signin.contains("Your password has been changed"), "{signin}");
+    assert!(
+        signin.contains("Your password has been changed"),
+        "{signin}"
+    );
 }

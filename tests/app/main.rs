@@ -9,6 +9,7 @@ mod camera_ready;
 mod chair;
 mod cli;
 mod decisions;
+mod flows;
 mod helpers;
 mod mail;
 mod program;

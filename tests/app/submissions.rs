@@ -161,7 +161,7 @@ async fn submissions_are_accepted_until_the_last_second_and_refused_after() {
     );
     assert!(html.contains("it is now Sat 18 Sep 2027, 00:00 PDT"));
     assert!(
-        html.contains("<title>Forbidden · DLDE</title>") && html.contains("Ada Author"),
+        html.contains("<title>Not open at this time · DLDE</title>") && html.contains("Ada Author"),
         "error pages keep the site's layout: {html}"
     );
     let edit = app
@@ -302,9 +302,13 @@ async fn a_withdrawn_paper_cannot_be_edited() {
     app.register_and_sign_in(&ada).await;
     app.submit(&SubmissionBuilder::paper_by(&ada)).await;
     assert_eq!(
-        app.post_form("/submissions/1", "/submissions/1/withdraw", &[])
-            .await
-            .status(),
+        app.post_form(
+            "/submissions/1",
+            "/submissions/1/withdraw",
+            &[("confirm", "withdraw")]
+        )
+        .await
+        .status(),
         303
     );
     assert!(
@@ -519,10 +523,10 @@ async fn chairs_withdraw_and_reinstate_papers() {
             .contains("status: <strong>active</strong>")
     );
     let log = app.get_text("/chair").await;
-    assert!(log.contains("submission.withdraw") && log.contains("submission.reinstate"));
+    assert!(log.contains("Submission withdrawn") && log.contains("Submission reinstated"));
     let history = app.get_text("/submissions/1").await;
     assert!(
-        history.contains("submission.create") && history.contains("submission.reinstate"),
+        history.contains("New submission") && history.contains("Submission reinstated"),
         "{history}"
     );
 }

@@ -8,6 +8,7 @@ use askama::Template;
 use chrono::Duration;
 
 use super::register::queue_confirmation;
+use super::return_to::local_path;
 use crate::auth;
 use crate::db::{self, throttle, tokens, users};
 use crate::domain::account::Email;
@@ -28,6 +29,18 @@ struct SigninForm {
     email: String,
     #[serde(default)]
     password: String,
+    /// The page to return to (see `return_to`).
+    #[serde(default)]
+    next: String,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+struct SigninQuery {
+    #[serde(default)]
+    next: String,
+    /// "password" after a password reset, to say it worked.
+    #[serde(default)]
+    changed: String,
 }
 
 #[derive(Template)]
@@ -36,16 +49,30 @@ struct SigninPage {
     layout: Layout,
     email: String,
     error: Option<String>,
+    /// A confirmation to show above the form (after a password reset).
+    notice: &'static str,
+    /// A local path to go to after signing in; empty for the home page.
+    next: String,
 }
 
-async fn signin_form(ctx: PageCtx) -> Result<HttpResponse, AppError> {
+async fn signin_form(
+    ctx: PageCtx,
+    query: web::Query<SigninQuery>,
+) -> Result<HttpResponse, AppError> {
+    let next = local_path(&query.next).unwrap_or_default();
     if ctx.is_signed_in() {
-        return Ok(see_other("/"));
+        return Ok(see_other(if next.is_empty() { "/" } else { &next }));
     }
     render(&SigninPage {
         layout: ctx.layout("Sign in"),
         email: String::new(),
         error: None,
+        notice: if query.changed == "password" {
+            "Your password has been changed. Sign in with the new one."
+        } else {
+            ""
+        },
+        next,
     })
 }
 
@@ -63,6 +90,7 @@ async fn signin(
     CsrfForm(form): CsrfForm<SigninForm>,
 ) -> Result<HttpResponse, AppError> {
     let email_raw: String = form.email.trim().chars().take(Email::MAX_LEN).collect();
+    let next = local_path(&form.next).unwrap_or_default();
     let refuse = |ctx: &PageCtx, status, error: String| {
         render_status(
             status,
@@ -70,6 +98,8 @@ async fn signin(
                 layout: ctx.layout("Sign in"),
                 email: email_raw.clone(),
                 error: Some(error),
+                notice: "",
+                next: next.clone(),
             },
         )
     };
@@ -145,7 +175,7 @@ async fn signin(
         SigninOutcome::SignedIn(id) => {
             sign_in(&ctx.session, &id)?;
             set_flash(&ctx.session, "You are signed in.");
-            Ok(see_other("/"))
+            Ok(see_other(if next.is_empty() { "/" } else { &next }))
         }
         SigninOutcome::Unconfirmed => refuse(
             &ctx,
