@@ -85,10 +85,11 @@
 })();
 
 // Small helper for the forms below: posts a form's fields and reads the JSON answer.
-// `only` (optional) limits the post to the CSRF token and these fields.
-function cfpPost(form, only) {
+// `only` (optional) limits the post to the CSRF token and these fields; `extra` adds fields.
+function cfpPost(form, only, extra) {
   var body = new URLSearchParams();
   new FormData(form).forEach(function (v, k) { if (!only || k === "csrf" || only.indexOf(k) >= 0) { body.append(k, v); } });
+  Object.keys(extra || {}).forEach(function (k) { body.set(k, extra[k]); });
   return fetch(form.getAttribute("action"), { method: "POST", body: body, credentials: "same-origin", headers: { "Accept": "application/json" } })
     .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, json: j }; }, function () { return { ok: false, json: { error: "The server answered " + r.status + "." } }; }); });
 }
@@ -105,15 +106,25 @@ function cfpPost(form, only) {
     if (!select || !status) { return; }
     var stored = select.value;
     if (button) { button.classList.add("js-hidden"); }
-    select.addEventListener("change", function () {
+    function save(extra) {
       status.textContent = "Saving…";
-      cfpPost(form).then(function (r) {
+      status.className = "row-status";
+      cfpPost(form, null, extra).then(function (r) {
         if (r.ok && r.json.saved) {
           stored = select.value;
           status.textContent = r.json.message || "Saved.";
           status.className = "row-status saved";
         } else if (r.json.confirm) {
-          form.submit();
+          // A released decision: say what it means and change it only on a second click.
+          status.textContent = r.json.error + " Changing it sends them a new letter at the next release. ";
+          status.className = "row-status error";
+          var yes = document.createElement("button");
+          yes.type = "button"; yes.className = "link"; yes.textContent = "Change the released decision";
+          yes.addEventListener("click", function () { save({ confirm: "on" }); });
+          var no = document.createElement("button");
+          no.type = "button"; no.className = "link"; no.textContent = "Keep it";
+          no.addEventListener("click", function () { select.value = stored; status.textContent = ""; });
+          status.appendChild(yes); status.appendChild(document.createTextNode(" · ")); status.appendChild(no);
         } else {
           select.value = stored;
           status.textContent = (r.json.error || "Not saved.") + " The decision stays " + (select.options[select.selectedIndex] || {}).text + ".";
@@ -124,7 +135,8 @@ function cfpPost(form, only) {
         status.textContent = "Not saved: no connection. Try again.";
         status.className = "row-status error";
       });
-    });
+    }
+    select.addEventListener("change", function () { save(); });
   });
 })();
 
