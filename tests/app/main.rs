@@ -14,6 +14,7 @@ mod helpers;
 mod mail;
 mod program;
 mod public;
+mod reliability;
 mod reviews;
 mod smtp;
 mod submissions;
