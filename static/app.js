@@ -83,3 +83,81 @@
     }
   } catch (e) { /* ignore */ }
 })();
+
+// Small helper for the forms below: posts a form's fields and reads the JSON answer.
+// `only` (optional) limits the post to the CSRF token and these fields; `extra` adds fields.
+function cfpPost(form, only, extra) {
+  var body = new URLSearchParams();
+  new FormData(form).forEach(function (v, k) { if (!only || k === "csrf" || only.indexOf(k) >= 0) { body.append(k, v); } });
+  Object.keys(extra || {}).forEach(function (k) { body.set(k, extra[k]); });
+  return fetch(form.getAttribute("action"), { method: "POST", body: body, credentials: "same-origin", headers: { "Accept": "application/json" } })
+    .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, json: j }; }, function () { return { ok: false, json: { error: "The server answered " + r.status + "." } }; }); });
+}
+
+// Decisions board: a decision is saved as soon as it is chosen, without reloading the page;
+// the row says what happened (saved, slot full, …). A decision already released is confirmed
+// on the server's page, as without JavaScript.
+(function () {
+  if (!window.fetch || !window.FormData) { return; }
+  document.querySelectorAll("form.decide[data-inline]").forEach(function (form) {
+    var select = form.querySelector("select[name=decision]");
+    var status = form.querySelector(".row-status");
+    var button = form.querySelector("button[type=submit]");
+    if (!select || !status) { return; }
+    var stored = select.value;
+    if (button) { button.classList.add("js-hidden"); }
+    function save(extra) {
+      status.textContent = "Saving…";
+      status.className = "row-status";
+      cfpPost(form, null, extra).then(function (r) {
+        if (r.ok && r.json.saved) {
+          stored = select.value;
+          status.textContent = r.json.message || "Saved.";
+          status.className = "row-status saved";
+        } else if (r.json.confirm) {
+          // A released decision: say what it means and change it only on a second click.
+          status.textContent = r.json.error + " Changing it sends them a new letter at the next release. ";
+          status.className = "row-status error";
+          var yes = document.createElement("button");
+          yes.type = "button"; yes.className = "link"; yes.textContent = "Change the released decision";
+          yes.addEventListener("click", function () { save({ confirm: "on" }); });
+          var no = document.createElement("button");
+          no.type = "button"; no.className = "link"; no.textContent = "Keep it";
+          no.addEventListener("click", function () { select.value = stored; status.textContent = ""; });
+          status.appendChild(yes); status.appendChild(document.createTextNode(" · ")); status.appendChild(no);
+        } else {
+          select.value = stored;
+          status.textContent = (r.json.error || "Not saved.") + " The decision stays " + (select.options[select.selectedIndex] || {}).text + ".";
+          status.className = "row-status error";
+        }
+      }).catch(function () {
+        select.value = stored;
+        status.textContent = "Not saved: no connection. Try again.";
+        status.className = "row-status error";
+      });
+    }
+    select.addEventListener("change", function () { save(); });
+  });
+})();
+
+// Bidding: each bid is saved as it is clicked, so changing page or closing the tab loses
+// nothing. The Save button stays for browsers without JavaScript.
+(function () {
+  var form = document.querySelector("form.bids[data-inline]");
+  if (!form || !window.fetch || !window.FormData) { return; }
+  var status = document.querySelector(".bid-status");
+  form.addEventListener("change", function (e) {
+    var input = e.target;
+    if (!input || input.type !== "radio") { return; }
+    var fieldset = input.closest("fieldset");
+    var note = fieldset ? fieldset.querySelector(".row-status") : null;
+    if (note) { note.textContent = "Saving…"; }
+    cfpPost(form, [input.name]).then(function (r) {
+      var text = r.ok && r.json.saved ? "Saved." : (r.json.error || "Not saved.");
+      if (note) { note.textContent = text; note.className = "row-status " + (r.ok && r.json.saved ? "saved" : "error"); }
+      if (status && r.ok && r.json.placed !== undefined) { status.textContent = "You have bid on " + r.json.placed + " papers; each bid is saved as you click it."; }
+    }).catch(function () {
+      if (note) { note.textContent = "Not saved: no connection. Press \"Save bids on this page\" when you are back online."; note.className = "row-status error"; }
+    });
+  });
+})();

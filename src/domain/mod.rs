@@ -7,6 +7,7 @@ pub mod decision;
 pub mod ids;
 pub mod pool;
 pub mod program;
+pub mod program_current;
 pub mod program_text;
 pub mod review;
 pub mod scores;

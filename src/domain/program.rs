@@ -367,9 +367,8 @@ fn describe(item: &ProgramItem) -> String {
     for paper in &item.papers {
         let (number, title, authors) = (paper.number, &paper.title, &paper.authors);
         let mut line = format!("#{number} {title} \u{2014} {authors}");
-        let presenter = paper.presenter.trim();
         // A contributed talk's speaker is its presenter; say so once.
-        if !presenter.is_empty() && presenter != item.speaker.trim() {
+        if let Some(presenter) = super::program_current::presenter_note(item, paper) {
             line.push_str(&format!(" (presented by {presenter})"));
         }
         lines.push(line);

@@ -20,6 +20,10 @@ pub enum AppError {
     SignInRequired,
     #[error("{0}")]
     Forbidden(String),
+    /// Not open at this time (bidding before it opens, a form after its deadline): a 403
+    /// whose page says so instead of "Forbidden".
+    #[error("{0}")]
+    Closed(String),
     #[error("{0}")]
     BadRequest(String),
     #[error("Some fields need attention: {0}")]
@@ -89,6 +93,7 @@ impl From<Denied> for AppError {
         match d {
             Denied::SignInRequired => AppError::SignInRequired,
             Denied::NotFound => AppError::NotFound,
+            Denied::Closed(why) => AppError::Closed(why),
             other => AppError::Forbidden(other.to_string()),
         }
     }
@@ -99,7 +104,7 @@ impl AppError {
         match self {
             AppError::NotFound => "not_found",
             AppError::SignInRequired => "sign_in_required",
-            AppError::Forbidden(_) => "forbidden",
+            AppError::Forbidden(_) | AppError::Closed(_) => "forbidden",
             AppError::BadRequest(_) => "bad_request",
             AppError::Validation(_) => "validation",
             AppError::Conflict(_) => "conflict",
@@ -115,7 +120,7 @@ impl AppError {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::SignInRequired => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::Forbidden(_) | AppError::Closed(_) => StatusCode::FORBIDDEN,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
@@ -124,6 +129,14 @@ impl AppError {
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::StorageFull => StatusCode::INSUFFICIENT_STORAGE,
             AppError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The error page's heading, in words rather than an HTTP reason phrase.
+    fn title(&self) -> &'static str {
+        match self {
+            AppError::Closed(_) => "Not open at this time",
+            other => human_title(other.status()),
         }
     }
 
@@ -147,8 +160,29 @@ struct ErrorPage {
 #[derive(Debug, Clone)]
 pub struct ErrorPageInfo {
     pub status: StatusCode,
+    /// The heading and page title, e.g. "Page not found".
+    pub title: &'static str,
     pub message: String,
 }
+
+/// A heading for an error page with `status`.
+pub fn human_title(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400 => "This request could not be used",
+        403 => "Not available to you",
+        404 => "Page not found",
+        409 => "Changed in the meantime",
+        413 => "Too large",
+        422 => "Please check the form",
+        429 => "Too many attempts",
+        503 => "Busy for a moment",
+        _ => "Something went wrong",
+    }
+}
+
+/// Marks the redirect of a signed-out visitor to the sign-in page.
+#[derive(Debug, Clone, Copy)]
+pub struct SignInRedirect;
 
 /// Renders the error page within `layout`.
 pub fn render_error_page(layout: super::Layout, info: &ErrorPageInfo) -> HttpResponse {
@@ -167,8 +201,16 @@ pub fn render_error_page(layout: super::Layout, info: &ErrorPageInfo) -> HttpRes
 
 /// The HTML error page, in a minimal layout until `with_site_layout` replaces it.
 pub fn error_page(status: StatusCode, message: String) -> HttpResponse {
-    let info = ErrorPageInfo { status, message };
-    let title = status.canonical_reason().unwrap_or("Error");
+    titled_error_page(status, human_title(status), message)
+}
+
+/// The HTML error page with its own heading.
+pub fn titled_error_page(status: StatusCode, title: &'static str, message: String) -> HttpResponse {
+    let info = ErrorPageInfo {
+        status,
+        title,
+        message,
+    };
     let mut response = render_error_page(super::Layout::minimal(title), &info);
     response.extensions_mut().insert(info);
     response
@@ -185,10 +227,15 @@ impl ResponseError for AppError {
     fn error_response(&self) -> HttpResponse {
         self.log();
         match self {
-            AppError::SignInRequired => HttpResponse::SeeOther()
-                .insert_header((header::LOCATION, "/signin"))
-                .finish(),
-            other => error_page(other.status(), other.to_string()),
+            AppError::SignInRequired => {
+                let mut response = HttpResponse::SeeOther()
+                    .insert_header((header::LOCATION, "/signin"))
+                    .finish();
+                // `with_site_layout` adds the page asked for, to return to it after signing in.
+                response.extensions_mut().insert(SignInRedirect);
+                response
+            }
+            other => titled_error_page(other.status(), other.title(), other.to_string()),
         }
     }
 }

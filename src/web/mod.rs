@@ -80,7 +80,16 @@ pub async fn with_site_layout(
     next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
 ) -> Result<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
     use actix_web::FromRequest;
-    let response = next.call(req).await?.map_into_boxed_body();
+    let mut response = next.call(req).await?.map_into_boxed_body();
+    if response
+        .response()
+        .extensions()
+        .get::<error::SignInRedirect>()
+        .is_some()
+    {
+        return_after_sign_in(&mut response);
+        return Ok(response);
+    }
     let Some(info) = response
         .response()
         .extensions()
@@ -93,7 +102,25 @@ pub async fn with_site_layout(
     let Ok(ctx) = PageCtx::extract(&request).await else {
         return Ok(actix_web::dev::ServiceResponse::new(request, original));
     };
-    let title = info.status.canonical_reason().unwrap_or("Error");
-    let page = error::render_error_page(ctx.layout(title), &info);
+    let page = error::render_error_page(ctx.layout(info.title), &info);
     Ok(actix_web::dev::ServiceResponse::new(request, page))
+}
+
+/// Points a sign-in redirect at `/signin?next=…` for the page a signed-out visitor opened
+/// (pages only: a form posted without a session has nothing to return to).
+fn return_after_sign_in(response: &mut actix_web::dev::ServiceResponse<actix_web::body::BoxBody>) {
+    use actix_web::http::{Method, header};
+    let request = response.request();
+    if request.method() != Method::GET && request.method() != Method::HEAD {
+        return;
+    }
+    let asked = request
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_default();
+    let location = account::return_to::signin_location(&asked);
+    if let Ok(value) = header::HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
 }

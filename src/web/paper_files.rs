@@ -89,7 +89,7 @@ pub(super) async fn vet_paper(
     if report.blocks_upload(&blocking) {
         errors.add(
             "paper",
-            "The PDF was refused: see the format report below. Nothing was saved.",
+            "The PDF was refused: see the format report above the form. Nothing was saved.",
         );
         return Ok((None, Some(report)));
     }

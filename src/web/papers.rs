@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use super::AppState;
 use super::error::AppError;
 use super::extract::PageCtx;
+pub use super::views::format_report::ReportView;
 use crate::db::submissions::{AuthorRow, DocumentRow, SubmissionRow};
 use crate::db::{self, DbError, submissions};
 use crate::domain::conference::{ConferenceSettings, format_in_zone};
@@ -64,6 +65,15 @@ pub fn window(
         now,
         tz: settings.tz(),
     }
+}
+
+/// A report shown under the rules of `track`.
+pub fn report_for_track(
+    r: &FormatReport,
+    track: Track,
+    settings: &ConferenceSettings,
+) -> ReportView {
+    ReportView::new(r, &rules_for(track, settings), track == Track::Published)
 }
 
 /// The format rules for a track: the paper track gets the full submission-mode check; the
@@ -147,48 +157,14 @@ pub struct DocumentView {
     pub report: Option<ReportView>,
 }
 
-/// A format report as shown to authors and chairs.
-#[derive(Debug, Clone)]
-pub struct ReportView {
-    pub verdict: String,
-    pub summary: String,
-    /// (code, severity, message)
-    pub violations: Vec<(String, String, String)>,
-}
-
-fn name_of<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
-
-impl ReportView {
-    pub fn new(r: &FormatReport) -> ReportView {
-        let mut facts = Vec::new();
-        if let Some(t) = r.total_pages {
-            facts.push(format!("{t} pages in all"));
-        }
-        if let Some(c) = r.content_pages {
-            facts.push(format!("{c} of main content"));
-        }
-        if let Some(f) = r.body_font_pt {
-            facts.push(format!("body text {f:.1} pt"));
-        }
-        ReportView {
-            verdict: name_of(&r.verdict),
-            summary: facts.join(", "),
-            violations: r
-                .violations
-                .iter()
-                .map(|v| (name_of(&v.code), name_of(&v.severity), v.message.clone()))
-                .collect(),
-        }
-    }
-}
-
 impl DocumentView {
-    pub fn new(d: &DocumentRow, settings: &ConferenceSettings) -> DocumentView {
+    /// `rules` are those the document is held to; `readable_only` for published work.
+    pub fn new(
+        d: &DocumentRow,
+        settings: &ConferenceSettings,
+        rules: &Rules,
+        readable_only: bool,
+    ) -> DocumentView {
         DocumentView {
             id: d.id.clone(),
             kind: d.kind.clone(),
@@ -203,7 +179,7 @@ impl DocumentView {
                 .format_report
                 .as_deref()
                 .and_then(|r| serde_json::from_str::<FormatReport>(r).ok())
-                .map(|r| ReportView::new(&r)),
+                .map(|r| ReportView::new(&r, rules, readable_only)),
         }
     }
 }

@@ -258,7 +258,7 @@ async fn a_forgotten_password_is_reset_by_emailed_link_once() {
         ("password_confirm", "a brand new password"),
     ];
     let done = app.post_form(&link, "/reset/confirm", &fields).await;
-    assert_eq!(done.headers()["location"], "/signin");
+    assert_eq!(done.headers()["location"], "/signin?changed=password");
     assert_eq!(app.sign_in(&ada.email, &ada.password).await.status(), 401);
     assert_eq!(
         app.sign_in(&ada.email, "a brand new password")

@@ -859,7 +859,10 @@ async fn every_assignment_route_checks_who_may_reach_it() {
     {
         let r = w.app.get(path).await;
         assert_eq!(r.status(), 303, "anonymous GET {path}");
-        assert_eq!(r.headers()["location"], "/signin");
+        assert_eq!(
+            r.headers()["location"],
+            crate::helpers::signin_for(path).as_str()
+        );
     }
     for (path, fields) in posts {
         let r = w.app.post_form("/signin", path, fields).await;

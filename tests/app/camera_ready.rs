@@ -115,7 +115,10 @@ async fn authors_upload_the_camera_ready_version_and_name_presenter_and_ticket_h
         "Presenting author: <strong>{}</strong>",
         COAUTHORS[0].0
     )));
-    assert!(chair_view.contains("camera_ready.save"), "audit entry");
+    assert!(
+        chair_view.contains("Camera-ready version uploaded"),
+        "audit entry"
+    );
     let link = chair_view
         .split("Current camera-ready version: <a href=\"")
         .nth(1)
@@ -173,7 +176,7 @@ async fn a_file_that_is_not_a_pdf_or_too_long_is_refused_and_nothing_is_stored()
     let r = post_camera_ready(&w.app, 1, Some(TestPaper::OverPageLimit), "0", "none").await;
     assert_eq!(r.status(), 422);
     let text = r.text().await.unwrap();
-    assert!(text.contains("page_limit"), "{text}");
+    assert!(text.contains("Page limit"), "{text}");
     assert_eq!(w.app.stored_files(), before);
     assert!(
         w.app
@@ -241,7 +244,7 @@ async fn only_authors_of_papers_accepted_and_released_reach_the_camera_ready_pag
             r.status().as_u16(),
             r.headers()["location"].to_str().unwrap()
         ),
-        (303, "/signin")
+        (303, crate::helpers::signin_for(path).as_str())
     );
     let r = w.app.client.post(w.app.url(path)).send().await.unwrap();
     assert_eq!(r.status(), 303, "anonymous POST");

@@ -413,12 +413,22 @@ async fn group_messages_are_previewed_and_sent_once() {
         .next()
         .unwrap()
         .to_string();
+    let previewed = html
+        .split("name=\"previewed_text\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
     let fields = [
         ("group", "all_authors"),
         ("subject", "Poster sizes"),
         ("body", "Dear {{ name }}, A0 portrait."),
         ("action", "send"),
         ("send_id", send_id.as_str()),
+        ("previewed_text", previewed.as_str()),
+        ("confirm_count", "10"),
     ];
     let send = || w.app.post_form("/chair/mail", "/chair/mail", &fields);
     assert_eq!(send().await.status(), 303);
@@ -489,7 +499,10 @@ async fn every_decision_route_refuses_visitors_authors_and_a_chair_deciding_thei
     for path in gets {
         let r = w.app.get(path).await;
         assert_eq!(r.status(), 303, "anonymous GET {path}");
-        assert_eq!(r.headers()["location"], "/signin");
+        assert_eq!(
+            r.headers()["location"],
+            crate::helpers::signin_for(path).as_str()
+        );
     }
     for (path, fields) in posts {
         assert_eq!(

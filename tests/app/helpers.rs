@@ -604,3 +604,17 @@ impl TestApp {
             .sum()
     }
 }
+
+/// Where a signed-out visitor who opens `path` is sent: the sign-in page, which returns there.
+pub fn signin_for(path: &str) -> String {
+    let encoded: String = path
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    format!("/signin?next={encoded}")
+}

@@ -9,6 +9,7 @@ mod camera_ready;
 mod chair;
 mod cli;
 mod decisions;
+mod flows;
 mod format_budget;
 mod helpers;
 mod mail;

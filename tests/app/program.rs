@@ -118,9 +118,18 @@ async fn accepted_papers_are_listed_by_their_released_decision_cacheably() {
     decide(&w, &[(3, Decision::Reject)], false);
     let amara = w.authors[0].clone();
     w.sign_in_as(&amara).await;
+    let anonymous = crate::helpers::client()
+        .get(w.app.url("/accepted"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.headers()["cache-control"], "public, max-age=300");
+    assert!(anonymous.headers().get("set-cookie").is_none());
+    let anonymous_page = anonymous.text().await.unwrap();
+    // Signed in: the same list with the visitor's own navigation, never kept by shared caches.
     let r = w.app.get("/accepted").await;
-    assert_eq!(r.headers()["cache-control"], "public, max-age=300");
-    assert!(r.headers().get("set-cookie").is_none());
+    assert_eq!(r.headers()["cache-control"], "private, no-store");
+    assert_eq!(r.headers()["vary"], "Cookie");
     let page = r.text().await.unwrap();
     for n in [1, 2, 3] {
         assert!(page.contains(&format!("#{n} {}", title(n))), "#{n}: {page}");
@@ -129,9 +138,11 @@ async fn accepted_papers_are_listed_by_their_released_decision_cacheably() {
     assert!(page.contains(&format!("{} ({})", COAUTHORS[0].0, COAUTHORS[0].2)));
     assert!(page.contains("contributed talk (15 min) and poster"));
     assert!(page.contains("spotlight (5 min) and poster") && page.contains("Non-archival"));
+    assert!(page.contains("Sign out"), "the signed-in navigation");
+    let shared = anonymous_page.as_str();
     assert!(
-        !page.contains("Sign out") && !page.contains("name=\"csrf\""),
-        "no per-user data"
+        !shared.contains("Sign out") && !shared.contains("name=\"csrf\""),
+        "no per-user data in the shared page"
     );
 
     let json: serde_json::Value = w.app.get("/accepted.json").await.json().await.unwrap();
@@ -218,7 +229,11 @@ async fn the_chair_writes_the_program_in_lines_and_everyone_sees_it() {
     assert!(w.app.get_text("/program").await.contains("being prepared"));
 
     assert_eq!(save_program(&w, DAY).await.status(), 303);
-    let r = w.app.get("/program").await;
+    let r = crate::helpers::client()
+        .get(w.app.url("/program"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.headers()["cache-control"], "public, max-age=300");
     let page = r.text().await.unwrap();
     assert!(page.contains("Tuesday 14 December 2027") && page.contains("America/Los_Angeles"));
@@ -369,7 +384,10 @@ async fn only_chairs_reach_the_program_editor_and_everyone_the_public_pages() {
     for path in gets {
         let r = w.app.get(path).await;
         assert_eq!(r.status(), 303, "anonymous GET {path}");
-        assert_eq!(r.headers()["location"], "/signin");
+        assert_eq!(
+            r.headers()["location"],
+            crate::helpers::signin_for(path).as_str()
+        );
     }
     for (path, fields) in &posts {
         let r = w.app.post_form("/signin", path, fields).await;

@@ -35,7 +35,10 @@ async fn unknown_pages_get_the_404_page_in_the_site_layout() {
     assert_eq!(response.status(), 404);
     let html = response.text().await.unwrap();
     assert!(html.contains("This page does not exist.") && html.contains("<header class=\"site\">"));
-    assert!(html.contains("<title>Not Found · DLDE</title>"), "{html}");
+    assert!(
+        html.contains("<title>Page not found · DLDE</title>"),
+        "{html}"
+    );
 }
 
 #[tokio::test]

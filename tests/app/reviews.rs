@@ -666,7 +666,10 @@ async fn every_review_route_checks_who_may_reach_it() {
     for path in gets.iter().chain(&["/reviews/1", "/reviews/1/paper.pdf"]) {
         let r = w.app.get(path).await;
         assert_eq!(r.status(), 303, "anonymous GET {path}");
-        assert_eq!(r.headers()["location"], "/signin");
+        assert_eq!(
+            r.headers()["location"],
+            crate::helpers::signin_for(path).as_str()
+        );
     }
     for path in [
         "/chair/reviews/remind",

@@ -21,7 +21,7 @@ async fn an_author_submits_a_paper_and_sees_its_format_report_at_once() {
     let page = app.get_text("/submissions/1").await;
     assert!(page.contains("#1 Stable neural ODEs for stiff chemical kinetics"));
     assert!(
-        page.contains("Format check: <span class=\"verdict pass\">pass</span>"),
+        page.contains("Format check: <span class=\"verdict pass\">passed</span>"),
         "{page}"
     );
     let pages = pages_in(&test_pdf(TestPaper::Compliant(2)));
@@ -82,7 +82,10 @@ async fn a_pdf_over_the_page_limit_is_refused_with_the_report() {
         .await;
     assert_eq!(response.status(), 422);
     let html = response.text().await.unwrap();
-    assert!(html.contains("<strong>page_limit</strong>"), "{html}");
+    assert!(
+        html.contains("<strong>Page limit</strong> (must be fixed)"),
+        "{html}"
+    );
     assert!(html.contains("Nothing was saved"));
     assert_eq!(app.stored_files(), 0);
 }
@@ -97,7 +100,10 @@ async fn a_non_blocking_problem_is_stored_and_flagged() {
         .await;
     assert_eq!(response.status(), 303);
     let page = app.get_text("/submissions/1").await;
-    assert!(page.contains("<strong>font_size</strong>"), "{page}");
+    assert!(
+        page.contains("<strong>Font size</strong> (should be fixed)"),
+        "{page}"
+    );
 }
 
 #[tokio::test]
@@ -161,7 +167,7 @@ async fn submissions_are_accepted_until_the_last_second_and_refused_after() {
     );
     assert!(html.contains("it is now Sat 18 Sep 2027, 00:00 PDT"));
     assert!(
-        html.contains("<title>Forbidden · DLDE</title>") && html.contains("Ada Author"),
+        html.contains("<title>Not open at this time · DLDE</title>") && html.contains("Ada Author"),
         "error pages keep the site's layout: {html}"
     );
     let edit = app
@@ -240,13 +246,19 @@ async fn a_stale_edit_is_refused_and_shows_what_changed() {
     let stale = app.edit(1, &second, 1).await;
     assert_eq!(stale.status(), 409);
     let html = stale.text().await.unwrap();
-    assert!(html.contains("This submission changed since you opened it"));
+    assert!(html.contains("Someone else saved this submission after you opened it"));
+    // The second co-author's typing stays in the form; the saved title is shown beside it.
     assert!(
-        html.contains("First co-author&#39;s title")
-            || html.contains("First co-author&#x27;s title"),
+        html.contains("value=\"Second co-author&#39;s title\"")
+            || html.contains("value=\"Second co-author&#x27;s title\""),
         "{html}"
     );
-    assert!(html.contains("Changed by the other save: title"));
+    assert!(
+        html.contains("<dd>First co-author&#39;s title</dd>")
+            || html.contains("<dd>First co-author&#x27;s title</dd>"),
+        "{html}"
+    );
+    assert!(html.contains("differs from the saved version in: title"));
 }
 
 #[tokio::test]
@@ -304,9 +316,13 @@ async fn a_withdrawn_paper_cannot_be_edited() {
     app.register_and_sign_in(&ada).await;
     app.submit(&SubmissionBuilder::paper_by(&ada)).await;
     assert_eq!(
-        app.post_form("/submissions/1", "/submissions/1/withdraw", &[])
-            .await
-            .status(),
+        app.post_form(
+            "/submissions/1",
+            "/submissions/1/withdraw",
+            &[("confirm", "withdraw")]
+        )
+        .await
+        .status(),
         303
     );
     assert!(
@@ -462,7 +478,11 @@ async fn a_chair_unlock_lets_authors_fix_a_paper_after_the_deadline() {
         .status(),
         303
     );
-    assert!(app.get_text("/chair").await.contains("submission.unlock"));
+    assert!(
+        app.get_text("/chair")
+            .await
+            .contains("Submission unlocked for late fixes")
+    );
     app.sign_out().await;
     app.sign_in(&ada.email, &ada.password).await;
     assert_eq!(
@@ -521,10 +541,10 @@ async fn chairs_withdraw_and_reinstate_papers() {
             .contains("status: <strong>active</strong>")
     );
     let log = app.get_text("/chair").await;
-    assert!(log.contains("submission.withdraw") && log.contains("submission.reinstate"));
+    assert!(log.contains("Submission withdrawn") && log.contains("Submission reinstated"));
     let history = app.get_text("/submissions/1").await;
     assert!(
-        history.contains("submission.create") && history.contains("submission.reinstate"),
+        history.contains("New submission") && history.contains("Submission reinstated"),
         "{history}"
     );
 }
@@ -574,7 +594,7 @@ async fn chairs_choose_which_format_problems_refuse_an_upload() {
             .text()
             .await
             .unwrap()
-            .contains("<strong>anonymity</strong>")
+            .contains("<strong>Anonymity</strong> (must be fixed)")
     );
 }
 
@@ -630,7 +650,10 @@ async fn anonymous_visitors_are_sent_to_sign_in_from_author_pages() {
     ] {
         let response = app.get(path).await;
         assert_eq!(response.status(), 303, "{path}");
-        assert_eq!(response.headers()["location"], "/signin");
+        assert_eq!(
+            response.headers()["location"],
+            crate::helpers::signin_for(path).as_str()
+        );
     }
     let csrf = app.csrf("/signin").await;
     let form = reqwest::multipart::Form::new().text("csrf", csrf);

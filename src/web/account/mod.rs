@@ -5,6 +5,7 @@
 
 pub mod register;
 pub mod reset;
+pub mod return_to;
 pub mod sessions;
 pub mod signin;
 

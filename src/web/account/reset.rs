@@ -14,7 +14,7 @@ use crate::domain::FieldErrors;
 use crate::domain::account::{Email, Password};
 use crate::mail::messages;
 use crate::web::error::AppError;
-use crate::web::extract::{CsrfForm, PageCtx, set_flash, sign_out};
+use crate::web::extract::{CsrfForm, PageCtx, sign_out};
 use crate::web::{Layout, render, render_status, see_other};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -200,9 +200,7 @@ async fn reset(
         return link_expired(&ctx, "password reset", ("/reset", "Ask for a new link"));
     }
     sign_out(&ctx.session);
-    set_flash(
-        &ctx.session,
-        "Your password has been changed. Sign in with the new one.",
-    );
-    Ok(see_other("/signin"))
+    // The session was just purged, so a flash message would be lost: the sign-in page says
+    // it from its address instead.
+    Ok(see_other("/signin?changed=password"))
 }

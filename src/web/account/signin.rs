@@ -10,6 +10,7 @@ use askama::Template;
 use chrono::Duration;
 
 use super::register::queue_confirmation;
+use super::return_to::local_path;
 use crate::auth;
 use crate::auth::SigninGate;
 use crate::db::{self, sessions, throttle, tokens, users};
@@ -32,6 +33,18 @@ struct SigninForm {
     email: String,
     #[serde(default)]
     password: String,
+    /// The page to return to (see `return_to`).
+    #[serde(default)]
+    next: String,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+struct SigninQuery {
+    #[serde(default)]
+    next: String,
+    /// "password" after a password reset, to say it worked.
+    #[serde(default)]
+    changed: String,
 }
 
 #[derive(Template)]
@@ -40,16 +53,30 @@ struct SigninPage {
     layout: Layout,
     email: String,
     error: Option<String>,
+    /// A confirmation to show above the form (after a password reset).
+    notice: &'static str,
+    /// A local path to go to after signing in; empty for the home page.
+    next: String,
 }
 
-async fn signin_form(ctx: PageCtx) -> Result<HttpResponse, AppError> {
+async fn signin_form(
+    ctx: PageCtx,
+    query: web::Query<SigninQuery>,
+) -> Result<HttpResponse, AppError> {
+    let next = local_path(&query.next).unwrap_or_default();
     if ctx.is_signed_in() {
-        return Ok(see_other("/"));
+        return Ok(see_other(if next.is_empty() { "/" } else { &next }));
     }
     render(&SigninPage {
         layout: ctx.layout("Sign in"),
         email: String::new(),
         error: None,
+        notice: if query.changed == "password" {
+            "Your password has been changed. Sign in with the new one."
+        } else {
+            ""
+        },
+        next,
     })
 }
 
@@ -68,6 +95,7 @@ async fn signin(
     CsrfForm(form): CsrfForm<SigninForm>,
 ) -> Result<HttpResponse, AppError> {
     let email_raw: String = form.email.trim().chars().take(Email::MAX_LEN).collect();
+    let next = local_path(&form.next).unwrap_or_default();
     let refuse = |ctx: &PageCtx, status, error: String| {
         render_status(
             status,
@@ -75,6 +103,8 @@ async fn signin(
                 layout: ctx.layout("Sign in"),
                 email: email_raw.clone(),
                 error: Some(error),
+                notice: "",
+                next: next.clone(),
             },
         )
     };
@@ -178,7 +208,7 @@ async fn signin(
         SigninOutcome::SignedIn(token) => {
             sign_in(&ctx.session, &token)?;
             set_flash(&ctx.session, "You are signed in.");
-            Ok(see_other("/"))
+            Ok(see_other(if next.is_empty() { "/" } else { &next }))
         }
         SigninOutcome::Unconfirmed => refuse(
             &ctx,

@@ -96,7 +96,7 @@ fn latest_camera_ready(paper: &LoadedPaper, settings: &ConferenceSettings) -> Op
         .documents
         .iter()
         .find(|d| d.kind == CAMERA_READY)
-        .map(|d| DocumentView::new(d, settings))
+        .map(|d| DocumentView::new(d, settings, &camera_ready_rules(settings), false))
 }
 
 /// The camera-ready part of the paper page, for its authors and the chairs.
@@ -305,13 +305,14 @@ async fn vet(
     let (file, bytes) = crate::web::paper_files::read_pending(file).await?;
     let rules = camera_ready_rules(&ctx.settings);
     let blocking = rules.blocking.clone();
+    let shown_rules = rules.clone();
     let authors: Vec<_> = paper.authors.iter().map(AuthorRow::to_author).collect();
     let report = check_pdf(&ctx.state, bytes, rules, &authors).await?;
-    let shown = Some(ReportView::new(&report));
+    let shown = Some(ReportView::new(&report, &shown_rules, false));
     if report.blocks_upload(&blocking) {
         errors.add(
             "paper",
-            "The PDF was refused: see the format report below. Nothing was saved.",
+            "The PDF was refused: see the format report above the form. Nothing was saved.",
         );
         return Ok((None, shown));
     }

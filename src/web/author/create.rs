@@ -11,6 +11,7 @@ use crate::db::submissions::{self as subs};
 use crate::db::{self, DbError, audit, outbox};
 use crate::domain::FieldErrors;
 use crate::domain::submission::SubmissionFields;
+use crate::domain::submission::Track;
 use crate::mail::messages::{self};
 use crate::policy;
 use crate::web::error::AppError;
@@ -18,7 +19,7 @@ use crate::web::extract::{PageCtx, set_flash};
 use crate::web::paper_files::{
     document_row, paper_facts, read_checked_form, store, vet_paper, vet_supplement,
 };
-use crate::web::papers::{ReportView, window};
+use crate::web::papers::{report_for_track, window};
 use crate::web::{render_status, see_other};
 
 pub(super) async fn create(ctx: PageCtx, payload: Multipart) -> Result<HttpResponse, AppError> {
@@ -47,6 +48,7 @@ pub(super) async fn create(ctx: PageCtx, payload: Multipart) -> Result<HttpRespo
     let fields = SubmissionFields::from_pairs(&form.fields);
     let mut errors = FieldErrors::new();
     let draft = fields.parse(&ctx.settings).map_err(|e| errors = e).ok();
+    let track = draft.as_ref().map_or(Track::Paper, |d| d.track);
     let mut report = None;
     let mut accepted = None;
     match (draft.as_ref(), form.paper.take()) {
@@ -72,7 +74,9 @@ pub(super) async fn create(ctx: PageCtx, payload: Multipart) -> Result<HttpRespo
     let (Some(draft), Some(pdf), true, true) = (draft, accepted, supplement_ok, errors.is_empty())
     else {
         let mut page = form_page(&ctx, None, fields, errors, 0);
-        page.report = report.as_ref().map(ReportView::new);
+        page.report = report
+            .as_ref()
+            .map(|r| report_for_track(r, track, &ctx.settings));
         page.creation_key = creation_key;
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     };

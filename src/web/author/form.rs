@@ -38,6 +38,8 @@ pub(super) struct FormPage {
     pub(super) closes: String,
     pub(super) max_pdf_mb: u64,
     pub(super) changed: Vec<String>,
+    /// After an edit conflict: (field, saved value) of each field that differs.
+    pub(super) theirs: Vec<(String, String)>,
 }
 
 impl FormPage {
@@ -115,6 +117,7 @@ pub(super) fn form_page(
         closes: format_in_zone(s.submissions_close_at(), s.tz()),
         max_pdf_mb: ctx.state.config.uploads.max_pdf_bytes / (1024 * 1024),
         changed: Vec::new(),
+        theirs: Vec::new(),
     }
 }
 

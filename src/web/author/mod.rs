@@ -9,6 +9,7 @@ pub mod create;
 pub mod form;
 pub mod submissions;
 pub mod update;
+pub mod withdraw;
 
 use actix_web::web;
 

@@ -3,6 +3,8 @@
 //! in `web::paper_files`. Chairs reach the same paper pages; their list and actions live in
 //! `chair::papers`; what only chairs or only released authors see there is in `web::views`.
 
+use std::collections::HashMap;
+
 use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -10,18 +12,19 @@ use askama::Template;
 use super::create::create;
 use super::form::{edit_form, new_form};
 use super::update::update;
+use super::withdraw::{ask, withdraw};
 use crate::db::submissions::{self as subs};
-use crate::db::{self, DbError, audit};
+use crate::db::{self, DbError, audit, decisions};
 use crate::domain::conference::format_in_zone;
-use crate::domain::submission::SubmissionStatus;
+use crate::domain::decision::Decision;
+use crate::domain::submission::Track;
 use crate::policy;
 use crate::web::error::AppError;
-use crate::web::extract::{CsrfForm, NoFields, PageCtx, set_flash};
-use crate::web::paper_status::set_status;
-use crate::web::papers::{DocumentView, load_visible, window};
+use crate::web::extract::PageCtx;
+use crate::web::papers::{DocumentView, load_visible, rules_for, window};
 use crate::web::views::paper_reviews::{PaperReviewsView, paper_reviews};
 use crate::web::views::released::{ReleasedView, released_view};
-use crate::web::{Layout, render, see_other};
+use crate::web::{Layout, render};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/submissions", web::get().to(my_submissions))
@@ -30,6 +33,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/submissions/{number}", web::get().to(show))
         .route("/submissions/{number}/edit", web::get().to(edit_form))
         .route("/submissions/{number}/edit", web::post().to(update))
+        .route("/submissions/{number}/withdraw", web::get().to(ask))
         .route("/submissions/{number}/withdraw", web::post().to(withdraw))
         .route(
             "/submissions/{number}/documents/{document}",
@@ -45,6 +49,18 @@ struct PaperListItem {
     status: String,
     pages: String,
     verdict: String,
+    /// The released decision in the authors' words; empty before release.
+    decision: &'static str,
+}
+
+/// A released decision as its authors read it.
+fn told_authors(d: Decision) -> &'static str {
+    match d {
+        Decision::Reject => "not accepted",
+        Decision::Poster => "accepted (poster)",
+        Decision::Spotlight => "accepted (spotlight)",
+        Decision::Talk => "accepted (contributed talk)",
+    }
 }
 
 #[derive(Template)]
@@ -54,16 +70,22 @@ struct ListPage {
     papers: Vec<PaperListItem>,
     can_submit: bool,
     closes: String,
+    /// Whether any decision was released (the list then has a decision column).
+    released: bool,
 }
 
 async fn my_submissions(ctx: PageCtx) -> Result<HttpResponse, AppError> {
     let member = policy::perm_signed_in(&ctx.actor)?.clone();
     let email = member.email.clone();
-    let (rows, latest) = db::run(&ctx.state.pool, move |c| {
-        Ok::<_, DbError>((
-            subs::for_author_email(c, &email)?,
-            subs::latest_documents(c, "paper")?,
-        ))
+    let (rows, latest, decided) = db::run(&ctx.state.pool, move |c| {
+        let rows = subs::for_author_email(c, &email)?;
+        let mut decided = HashMap::new();
+        for r in &rows {
+            if let Some(d) = decisions::find(c, &r.id)?.and_then(|d| d.released()) {
+                decided.insert(r.id.clone(), d);
+            }
+        }
+        Ok::<_, DbError>((rows, subs::latest_documents(c, "paper")?, decided))
     })
     .await?;
     let papers = rows
@@ -82,6 +104,7 @@ async fn my_submissions(ctx: PageCtx) -> Result<HttpResponse, AppError> {
                 verdict: doc
                     .and_then(|d| d.format_verdict.clone())
                     .unwrap_or_default(),
+                decision: decided.get(&r.id).map_or("", |d| told_authors(*d)),
             }
         })
         .collect();
@@ -90,6 +113,7 @@ async fn my_submissions(ctx: PageCtx) -> Result<HttpResponse, AppError> {
     let closes = format_in_zone(ctx.settings.submissions_close_at(), ctx.settings.tz());
     render(&ListPage {
         layout: ctx.layout("My submissions"),
+        released: !decided.is_empty(),
         papers,
         can_submit,
         closes,
@@ -153,12 +177,15 @@ async fn show(ctx: PageCtx, path: web::Path<i32>) -> Result<HttpResponse, AppErr
     let w = window(&ctx.settings, Some(&paper.row), ctx.now);
     let permission = policy::perm_edit_submission(&ctx.actor, paper.rights, &w);
     let tz = ctx.settings.tz();
+    let track = paper.row.track();
+    let rules = rules_for(track, &ctx.settings);
+    let readable_only = track == Track::Published;
     let docs = |kind: &str| {
         paper
             .documents
             .iter()
             .filter(|d| d.kind == kind)
-            .map(|d| DocumentView::new(d, &ctx.settings))
+            .map(|d| DocumentView::new(d, &ctx.settings, &rules, readable_only))
             .collect()
     };
     let is_chair = policy::can_manage_submissions(&ctx.actor);
@@ -171,7 +198,13 @@ async fn show(ctx: PageCtx, path: web::Path<i32>) -> Result<HttpResponse, AppErr
         // A chair who wrote the paper does not learn its reviewers from the log.
         rows.into_iter()
             .filter(|a| !(paper.rights.is_author && policy::audit_names_reviewers(&a.action)))
-            .map(|a| (format_in_zone(db::from_db(a.at), tz), a.action, a.details))
+            .map(|a| {
+                (
+                    format_in_zone(db::from_db(a.at), tz),
+                    crate::web::views::audit::describe(&a.action),
+                    a.details,
+                )
+            })
             .collect()
     } else {
         Vec::new()
@@ -219,26 +252,6 @@ async fn show(ctx: PageCtx, path: web::Path<i32>) -> Result<HttpResponse, AppErr
             .unwrap_or_default(),
     };
     render(&page)
-}
-
-async fn withdraw(
-    ctx: PageCtx,
-    path: web::Path<i32>,
-    _form: CsrfForm<NoFields>,
-) -> Result<HttpResponse, AppError> {
-    let member = policy::perm_signed_in(&ctx.actor)?.clone();
-    let paper = load_visible(&ctx, path.into_inner()).await?;
-    policy::perm_edit_submission(
-        &ctx.actor,
-        paper.rights,
-        &window(&ctx.settings, Some(&paper.row), ctx.now),
-    )?;
-    set_status(&ctx, &paper, &member.id, SubmissionStatus::Withdrawn, false).await?;
-    set_flash(
-        &ctx.session,
-        &format!("Submission #{} is withdrawn.", paper.row.number),
-    );
-    Ok(see_other(&format!("/submissions/{}", paper.row.number)))
 }
 
 async fn download(ctx: PageCtx, path: web::Path<(i32, String)>) -> Result<HttpResponse, AppError> {

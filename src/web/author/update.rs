@@ -9,6 +9,7 @@ use super::form::{form_page, refuse_upload};
 use crate::db::submissions::{self as subs};
 use crate::db::{self, AnyConnection, DbError, audit, outbox, users};
 use crate::domain::FieldErrors;
+use crate::domain::submission::Track;
 use crate::domain::submission::{SubmissionDraft, SubmissionFields};
 use crate::mail::messages::{self};
 use crate::policy;
@@ -17,7 +18,7 @@ use crate::web::extract::{PageCtx, set_flash};
 use crate::web::paper_files::{
     document_row, paper_facts, read_checked_form, store, vet_paper, vet_supplement,
 };
-use crate::web::papers::{ReportView, load_visible, window};
+use crate::web::papers::{load_visible, report_for_track, window};
 use crate::web::{render_status, see_other};
 
 /// Names the fields that differ between two versions, for the stale-edit message and emails.
@@ -42,6 +43,37 @@ fn describe_changes(before: &SubmissionDraft, after: &SubmissionDraft) -> Vec<St
         changed.push("declared conflicts".to_string());
     }
     changed
+}
+
+/// The saved value of each field named in `changed`, as the form's conflict note shows it.
+fn saved_values(saved: &SubmissionDraft, changed: &[String]) -> Vec<(String, String)> {
+    changed
+        .iter()
+        .map(|field| {
+            let value = match field.as_str() {
+                "track" => saved.track.label().to_string(),
+                "title" => saved.title.clone(),
+                "abstract" => saved.abstract_text.clone(),
+                "keywords" => saved.keywords.join(", "),
+                "authors" => saved
+                    .authors
+                    .iter()
+                    .map(|a| {
+                        format!(
+                            "{} <{}>, {}{}",
+                            a.name,
+                            a.email.as_str(),
+                            a.affiliation,
+                            if a.is_main { " (main author)" } else { "" }
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                _ => saved.declared_conflicts.join("\n"),
+            };
+            (field.clone(), value)
+        })
+        .collect()
 }
 
 /// Whether at least one listed author has a confirmed account.
@@ -77,21 +109,32 @@ pub(super) async fn update(
         .unwrap_or(-1);
     let mut errors = FieldErrors::new();
     let draft = fields.parse(&ctx.settings).map_err(|e| errors = e).ok();
+    let track = draft.as_ref().map_or(Track::Paper, |d| d.track);
     if expected_version != paper.row.version {
-        // Someone saved in between: show their version and what they changed; keep nothing silently.
-        let current = SubmissionFields::from_draft(&before, &ctx.settings.topics);
-        let mut page = form_page(
-            &ctx,
-            Some((&paper.row, paper.row.version)),
-            current,
-            FieldErrors::new(),
-            0,
-        );
-        page.errors.add("version", "This submission changed since you opened it. The current version is shown below; make your changes again.");
-        page.changed = draft
+        // Someone saved in between. Nothing is lost: this person's values stay in the form
+        // (now against the current version, so saving again is a deliberate overwrite), and
+        // the saved values of the fields that differ are shown beside them.
+        let chose_pdf = form.paper.is_some() || form.supplement.is_some();
+        let changed = draft
             .as_ref()
             .map(|d| describe_changes(d, &before))
             .unwrap_or_default();
+        let mut page = form_page(
+            &ctx,
+            Some((&paper.row, paper.row.version)),
+            fields,
+            FieldErrors::new(),
+            0,
+        );
+        page.errors.add(
+            "version",
+            format!(
+                "Someone else saved this submission after you opened it, so nothing was saved yet. Your changes are kept in the form below; compare them with the saved values and save again.{}",
+                if chose_pdf { " Choose your files again: uploads are not kept." } else { "" }
+            ),
+        );
+        page.theirs = saved_values(&before, &changed);
+        page.changed = changed;
         return render_status(StatusCode::CONFLICT, &page);
     }
     let mut report = None;
@@ -121,7 +164,9 @@ pub(super) async fn update(
             errors,
             0,
         );
-        page.report = report.as_ref().map(ReportView::new);
+        page.report = report
+            .as_ref()
+            .map(|r| report_for_track(r, track, &ctx.settings));
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
     let stored_pdf = match accepted {

@@ -26,8 +26,10 @@ struct FailedMail {
 
 struct AuditEntry {
     at: String,
+    /// What happened, in words (`views::audit`).
     action: String,
-    subject: String,
+    /// The paper's number when the entry is about one paper.
+    paper: String,
     details: String,
 }
 
@@ -85,8 +87,13 @@ async fn dashboard(ctx: PageCtx) -> Result<HttpResponse, AppError> {
             .into_iter()
             .map(|a| AuditEntry {
                 at: format_in_zone(db::from_db(a.at), tz),
-                action: a.action,
-                subject: a.subject,
+                action: crate::web::views::audit::describe(&a.action),
+                paper: a
+                    .subject
+                    .strip_prefix('#')
+                    .filter(|n| n.parse::<i32>().is_ok())
+                    .unwrap_or_default()
+                    .to_string(),
                 details: a.details,
             })
             .collect(),

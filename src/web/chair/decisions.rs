@@ -10,22 +10,24 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use super::board::load_board;
-use crate::db::decisions::{self as dec, DecisionRow};
-use crate::db::{self, audit};
+use crate::db;
+use crate::db::decisions::DecisionRow;
 use crate::domain::conference::format_in_zone;
-use crate::domain::decision::{Decision, check_slots};
+use crate::domain::decision::Decision;
 use crate::domain::scores::{SortKey, rank};
 use crate::policy;
 use crate::web::csv::{csv_attachment, csv_safe};
 use crate::web::error::AppError;
-use crate::web::extract::{CsrfForm, PageCtx, set_flash};
-use crate::web::papers::load_visible;
+use crate::web::extract::PageCtx;
 use crate::web::views::reviews::parse_content;
-use crate::web::{Layout, render_status, see_other};
+use crate::web::{Layout, render_status};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/chair/decisions", web::get().to(page))
-        .route("/chair/decisions/set", web::post().to(set_decision))
+        .route(
+            "/chair/decisions/set",
+            web::post().to(super::decide::set_decision),
+        )
         .route("/chair/decisions.csv", web::get().to(export_csv))
         .route("/chair/decisions.json", web::get().to(export_json));
 }
@@ -50,14 +52,28 @@ struct BoardRow {
     released: String,
     changed: bool,
     own: bool,
+    /// Why the last change of this row was refused (a full slot, …), shown beside it.
+    row_error: String,
 }
 
-#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Deserialize, serde::Serialize)]
 #[serde(default)]
-struct BoardQuery {
+pub(super) struct BoardQuery {
     sort: String,
     track: String,
     decision: String,
+}
+
+impl BoardQuery {
+    /// The board's own query string (sort and filters), to come back to the same view.
+    pub(super) fn to_query(&self) -> String {
+        serde_urlencoded::to_string(self).unwrap_or_default()
+    }
+
+    /// The view a decision form came from; anything unreadable is the default view.
+    pub(super) fn from_query(raw: &str) -> BoardQuery {
+        serde_urlencoded::from_str(raw).unwrap_or_default()
+    }
 }
 
 #[derive(Template)]
@@ -73,6 +89,8 @@ struct BoardPage {
     undecided: usize,
     released: String,
     decisions_release: String,
+    /// The query string of this view, carried by each decision form.
+    back: String,
 }
 
 fn sort_key(raw: &str) -> SortKey {
@@ -87,12 +105,14 @@ fn sort_key(raw: &str) -> SortKey {
     }
 }
 
-async fn show(
+/// The board; `row_error` is (paper number, why its change was refused).
+pub(super) async fn show(
     ctx: &PageCtx,
     status: StatusCode,
     q: BoardQuery,
     errors: Vec<String>,
     confirm: Option<(i32, String, String)>,
+    row_error: Option<(i32, String)>,
 ) -> Result<HttpResponse, AppError> {
     let board = db::run(&ctx.state.pool, load_board).await?;
     let mut talk_votes: HashMap<&str, usize> = HashMap::new();
@@ -167,6 +187,11 @@ async fn show(
                     .to_string(),
                 changed: d.is_some_and(|d| d.released_decision.is_some() && d.unreleased_change()),
                 own,
+                row_error: row_error
+                    .as_ref()
+                    .filter(|(n, _)| *n == r.number)
+                    .map(|(_, e)| e.clone())
+                    .unwrap_or_default(),
             })
         })
         .collect();
@@ -177,6 +202,7 @@ async fn show(
         &BoardPage {
             layout: ctx.layout("Decisions"),
             rows,
+            back: q.to_query(),
             query: q,
             errors,
             confirm,
@@ -206,108 +232,7 @@ async fn show(
 
 async fn page(ctx: PageCtx, q: web::Query<BoardQuery>) -> Result<HttpResponse, AppError> {
     policy::perm_manage_conference(&ctx.actor)?;
-    show(&ctx, StatusCode::OK, q.into_inner(), Vec::new(), None).await
-}
-
-#[derive(Debug, serde::Deserialize)]
-struct SetForm {
-    number: i32,
-    decision: String,
-    #[serde(default)]
-    confirm: Option<String>,
-}
-
-async fn set_decision(
-    ctx: PageCtx,
-    CsrfForm(form): CsrfForm<SetForm>,
-) -> Result<HttpResponse, AppError> {
-    let chair = policy::perm_manage_conference(&ctx.actor)?.id.clone();
-    let paper = load_visible(&ctx, form.number).await?;
-    policy::perm_decide(&ctx.actor, paper.rights)?;
-    if paper.row.status() != crate::domain::submission::SubmissionStatus::Active {
-        return Err(AppError::BadRequest(format!(
-            "#{} is withdrawn: reinstate it before deciding it.",
-            form.number
-        )));
-    }
-    let wanted = match form.decision.as_str() {
-        "" => None,
-        raw => Some(Decision::parse(raw).ok_or_else(|| {
-            AppError::BadRequest(format!(
-                "\"{raw}\" is not a decision: reject, poster, spotlight or talk."
-            ))
-        })?),
-    };
-    let id = paper.row.id.clone();
-    let number = paper.row.number;
-    let now = ctx.now;
-    let (talks, spots) = (ctx.settings.talk_slots, ctx.settings.spotlight_slots);
-    let confirmed = form.confirm.is_some();
-    enum Outcome {
-        Done(String),
-        Full(String),
-        NeedsConfirm(String),
-        Unchanged,
-    }
-    let outcome = db::run(&ctx.state.pool, move |c| {
-        db::transaction(c, |c| {
-            dec::lock(c)?;
-            let board = load_board(c)?;
-            let current = board.decisions.get(&id);
-            let before = current.and_then(DecisionRow::decision);
-            if before == wanted {
-                return Ok::<_, AppError>(Outcome::Unchanged);
-            }
-            if let Some(told) = current.and_then(DecisionRow::released) {
-                if wanted.is_none() {
-                    return Ok(Outcome::Full(format!(
-                        "#{number}'s decision was released (the authors were told: {}); it can be changed, not withdrawn.",
-                        told.label()
-                    )));
-                }
-                if !confirmed {
-                    return Ok(Outcome::NeedsConfirm(told.label().to_string()));
-                }
-            }
-            if let Some(w) = wanted
-                && let Err(full) = check_slots(w, &board.holders(w, &id), talks, spots)
-            {
-                return Ok(Outcome::Full(full.to_string()));
-            }
-            dec::set(c, &id, wanted, &chair, now)?;
-            let from = before.map_or("undecided", Decision::as_str);
-            let to = wanted.map_or("undecided", Decision::as_str);
-            audit::record(
-                c,
-                Some(&chair),
-                "decision.set",
-                &format!("#{number}"),
-                &format!("from {from} to {to}"),
-                now,
-            )?;
-            Ok(Outcome::Done(to.to_string()))
-        })
-    })
-    .await?;
-    let back = BoardQuery::default();
-    match outcome {
-        Outcome::Done(to) => {
-            set_flash(&ctx.session, &format!("#{number}: {to}."));
-            Ok(see_other(&format!("/chair/decisions#paper-{number}")))
-        }
-        Outcome::Unchanged => Ok(see_other(&format!("/chair/decisions#paper-{number}"))),
-        Outcome::Full(message) => show(&ctx, StatusCode::CONFLICT, back, vec![message], None).await,
-        Outcome::NeedsConfirm(told) => {
-            show(
-                &ctx,
-                StatusCode::CONFLICT,
-                back,
-                Vec::new(),
-                Some((number, told, form.decision.clone())),
-            )
-            .await
-        }
-    }
+    show(&ctx, StatusCode::OK, q.into_inner(), Vec::new(), None, None).await
 }
 
 #[derive(serde::Serialize)]

@@ -54,10 +54,16 @@ fn preview_context(
                 .find(|r| board.decisions.contains_key(&r.id))
         });
     let Some(row) = row else {
-        return (
-            "the built-in example".into(),
-            letters::example_context(kind),
-        );
+        // The built-in example, with this workshop's own name and link.
+        let mut example = letters::example_context(kind);
+        if let Some(fields) = example.as_object_mut() {
+            for p in placeholder_help(ctx, kind) {
+                if matches!(p.name, "conference" | "link" | "camera_ready_due") {
+                    fields.insert(p.name.into(), p.example.into());
+                }
+            }
+        }
+        return ("the built-in example".into(), example);
     };
     let main = board
         .authors
@@ -85,7 +91,7 @@ struct LettersPage {
     kinds: Vec<(&'static str, &'static str)>,
     subject: String,
     body: String,
-    placeholders: &'static [Placeholder],
+    placeholders: Vec<PlaceholderView>,
     review_fields: &'static [Placeholder],
     subject_error: String,
     body_error: String,
@@ -93,6 +99,30 @@ struct LettersPage {
     preview_subject: String,
     preview_body: String,
     customised: bool,
+}
+
+/// A placeholder as the help lists it, with an example from this workshop where it has one.
+struct PlaceholderView {
+    name: &'static str,
+    description: &'static str,
+    example: String,
+}
+
+fn placeholder_help(ctx: &PageCtx, kind: LetterKind) -> Vec<PlaceholderView> {
+    let s = &ctx.settings;
+    kind.placeholders()
+        .iter()
+        .map(|p| PlaceholderView {
+            name: p.name,
+            description: p.description,
+            example: match p.name {
+                "conference" => s.short_name.clone(),
+                "camera_ready_due" => format_in_zone(s.dates.camera_ready_due, s.tz()),
+                "link" => format!("{}/submissions/17", ctx.state.config.base_url()),
+                _ => p.example.to_string(),
+            },
+        })
+        .collect()
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -145,7 +175,7 @@ async fn show(
             ],
             subject: template.subject,
             body: template.body,
-            placeholders: kind.placeholders(),
+            placeholders: placeholder_help(ctx, kind),
             review_fields: letters::REVIEW_FIELDS,
             subject_error,
             body_error,

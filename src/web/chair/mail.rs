@@ -125,6 +125,8 @@ struct MailPage {
     preview_body: String,
     send_id: String,
     previewed: bool,
+    /// Fingerprint of the previewed group, subject and text; a send must match it.
+    previewed_text: String,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -135,6 +137,31 @@ struct MailForm {
     body: String,
     action: String,
     send_id: String,
+    /// How many people the preview named; the send is refused if the group has changed.
+    confirm_count: String,
+    previewed_text: String,
+}
+
+/// The line of the built-in general template that asks the chair to write something.
+const WRITE_HERE: &str = "(Write your message here.)";
+
+/// Why a message must not go out as it is: it still holds the built-in template's text.
+fn unchanged_template(template: &LetterTemplate) -> Option<String> {
+    let builtin = letters::default_template(LetterKind::General);
+    let same = |a: &str, b: &str| a.split_whitespace().eq(b.split_whitespace());
+    (template.body.contains(WRITE_HERE) || same(&template.body, &builtin.body)).then(|| {
+        format!(
+            "The text still holds the template's \"{WRITE_HERE}\": write your message in its place. Nothing was sent."
+        )
+    })
+}
+
+/// A fingerprint of what was previewed: the group, the subject and the text.
+fn fingerprint(group: &str, template: &LetterTemplate) -> String {
+    crate::auth::token_hash(&format!(
+        "{group}\u{0}{}\u{0}{}",
+        template.subject, template.body
+    ))
 }
 
 async fn mail_page(ctx: PageCtx) -> Result<HttpResponse, AppError> {
@@ -154,6 +181,7 @@ async fn mail_page(ctx: PageCtx) -> Result<HttpResponse, AppError> {
             preview_body: String::new(),
             send_id: String::new(),
             previewed: false,
+            previewed_text: String::new(),
         },
     )
 }
@@ -189,12 +217,34 @@ async fn mail_post(
         preview_body: String::new(),
         send_id: String::new(),
         previewed: false,
+        previewed_text: String::new(),
     };
     if let Err(e) = letters::validate(LetterKind::General, &template) {
         page.error = e.to_string();
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
-    if form.action != "send" {
+    if let Some(message) = unchanged_template(&template) {
+        page.error = message;
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
+    let fingerprint = fingerprint(&form.group, &template);
+    // What the send must match; a mismatch shows a fresh preview instead of sending.
+    let stale = if form.action != "send" {
+        None
+    } else if uuid::Uuid::parse_str(&form.send_id).is_err() {
+        Some("Preview the message before sending it: nothing was sent.".to_string())
+    } else if form.previewed_text != fingerprint {
+        Some("The group, subject or text changed since the preview, so nothing was sent. Check the new preview below and send again.".to_string())
+    } else if form.confirm_count.trim() != list.len().to_string() {
+        Some(format!(
+            "The group is now {} people, not {} as previewed, so nothing was sent. Check the new preview below and send again.",
+            list.len(),
+            form.confirm_count.trim()
+        ))
+    } else {
+        None
+    };
+    if form.action != "send" || stale.is_some() {
         if let Some((_, name)) = list.first() {
             let (s, b) =
                 letters::render(LetterKind::General, &template, &general_context(&ctx, name))
@@ -205,12 +255,14 @@ async fn mail_post(
         page.recipients = list;
         page.send_id = uuid::Uuid::new_v4().to_string();
         page.previewed = true;
-        return render_status(StatusCode::OK, &page);
-    }
-    if uuid::Uuid::parse_str(&form.send_id).is_err() {
-        return Err(AppError::BadRequest(
-            "Preview the message before sending it.".into(),
-        ));
+        page.previewed_text = fingerprint;
+        let status = if stale.is_some() {
+            StatusCode::CONFLICT
+        } else {
+            StatusCode::OK
+        };
+        page.error = stale.unwrap_or_default();
+        return render_status(status, &page);
     }
     let mut letters_out = Vec::new();
     for (email, name) in &list {

@@ -7,6 +7,7 @@
 pub mod assignment;
 pub mod board;
 pub mod dashboard;
+pub mod decide;
 pub mod decisions;
 pub mod letters;
 pub mod mail;

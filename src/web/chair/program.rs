@@ -70,10 +70,13 @@ impl Loaded {
         self.stored.as_ref().map(|(_, v)| *v).unwrap_or(0)
     }
 
-    /// The stored program, or the default day when none is stored.
+    /// The stored program with each paper's current facts (a presenter chosen since the
+    /// program was saved shows here too), or the default day when none is stored.
     fn program(&self, settings: &ConferenceSettings) -> Program {
         match &self.stored {
-            Some((p, _)) => p.clone(),
+            Some((p, _)) => {
+                crate::domain::program_current::with_current_papers(p, &self.by_number())
+            }
             None => default_from(&self.papers, settings),
         }
     }

@@ -175,6 +175,18 @@ async fn remind(
             )));
         }
     }
+    if missing.is_empty() {
+        set_flash(
+            &ctx.session,
+            if data.assigned.is_empty() {
+                "No reminder was sent: no review is assigned yet (commit an assignment first)."
+            } else {
+                "No reminder was sent: every assigned review is submitted."
+            },
+        );
+        return Ok(see_other("/chair/reviews"));
+    }
+    let waiting = missing.len();
     let mail = ctx.state.mail_context(&ctx.settings.short_name);
     let due = format_in_zone(ctx.settings.dates.review_due, ctx.settings.tz());
     let now = ctx.now;
@@ -205,13 +217,16 @@ async fn remind(
         })
     })
     .await?;
-    set_flash(
-        &ctx.session,
-        &format!(
-            "{sent} reminder{} queued.",
-            if sent == 1 { "" } else { "s" }
+    let said = match sent {
+        0 => format!(
+            "No reminder was sent: the {waiting} reviewer{} with missing reviews {} reminded less than a minute ago.",
+            if waiting == 1 { "" } else { "s" },
+            if waiting == 1 { "was" } else { "were" }
         ),
-    );
+        1 => "1 reminder queued.".to_string(),
+        n => format!("{n} reminders queued."),
+    };
+    set_flash(&ctx.session, &said);
     Ok(see_other("/chair/reviews"))
 }
 

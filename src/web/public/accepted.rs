@@ -2,19 +2,20 @@
 //! decision, and each one's camera-ready PDF (never a submission PDF).
 
 use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Serialize;
 
-use super::published::{cached, load_public, pdf_path, render_cached};
+use super::get_or_head;
+use super::published::{Visitor, cached, load_public, pdf_path};
 use crate::web::csv::csv_safe;
 use crate::web::error::AppError;
 use crate::web::{AppState, Layout};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/accepted", web::get().to(accepted_page))
-        .route("/accepted.json", web::get().to(accepted_json))
-        .route("/accepted.csv", web::get().to(accepted_csv))
+    cfg.route("/accepted", get_or_head().to(accepted_page))
+        .route("/accepted.json", get_or_head().to(accepted_json))
+        .route("/accepted.csv", get_or_head().to(accepted_csv))
         .route("/accepted/{number}.pdf", web::get().to(camera_ready_pdf));
 }
 
@@ -36,7 +37,11 @@ struct AcceptedPage {
     papers: Vec<AcceptedView>,
 }
 
-async fn accepted_page(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+async fn accepted_page(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let visitor = Visitor::of(&req).await?;
     let data = load_public(&state).await?;
     let papers = data
         .papers
@@ -49,8 +54,8 @@ async fn accepted_page(state: web::Data<AppState>) -> Result<HttpResponse, AppEr
             pdf: p.camera_ready.as_ref().map(|_| pdf_path(p.number)),
         })
         .collect();
-    render_cached(&AcceptedPage {
-        layout: data.layout("Accepted papers"),
+    visitor.render(&AcceptedPage {
+        layout: visitor.layout("Accepted papers", &data),
         released: data.released_at.is_some(),
         release_date: data.release_date(),
         papers,

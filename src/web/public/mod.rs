@@ -7,7 +7,13 @@ pub mod home;
 pub mod program;
 pub mod published;
 
-use actix_web::web;
+use actix_web::{Route, guard, web};
+
+/// A route for GET that answers HEAD the same way (without the body): calendar clients and
+/// link checkers ask with HEAD first.
+pub fn get_or_head() -> Route {
+    web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
+}
 
 /// Registers the public routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {

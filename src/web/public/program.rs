@@ -1,28 +1,30 @@
 //! The public "Program" (HTML, JSON, iCalendar); "Accepted papers" are in `accepted`, what
 //! both are built from in `published`.
 //!
-//! They are the same for every visitor and cacheable: the handlers never touch the session
-//! (no `PageCtx`, no CSRF token, no user name in the layout) and answer with
-//! `Cache-Control: public, max-age=300`. Before the first release of decisions they show
+//! The JSON and the calendar are the same for every visitor and cacheable
+//! (`Cache-Control: public, max-age=300`); the HTML page too for signed-out visitors, while a
+//! signed-in visitor sees their own navigation (see `published::Visitor`). Before the first release of decisions they show
 //! nothing of the decisions; afterwards only what the authors were told (the released
 //! decision), never a submission PDF. Not here: the chair's program editor (`chair::program`).
 
 use std::collections::HashMap;
 
 use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Serialize;
 
-use super::published::{PublicData, cached, load_public, pdf_path, render_cached};
+use super::get_or_head;
+use super::published::{PublicData, Visitor, cached, load_public, pdf_path};
 use crate::domain::program::{self, ItemKind, Program, ProgramPaper, Slot};
+use crate::domain::program_current;
 use crate::web::error::AppError;
 use crate::web::{AppState, Layout};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/program", web::get().to(program_page))
-        .route("/program.json", web::get().to(program_json))
-        .route("/program.ics", web::get().to(program_ics));
+    cfg.route("/program", get_or_head().to(program_page))
+        .route("/program.json", get_or_head().to(program_json))
+        .route("/program.ics", get_or_head().to(program_ics));
 }
 
 /// The program as the public sees it, with its schedule, when there is one to show.
@@ -31,9 +33,9 @@ struct Published {
     slots: Vec<Slot>,
 }
 
-/// The chairs' program with each paper's current public facts; papers no longer accepted (by
-/// released decision) are left out, and a contributed talk that lost its paper shows only its
-/// kind. Times come from the stored program, which was checked when it was saved.
+/// The chairs' program with each paper's current public facts (`program_current`): papers no
+/// longer accepted are left out, a contributed talk that lost its paper shows only its kind,
+/// and a talk's speaker follows its paper's presenter. Times come from the stored program, which was checked when it was saved.
 fn published(data: &PublicData) -> Option<Published> {
     let stored = data.program.as_ref()?;
     let slots = match program::schedule(stored, data.settings.tz()) {
@@ -48,19 +50,7 @@ fn published(data: &PublicData) -> Option<Published> {
         .iter()
         .map(|p| (p.number, p.program_paper()))
         .collect();
-    let mut program = stored.clone();
-    for item in &mut program.items {
-        let had_papers = !item.papers.is_empty();
-        item.papers = item
-            .papers
-            .iter()
-            .filter_map(|p| accepted.get(&p.number).cloned())
-            .collect();
-        if item.kind == ItemKind::ContributedTalk && had_papers && item.papers.is_empty() {
-            item.title.clear();
-            item.speaker.clear();
-        }
-    }
+    let program = program_current::with_current_papers(stored, &accepted);
     Some(Published { program, slots })
 }
 
@@ -102,7 +92,11 @@ fn has_pdf(data: &PublicData, number: i32) -> bool {
         .any(|p| p.number == number && p.camera_ready.is_some())
 }
 
-async fn program_page(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+async fn program_page(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let visitor = Visitor::of(&req).await?;
     let data = load_public(&state).await?;
     let shown = published(&data);
     let slots = shown
@@ -141,8 +135,8 @@ async fn program_page(state: web::Data<AppState>) -> Result<HttpResponse, AppErr
         .as_ref()
         .map(|s| s.program.start.format("%A %-d %B %Y").to_string())
         .unwrap_or_default();
-    render_cached(&ProgramPage {
-        layout: data.layout("Program"),
+    visitor.render(&ProgramPage {
+        layout: visitor.layout("Program", &data),
         released: data.released_at.is_some(),
         release_date: data.release_date(),
         day,

@@ -1,9 +1,12 @@
 //! What every public page of the outcome is built from: the released decisions, the stored
 //! program and the settings, loaded in one round trip, the layout without a session, and the
-//! cache headers (the pages are the same for every visitor).
+//! cache headers. The HTML pages are the same for every signed-out visitor and cached as
+//! such; a signed-in visitor gets the same content with their own navigation, never stored by
+//! shared caches (`Vary: Cookie`, `private`).
 
+use actix_session::SessionExt;
 use actix_web::http::header::{self};
-use actix_web::{HttpResponse, web};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::{DateTime, Utc};
 
@@ -12,6 +15,7 @@ use crate::db::{self, DbError, conference, decisions};
 use crate::domain::conference::{ConferenceSettings, format_in_zone};
 use crate::domain::program::Program;
 use crate::web::error::AppError;
+use crate::web::extract::{PageCtx, has_signed_in_user};
 use crate::web::{AppState, Layout};
 
 /// How long browsers and proxies may keep a public page.
@@ -84,9 +88,43 @@ pub(super) fn cached(content_type: &str) -> actix_web::HttpResponseBuilder {
     response
 }
 
-pub(super) fn render_cached(page: &impl Template) -> Result<HttpResponse, AppError> {
-    let body = page
-        .render()
-        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("template: {e}")))?;
-    Ok(cached("text/html; charset=utf-8").body(body))
+/// How an HTML public page may be cached, and the layout it is shown in.
+pub(super) struct Visitor {
+    signed_in: Option<PageCtx>,
+}
+
+impl Visitor {
+    /// Reads the session only when someone signed in; other visitors get no cookie here.
+    pub(super) async fn of(req: &HttpRequest) -> Result<Visitor, AppError> {
+        let signed_in = if has_signed_in_user(&req.get_session()) {
+            Some(PageCtx::extract(req).await?)
+        } else {
+            None
+        };
+        Ok(Visitor { signed_in })
+    }
+
+    /// The signed-in visitor's own layout (navigation, name, sign-out), or the shared one.
+    pub(super) fn layout(&self, title: &str, data: &PublicData) -> Layout {
+        match &self.signed_in {
+            Some(ctx) => ctx.layout(title),
+            None => data.layout(title),
+        }
+    }
+
+    /// Renders `page`: shared and cacheable for signed-out visitors, private otherwise.
+    pub(super) fn render(&self, page: &impl Template) -> Result<HttpResponse, AppError> {
+        let body = page
+            .render()
+            .map_err(|e| AppError::Unexpected(anyhow::anyhow!("template: {e}")))?;
+        let mut response = if self.signed_in.is_some() {
+            let mut r = HttpResponse::Ok();
+            r.insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
+                .insert_header((header::CACHE_CONTROL, "private, no-store"));
+            r
+        } else {
+            cached("text/html; charset=utf-8")
+        };
+        Ok(response.insert_header((header::VARY, "Cookie")).body(body))
+    }
 }

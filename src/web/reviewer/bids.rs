@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use crate::assignment::affinity::Bid;
@@ -16,6 +16,7 @@ use crate::domain::pool::text_index;
 use crate::policy::{self, BiddingWindow};
 use crate::web::error::AppError;
 use crate::web::extract::{CsrfForm, PageCtx, set_flash};
+use crate::web::layout::wants_json;
 use crate::web::papers::BlindPaperView;
 use crate::web::pool_data::{PoolData, bid_name, in_pool, parse_bid};
 use crate::web::{Layout, render, render_status, see_other};
@@ -185,6 +186,7 @@ async fn bids_page(ctx: PageCtx, query: web::Query<BidsQuery>) -> Result<HttpRes
 }
 
 async fn save_bids(
+    req: HttpRequest,
     ctx: PageCtx,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<HttpResponse, AppError> {
@@ -221,10 +223,18 @@ async fn save_bids(
             changes.push((item.paper.number, bid));
         }
     }
+    // "Save and go to page N" saves this page, then shows page N.
+    let page = form.get("go").or_else(|| form.get("page"));
     let mut query = BidsQuery {
-        page: form.get("page").and_then(|p| p.parse().ok()).unwrap_or(1),
+        page: page.and_then(|p| p.parse().ok()).unwrap_or(1),
         q: form.get("q").cloned().unwrap_or_default(),
     };
+    let json = wants_json(&req);
+    if !errors.is_empty() && json {
+        errors.sort();
+        return Ok(HttpResponse::UnprocessableEntity()
+            .json(serde_json::json!({ "saved": false, "error": errors.join(" ") })));
+    }
     if !errors.is_empty() {
         errors.sort();
         let (items, matching, pages, placed) = bids_page_of(items, &mut query);
@@ -245,6 +255,16 @@ async fn save_bids(
     let now = ctx.now;
     let email = member.email.as_str().to_string();
     let count = changes.len();
+    let placed = items.iter().filter(|i| i.bid != "none").count()
+        + changes.iter().filter(|(_, b)| b.is_some()).count()
+        - changes
+            .iter()
+            .filter(|(n, _)| {
+                items
+                    .iter()
+                    .any(|i| i.paper.number == *n && i.bid != "none")
+            })
+            .count();
     db::run(&ctx.state.pool, move |c| {
         db::transaction(c, |c| {
             for (number, bid) in &changes {
@@ -256,6 +276,9 @@ async fn save_bids(
         })
     })
     .await?;
+    if json {
+        return Ok(HttpResponse::Ok().json(serde_json::json!({ "saved": true, "placed": placed })));
+    }
     set_flash(
         &ctx.session,
         &match count {

@@ -2,6 +2,8 @@
 //! another audience's handler file: a review as others see it (`reviews`), the chairs' reviews
 //! panel on a paper's page (`paper_reviews`) and an author's released decision (`released`).
 
+pub mod audit;
+pub mod format_report;
 pub mod paper_reviews;
 pub mod released;
 pub mod reviews;
