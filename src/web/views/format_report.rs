@@ -41,7 +41,7 @@ fn rule_label(code: Code) -> &'static str {
         Code::NotPdf => "Not a PDF",
         Code::Encrypted => "Password protection",
         Code::Corrupt => "Damaged file",
-        Code::TooComplex => "Too complex to check",
+        Code::CheckedPartly => "Checked partly",
     }
 }
 
