@@ -13,6 +13,7 @@ use pdf_extract::{Dictionary, Document, Object};
 use crate::format_check::cmap;
 use crate::format_check::encoding::{Base, glyph_text};
 use crate::format_check::sniff::find;
+use crate::format_check::std14;
 use crate::format_check::streams::Decoder;
 
 /// Text of a code whose Unicode is unknown.
@@ -132,10 +133,14 @@ impl Font {
         let first = dict_get(doc, dict, b"FirstChar")
             .and_then(number)
             .unwrap_or(0.0);
-        for (i, w) in numbers(doc, dict_get(doc, dict, b"Widths"))
-            .into_iter()
-            .enumerate()
+        let widths = numbers(doc, dict_get(doc, dict, b"Widths"));
+        if widths.is_empty()
+            && subtype != b"Type3"
+            && let Some(standard) = std14::widths(base_font)
         {
+            font.widths = standard;
+        }
+        for (i, w) in widths.into_iter().enumerate() {
             let code = first as i64 + i as i64;
             if let Some(slot) = usize::try_from(code)
                 .ok()

@@ -32,6 +32,7 @@ pub(crate) mod partial;
 pub(crate) mod quiet;
 pub(crate) mod sections;
 pub(crate) mod sniff;
+pub(crate) mod std14;
 pub(crate) mod streams;
 
 pub use crate::format_check::streams::pool_in_use;

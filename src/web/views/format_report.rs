@@ -66,14 +66,18 @@ impl ReportView {
         let problems: Vec<ProblemView> = shown
             .iter()
             .map(|v| {
-                let blocking = v.code.is_reject() || rules.blocking.contains(&v.code);
                 let error = v.severity == Severity::Error;
+                // As `FormatReport::blocks_upload` decides: only errors the chairs chose block.
+                let blocking = v.code.is_reject() || (error && rules.blocking.contains(&v.code));
                 ProblemView {
                     label: rule_label(v.code),
-                    weight: match (blocking, error) {
-                        (true, _) => "must be fixed",
-                        (false, true) => "should be fixed",
-                        (false, false) => "worth checking",
+                    weight: match (blocking, error, v.code) {
+                        (_, _, Code::CheckedPartly) => {
+                            "not an error: stored, and the chairs can look at it"
+                        }
+                        (true, _, _) => "must be fixed",
+                        (false, true, _) => "should be fixed",
+                        (false, false, _) => "worth checking",
                     },
                     class: if error || blocking {
                         "error"
