@@ -39,6 +39,25 @@ pub enum Command {
         #[command(subcommand)]
         action: MailCommand,
     },
+    /// Maintain the file store.
+    Storage {
+        #[command(subcommand)]
+        action: StorageCommand,
+    },
+    /// Copy the database, the uploaded files and the cookie secret into an empty folder,
+    /// consistently, while the server runs.
+    Backup {
+        /// The folder to write (created; must be empty).
+        dir: PathBuf,
+    },
+    /// Put a backup taken with `cfp backup` back into the data folder (stop the server first).
+    Restore {
+        /// The backup folder.
+        dir: PathBuf,
+        /// Replace an existing database and secret (they are kept with a suffix).
+        #[arg(long)]
+        force: bool,
+    },
     /// Check a PDF against the NeurIPS format rules (exit 0 pass, 1 fail, 2 reject).
     CheckPdf(crate::format_check::cli::CheckPdfArgs),
     /// Solve a reviewer-assignment problem given as CSV files (exit 1 when infeasible).
@@ -74,6 +93,13 @@ pub enum MailCommand {
     Deliver,
     /// Queue every failed email for delivery again.
     RetryFailed,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StorageCommand {
+    /// Remove temporary files of interrupted uploads (older than an hour) and stored files no
+    /// paper references (older than an hour). The worker in `serve` does this every hour.
+    Gc,
 }
 
 fn init_tracing() {
@@ -124,6 +150,11 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Chair { action } => chair(&config, action),
         Command::Mail { action } => mail(&config, action),
+        Command::Storage {
+            action: StorageCommand::Gc,
+        } => storage_gc(&config),
+        Command::Backup { dir } => backup(&config, &dir),
+        Command::Restore { dir, force } => restore(&config, &dir, force),
         Command::Demo { stage, seed } => demo(config, stage, seed),
         Command::CheckPdf(_) | Command::Assign(_) | Command::GenProblem(_) => Ok(()),
     }
@@ -144,6 +175,7 @@ fn serve(config: Settings) -> anyhow::Result<()> {
         if no_chair {
             println!("No chair yet: register at {base_url}/register, confirm the email, then run `cfp chair add YOUR@EMAIL`.");
         }
+        startup::stop_worker_on_signal(&app);
         app.run_until_stopped().await?;
         Ok(())
     })
@@ -224,29 +256,92 @@ fn chair(config: &Settings, action: ChairCommand) -> anyhow::Result<()> {
     }
 }
 
+fn storage_gc(config: &Settings) -> anyhow::Result<()> {
+    let pool = open(config)?;
+    let mut c = pool.get()?;
+    let storage = crate::storage::Storage::new(&config.data_dir);
+    let report = crate::ops::gc::sweep(&mut c, &storage, std::time::SystemTime::now())?;
+    println!(
+        "removed {} temporary and {} unreferenced files ({} bytes)",
+        report.temp_files, report.orphan_files, report.bytes_freed
+    );
+    Ok(())
+}
+
+fn backup(config: &Settings, dir: &std::path::Path) -> anyhow::Result<()> {
+    let pool = open(config)?;
+    let mut c = pool.get()?;
+    let report = crate::ops::backup::backup(config, &mut c, dir)?;
+    let m = &report.manifest;
+    println!(
+        "backup written to {}: {} database, {} files ({} bytes), session key {}",
+        dir.display(),
+        m.backend,
+        m.files,
+        m.bytes,
+        if m.session_key {
+            "included"
+        } else {
+            "not present (security.secret is configured)"
+        }
+    );
+    if let Some(todo) = report.todo {
+        println!(
+            "pg_dump is not installed here; dump the database yourself BEFORE the files are next copied:\n  {todo}"
+        );
+    }
+    Ok(())
+}
+
+fn restore(config: &Settings, dir: &std::path::Path, force: bool) -> anyhow::Result<()> {
+    let report = crate::ops::backup::restore(config, dir, force)?;
+    println!(
+        "restored into {}: {} files",
+        config.data_dir.display(),
+        report.files
+    );
+    for kept in &report.kept {
+        println!("kept the replaced {}", kept.display());
+    }
+    if let Some(todo) = report.todo {
+        println!("pg_restore is not installed here; restore the database with:\n  {todo}");
+    }
+    Ok(())
+}
+
+/// `cfp mail status` only reads: it opens the database read-only and runs no migration, so it
+/// works on a read-only data folder or a full disk.
+fn mail_status(config: &Settings) -> anyhow::Result<()> {
+    let target = db::DbTarget::from_url(&config.database.url, &config.data_dir);
+    let mut c = db::open_read_only(&target)?;
+    let counts = outbox::counts_by_state(&mut c)?;
+    for state in [
+        outbox::state::PENDING,
+        outbox::state::SENDING,
+        outbox::state::SENT,
+        outbox::state::FAILED,
+    ] {
+        let n = counts
+            .iter()
+            .find(|(s, _)| s == state)
+            .map(|(_, n)| *n)
+            .unwrap_or(0);
+        println!("{state:<8} {n}");
+    }
+    Ok(())
+}
+
 fn mail(config: &Settings, action: MailCommand) -> anyhow::Result<()> {
+    if let MailCommand::Status = action {
+        return mail_status(config);
+    }
     let pool = open(config)?;
     match action {
-        MailCommand::Status => {
-            let mut c = pool.get()?;
-            let counts = outbox::counts_by_state(&mut c)?;
-            for state in [
-                outbox::state::PENDING,
-                outbox::state::SENDING,
-                outbox::state::SENT,
-                outbox::state::FAILED,
-            ] {
-                let n = counts
-                    .iter()
-                    .find(|(s, _)| s == state)
-                    .map(|(_, n)| *n)
-                    .unwrap_or(0);
-                println!("{state:<8} {n}");
-            }
-            Ok(())
-        }
+        MailCommand::Status => mail_status(config),
         MailCommand::Deliver => actix_web::rt::System::new().block_on(async move {
-            let mailer = startup::mailer(config, pool, Arc::new(SystemClock))?;
+            let mut mailer = startup::mailer(config, pool, Arc::new(SystemClock))?;
+            // Its own name on claims: never taking back those of a running server.
+            mailer.instance = format!("{}:cli-{}", mailer.instance, std::process::id());
             let done = mailer.deliver_due().await?;
             println!(
                 "sent {}, to retry {}, failed {}",

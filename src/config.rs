@@ -106,7 +106,17 @@ pub struct MailSettings {
     pub max_attempts: u32,
     pub retry_base_secs: u64,
     pub retry_max_secs: u64,
+    /// Emails sent at once by one server's worker, each on its own connection.
+    #[serde(default = "default_send_lanes")]
+    pub send_lanes: usize,
+    /// This server's name on its outbox claims; empty: host name and bound port.
+    #[serde(default)]
+    pub instance_id: String,
     pub smtp: SmtpSettings,
+}
+
+fn default_send_lanes() -> usize {
+    4
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

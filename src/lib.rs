@@ -3,8 +3,9 @@
 //! Layers, with data flowing one way (request -> handler -> policy -> query -> template):
 //! `domain` (pure types and rules), `policy` (who may see and do what), `db` (SQLite and
 //! PostgreSQL through one code path), `mail` (outbox and lettre transports), `jobs` (the
-//! scheduler: reminders and delivery rounds), `web` (actix handlers, one folder per
-//! audience), `startup`, `cli` and `demo` (`cfp demo`). `docs/architecture.md` has the tree.
+//! scheduler: reminders, delivery rounds, the storage sweep), `ops` (backup, restore, the
+//! storage sweeper, health), `web` (actix handlers, one folder per audience), `startup`,
+//! `cli` and `demo` (`cfp demo`). `docs/architecture.md` has the tree.
 
 pub mod assignment;
 pub mod auth;
@@ -17,6 +18,7 @@ pub mod domain;
 pub mod format_check;
 pub mod jobs;
 pub mod mail;
+pub mod ops;
 pub mod policy;
 pub mod sanitize;
 pub mod startup;

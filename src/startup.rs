@@ -122,6 +122,9 @@ pub fn mailer(config: &Settings, pool: DbPool, clock: Arc<dyn Clock>) -> anyhow:
         settings: config.mail.clone(),
         clock,
         base_url: config.base_url().to_string(),
+        instance: crate::mail::delivery::instance_id(&config.mail, &config.server.bind),
+        stop: crate::mail::delivery::Stop::default(),
+        storage: crate::storage::Storage::new(&config.data_dir),
     })
 }
 
@@ -137,6 +140,37 @@ const SECURITY_HEADERS: [(&str, &str); 5] = [
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
     ),
 ];
+
+/// Stops the mail worker at once on SIGTERM or Ctrl-C (emails in flight go back to the queue
+/// within seconds), while the HTTP server finishes its requests. For `cfp serve` only: it
+/// takes over the process's handling of those signals.
+pub fn stop_worker_on_signal(app: &Application) {
+    let stop = app.mailer.stop.clone();
+    tokio::spawn(async move {
+        stop_signal().await;
+        stop.request();
+    });
+}
+
+/// Resolves on SIGTERM or Ctrl-C (the signals actix-web stops on); never when they cannot
+/// be watched.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use actix_web::rt::signal::unix::{SignalKind, signal};
+        let Ok(mut term) = signal(SignalKind::terminate()) else {
+            return std::future::pending().await;
+        };
+        tokio::select! {
+            _ = term.recv() => {}
+            Ok(()) = actix_web::rt::signal::ctrl_c() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = actix_web::rt::signal::ctrl_c().await;
+    }
+}
 
 impl Application {
     /// Prepares everything and binds the listener (port 0 picks a free port).
@@ -223,13 +257,14 @@ impl Application {
         &self.mailer
     }
 
-    /// Serves until the process is told to stop; runs the mail worker when configured.
+    /// Serves until the process is told to stop; runs the mail worker when configured, and
+    /// stops it (returning emails in flight to the queue) when the server stops.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let worker = (self.mailer.settings.worker_interval_secs > 0)
             .then(|| crate::jobs::spawn(self.mailer.clone()));
         let result = self.server.await;
         if let Some(w) = worker {
-            w.abort();
+            self.mailer.shut_down(w).await;
         }
         result
     }

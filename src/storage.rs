@@ -3,9 +3,16 @@
 //! the same file system while the hash and size are computed, and are renamed into place only
 //! when complete, so an interrupted upload never leaves a partial file under a real name.
 //! Paths are never shown to users; downloads go through authorised routes.
+//!
+//! Durability: a stored file and the folder entries naming it are flushed to disk (fsync)
+//! before `commit` returns, so the database row written next never points at a file a power
+//! loss could take away. The sweeper (`sweep_temp`, `orphans`) removes what interrupted
+//! uploads leave: temporary files, and stored files no row references (after a grace period
+//! that outlasts any upload's transaction; `ops::gc` asks the database).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
 
 use sha2::{Digest, Sha256};
 
@@ -16,6 +23,57 @@ const HEAD_BYTES: usize = 1024;
 #[derive(Debug, Clone)]
 pub struct Storage {
     root: PathBuf,
+}
+
+/// The last time this process failed to store for lack of space (or a read-only disk), for
+/// the chairs' dashboard. Per process: each server reports its own.
+static LAST_FAILURE: std::sync::Mutex<Option<StorageAlert>> = std::sync::Mutex::new(None);
+
+/// Remembers `e` for the chairs' dashboard when it means the disk is full or read-only;
+/// returns whether it did.
+pub fn note_failure(e: &std::io::Error) -> bool {
+    note_failure_text(is_storage_exhausted(e), &e.to_string())
+}
+
+/// The same for a database error, which reaches us as text ("database or disk is full",
+/// PostgreSQL's "No space left on device").
+pub fn note_database_failure(message: &str) -> bool {
+    let full = [
+        "database or disk is full",
+        "No space left on device",
+        "readonly database",
+    ]
+    .iter()
+    .any(|m| message.contains(m));
+    note_failure_text(full, message)
+}
+
+fn note_failure_text(exhausted: bool, error: &str) -> bool {
+    if exhausted {
+        tracing::error!(%error, "storage is full or read-only");
+        *LAST_FAILURE
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(StorageAlert {
+            at: chrono::Utc::now(),
+            error: error.to_string(),
+        });
+    }
+    exhausted
+}
+
+/// The last failure for lack of space since this server started, if any.
+pub fn last_failure() -> Option<StorageAlert> {
+    LAST_FAILURE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone()
+}
+
+/// A failure to store for lack of space or a read-only disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StorageAlert {
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub error: String,
 }
 
 /// A file being received.
@@ -49,6 +107,26 @@ impl Storage {
         Storage {
             root: data_dir.join("files"),
         }
+    }
+
+    /// Bytes available to cfp on the store's file system.
+    pub fn free_bytes(&self) -> Option<u64> {
+        let at = if self.root.exists() {
+            self.root.as_path()
+        } else {
+            self.root.parent()?
+        };
+        free_bytes(at)
+    }
+
+    /// Writes, flushes and removes a small file: fails when the disk is full or read-only.
+    pub fn probe_writable(&self) -> std::io::Result<()> {
+        let tmp = self.root.join("tmp");
+        std::fs::create_dir_all(&tmp)?;
+        let mut probe = tempfile::NamedTempFile::new_in(tmp)?;
+        probe.write_all(&[0u8; 4096])?;
+        probe.as_file().sync_all()?;
+        probe.close()
     }
 
     /// Starts receiving a file of at most `limit` bytes.
@@ -86,13 +164,103 @@ impl Storage {
         let path = self
             .path_of(&sha256)
             .ok_or_else(|| std::io::Error::other("bad hash"))?;
-        if !path.exists() {
-            if let Some(dir) = path.parent() {
+        let dir = path
+            .parent()
+            .ok_or_else(|| std::io::Error::other("bad path"))?;
+        if path.exists() {
+            // The same content is stored already: mark it as just used, so the sweeper's
+            // grace period protects it until this upload's row is committed.
+            std::fs::File::options()
+                .write(true)
+                .open(&path)?
+                .set_modified(SystemTime::now())?;
+        } else {
+            if !dir.exists() {
                 std::fs::create_dir_all(dir)?;
+                sync_dir(&self.root)?;
             }
             file.persist(&path).map_err(|e| UploadError::Io(e.error))?;
         }
+        sync_dir(dir)?;
         Ok(StoredFile { sha256, size })
+    }
+
+    /// The store's root folder (`DATA_DIR/files`).
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Removes temporary files last written before `cutoff` (uploads interrupted by a crash;
+    /// a live upload writes its file at least every megabyte). Returns (files, bytes).
+    pub fn sweep_temp(&self, cutoff: SystemTime) -> std::io::Result<(usize, u64)> {
+        let mut removed = (0, 0);
+        let entries = match std::fs::read_dir(self.root.join("tmp")) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(removed),
+            Err(e) => return Err(e),
+        };
+        for entry in entries {
+            let entry = entry?;
+            let meta = entry.metadata()?;
+            if meta.is_file() && meta.modified()? < cutoff {
+                match std::fs::remove_file(entry.path()) {
+                    Ok(()) => {
+                        removed.0 += 1;
+                        removed.1 += meta.len();
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        Ok(removed)
+    }
+
+    /// Stored files last written (or reused) before `cutoff`: candidates for removal when no
+    /// row references them.
+    pub fn files_older_than(&self, cutoff: SystemTime) -> std::io::Result<Vec<String>> {
+        let mut found = Vec::new();
+        let shards = match std::fs::read_dir(&self.root) {
+            Ok(shards) => shards,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(found),
+            Err(e) => return Err(e),
+        };
+        for shard in shards {
+            let shard = shard?;
+            let name = shard.file_name();
+            if name == "tmp" || !shard.file_type()?.is_dir() {
+                continue;
+            }
+            for entry in std::fs::read_dir(shard.path())? {
+                let entry = entry?;
+                let Some(sha) = entry.file_name().to_str().map(str::to_string) else {
+                    continue;
+                };
+                if self.path_of(&sha).is_some() && entry.metadata()?.modified()? < cutoff {
+                    found.push(sha);
+                }
+            }
+        }
+        found.sort();
+        Ok(found)
+    }
+
+    /// Removes a stored file if it was still last written before `cutoff` (an upload of the
+    /// same content since then keeps it). Returns the bytes freed.
+    pub fn remove_if_older(&self, sha256: &str, cutoff: SystemTime) -> std::io::Result<u64> {
+        let Some(path) = self.path_of(sha256) else {
+            return Ok(0);
+        };
+        let meta = match std::fs::metadata(&path) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+            Err(e) => return Err(e),
+        };
+        if meta.modified()? >= cutoff {
+            return Ok(0);
+        }
+        std::fs::remove_file(&path)?;
+        Ok(meta.len())
     }
 
     /// Reads a stored file.
@@ -102,6 +270,46 @@ impl Storage {
             .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "bad hash"))?;
         std::fs::read(path)
     }
+}
+
+/// Temporary files older than this are leftovers of interrupted uploads.
+pub const TEMP_MAX_AGE: Duration = Duration::from_secs(3600);
+
+/// A stored file no row references is removed only after this long, far beyond the time
+/// between storing a file and committing its row.
+pub const ORPHAN_GRACE: Duration = Duration::from_secs(3600);
+
+/// Flushes a folder's entries to disk, so a rename or new file in it survives power loss.
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        std::fs::File::open(dir)?.sync_all()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        Ok(())
+    }
+}
+
+#[cfg(unix)]
+fn free_bytes(path: &Path) -> Option<u64> {
+    let stat = rustix::fs::statvfs(path).ok()?;
+    Some(stat.f_bavail.saturating_mul(stat.f_frsize))
+}
+
+#[cfg(not(unix))]
+fn free_bytes(_path: &Path) -> Option<u64> {
+    None
+}
+
+/// True when an error means the disk is full or cannot be written (as opposed to a bug).
+pub fn is_storage_exhausted(e: &std::io::Error) -> bool {
+    use std::io::ErrorKind;
+    matches!(
+        e.kind(),
+        ErrorKind::StorageFull | ErrorKind::ReadOnlyFilesystem | ErrorKind::QuotaExceeded
+    )
 }
 
 impl PendingFile {

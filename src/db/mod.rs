@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use diesel::connection::SimpleConnection;
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::pg::PgConnection;
 use diesel::r2d2::{self, ManageConnection, Pool};
 use diesel::sqlite::SqliteConnection;
@@ -105,8 +105,11 @@ impl Manager {
     }
 }
 
+/// `synchronous = FULL`: every commit is on disk before it returns, so an acknowledged upload
+/// survives power loss, not only a crash of the process (NORMAL in WAL mode may lose the last
+/// commits on power loss). The cost is measured in `docs/benchmarks.md`.
 const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
-     PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
+     PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;";
 
 impl ManageConnection for Manager {
     type Connection = AnyConnection;
@@ -158,6 +161,47 @@ pub fn connect(target: DbTarget, size: u32, timeout: Duration) -> anyhow::Result
         .map_err(|e| anyhow::anyhow!("cannot open the {description}: {e}"))
 }
 
+/// One connection that never writes, for commands that only look (`cfp mail status`): works
+/// on a read-only data folder or disk. An SQLite database is opened with `mode=ro`, or as
+/// immutable when SQLite cannot create its shared-memory file there; no migration runs.
+pub fn open_read_only(target: &DbTarget) -> anyhow::Result<AnyConnection> {
+    let description = target.describe();
+    match target {
+        DbTarget::Postgres(url) => PgConnection::establish(url)
+            .map(AnyConnection::Postgresql)
+            .map_err(|e| anyhow::anyhow!("cannot open the {description}: {e}")),
+        DbTarget::Sqlite(path) => {
+            if !path.is_file() {
+                anyhow::bail!("there is no {description}");
+            }
+            let path = path
+                .to_str()
+                .ok_or_else(|| anyhow::anyhow!("the database path is not UTF-8"))?;
+            let mut last_error = String::new();
+            for mode in ["mode=ro", "immutable=1"] {
+                let uri = format!("file:{}?{mode}", uri_escape(path));
+                match SqliteConnection::establish(&uri) {
+                    Ok(mut conn) => {
+                        match conn.batch_execute("SELECT count(*) FROM sqlite_master") {
+                            Ok(()) => return Ok(AnyConnection::Sqlite(conn)),
+                            Err(e) => last_error = e.to_string(),
+                        }
+                    }
+                    Err(e) => last_error = e.to_string(),
+                }
+            }
+            anyhow::bail!("cannot read the {description}: {last_error}")
+        }
+    }
+}
+
+/// Escapes the characters an SQLite URI path gives a meaning to.
+fn uri_escape(path: &str) -> String {
+    path.replace('%', "%25")
+        .replace('?', "%3f")
+        .replace('#', "%23")
+}
+
 /// Applies pending migrations; returns how many ran.
 pub fn migrate(pool: &DbPool) -> anyhow::Result<usize> {
     let mut conn = pool.get()?;
@@ -186,24 +230,59 @@ where
 /// One writer at a time per process on SQLite.
 static SQLITE_WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
-/// Runs `f` in a transaction. On SQLite, write transactions of this process take turns: a
-/// deferred transaction that reads and then writes fails at once with "database is locked"
-/// when another connection wrote in between (the busy timeout does not apply to that case),
-/// and SQLite allows one writer at a time anyway. PostgreSQL transactions run concurrently.
+/// Runs `f` in a transaction; every write on SQLite goes through here (the mail worker's
+/// included), so no request ever sees "database is locked".
+///
+/// On SQLite, write transactions of this process take turns (a mutex), and each begins with
+/// `BEGIN IMMEDIATE`, taking the database's write lock before its first read. A deferred
+/// transaction that reads and then writes fails at once with "database is locked" when any
+/// other connection committed in between (the busy timeout does not apply to that case);
+/// an immediate one waits for the lock instead (up to the busy timeout, which also covers
+/// other processes, such as `cfp mail deliver` next to `cfp serve`). Called inside a
+/// transaction, `f` runs in a savepoint of it. PostgreSQL transactions run concurrently.
 pub fn transaction<T, E, F>(c: &mut AnyConnection, f: F) -> Result<T, E>
 where
     F: FnOnce(&mut AnyConnection) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
-    let _turn = match c {
-        AnyConnection::Sqlite(_) => Some(
-            SQLITE_WRITER
+    let nested = AnyConnection::transaction_manager_status_mut(c)
+        .transaction_depth()
+        .map(|depth| depth.is_some())
+        .unwrap_or(false);
+    match c {
+        AnyConnection::Sqlite(_) if !nested => {
+            let _turn = SQLITE_WRITER
                 .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner),
-        ),
-        AnyConnection::Postgresql(_) => None,
-    };
-    c.transaction(f)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            immediate_transaction(c, f)
+        }
+        _ => c.transaction(f),
+    }
+}
+
+/// diesel's `immediate_transaction` for the multi-backend connection: `BEGIN IMMEDIATE` on
+/// the SQLite connection inside, then commit or roll back through the shared transaction
+/// manager (so savepoints taken by `f` nest correctly).
+fn immediate_transaction<T, E, F>(c: &mut AnyConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    if let AnyConnection::Sqlite(inner) = c {
+        AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
+    } else {
+        AnyConnection::begin_transaction(c)?;
+    }
+    match f(c) {
+        Ok(value) => {
+            AnyConnection::commit_transaction(c)?;
+            Ok(value)
+        }
+        Err(e) => {
+            AnyConnection::rollback_transaction(c)?;
+            Err(e)
+        }
+    }
 }
 
 /// An instant as stored: UTC, microsecond precision.
@@ -219,6 +298,7 @@ pub fn from_db(t: NaiveDateTime) -> DateTime<Utc> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use diesel::RunQueryDsl;
 
     #[test]
     fn urls_select_the_backend() {
@@ -235,6 +315,72 @@ mod tests {
             DbTarget::from_url("postgres://u@h/db", data),
             DbTarget::Postgres(_)
         ));
+    }
+
+    /// The failure of issue 16: a read-then-write transaction while another connection
+    /// commits a write between its read and its write. Deferred, it failed at once with
+    /// "database is locked"; immediate, the other writer waits for it.
+    #[test]
+    fn a_read_then_write_transaction_survives_a_concurrent_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = connect(
+            DbTarget::Sqlite(dir.path().join("t.db")),
+            2,
+            Duration::from_secs(5),
+        )
+        .unwrap();
+        pool.get()
+            .unwrap()
+            .batch_execute("CREATE TABLE t (n INTEGER)")
+            .unwrap();
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        let other = pool.clone();
+        let writer = std::thread::spawn(move || {
+            rx.recv().unwrap();
+            // A write outside the writer turn, like another process's.
+            other
+                .get()
+                .unwrap()
+                .batch_execute("INSERT INTO t VALUES (2)")
+        });
+        let mut c = pool.get().unwrap();
+        let result: Result<(), diesel::result::Error> = transaction(&mut c, |c| {
+            c.batch_execute("SELECT count(*) FROM t")?;
+            tx.send(()).unwrap();
+            std::thread::sleep(Duration::from_millis(300));
+            c.batch_execute("INSERT INTO t VALUES (1)")
+        });
+        result.unwrap();
+        writer.join().unwrap().unwrap();
+    }
+
+    #[test]
+    fn a_transaction_inside_a_transaction_is_a_savepoint() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = connect(
+            DbTarget::Sqlite(dir.path().join("t.db")),
+            1,
+            Duration::from_secs(5),
+        )
+        .unwrap();
+        let mut c = pool.get().unwrap();
+        c.batch_execute("CREATE TABLE t (n INTEGER)").unwrap();
+        let outer: Result<(), diesel::result::Error> = transaction(&mut c, |c| {
+            c.batch_execute("INSERT INTO t VALUES (1)")?;
+            let inner: Result<(), diesel::result::Error> = transaction(c, |c| {
+                c.batch_execute("INSERT INTO t VALUES (2)")?;
+                Err(diesel::result::Error::RollbackTransaction)
+            });
+            assert!(inner.is_err());
+            Ok(())
+        });
+        outer.unwrap();
+        let n: i64 = diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+            "(SELECT count(*) FROM t)",
+        ))
+        .get_result(&mut c)
+        .unwrap();
+        assert_eq!(n, 1);
     }
 
     #[test]

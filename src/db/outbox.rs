@@ -1,7 +1,8 @@
 //! The mail outbox. An email is a row written in the same transaction as the action that
 //! causes it; a unique `dedupe_key` per event makes queuing it twice a no-op. Workers claim
-//! due rows atomically (PostgreSQL: `FOR UPDATE SKIP LOCKED`; SQLite: an immediate
-//! transaction, which serialises writers), so several processes never deliver one row twice.
+//! due rows one at a time with a short lease and their instance id (PostgreSQL: `FOR UPDATE
+//! SKIP LOCKED`; SQLite: the writer turn of `db::transaction`), so several processes never
+//! deliver one row twice, and a restarted or stopping server hands its claims back at once.
 
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
@@ -44,113 +45,124 @@ pub struct OutboxRow {
     pub last_error: Option<String>,
     pub created_at: chrono::NaiveDateTime,
     pub sent_at: Option<chrono::NaiveDateTime>,
+    /// The instance id of the server holding the claim while the email is `sending`.
+    pub claimed_by: Option<String>,
 }
 
 /// Queues an email; returns false when one with the same dedupe key exists already.
 pub fn enqueue(conn: &mut AnyConnection, mail: &NewMail, now: DateTime<Utc>) -> QueryResult<bool> {
-    let exists: i64 = dsl::mail_outbox
-        .filter(dsl::dedupe_key.eq(&mail.dedupe_key))
-        .count()
-        .get_result(conn)?;
-    if exists > 0 {
-        return Ok(false);
-    }
-    diesel::insert_into(dsl::mail_outbox)
-        .values((
-            dsl::id.eq(uuid::Uuid::new_v4().to_string()),
-            dsl::dedupe_key.eq(&mail.dedupe_key),
-            dsl::recipient.eq(mail.recipient.as_str()),
-            dsl::subject.eq(&mail.subject),
-            dsl::body_text.eq(&mail.body_text),
-            dsl::state.eq(state::PENDING),
-            dsl::attempts.eq(0),
-            dsl::next_attempt_at.eq(to_db(now)),
-            dsl::created_at.eq(to_db(now)),
-        ))
-        .execute(conn)?;
-    Ok(true)
+    // A savepoint inside the caller's transaction; on its own, the writer turn.
+    super::transaction(conn, |c| {
+        let exists: i64 = dsl::mail_outbox
+            .filter(dsl::dedupe_key.eq(&mail.dedupe_key))
+            .count()
+            .get_result(c)?;
+        if exists > 0 {
+            return Ok(false);
+        }
+        diesel::insert_into(dsl::mail_outbox)
+            .values((
+                dsl::id.eq(uuid::Uuid::new_v4().to_string()),
+                dsl::dedupe_key.eq(&mail.dedupe_key),
+                dsl::recipient.eq(mail.recipient.as_str()),
+                dsl::subject.eq(&mail.subject),
+                dsl::body_text.eq(&mail.body_text),
+                dsl::state.eq(state::PENDING),
+                dsl::attempts.eq(0),
+                dsl::next_attempt_at.eq(to_db(now)),
+                dsl::created_at.eq(to_db(now)),
+            ))
+            .execute(c)?;
+        Ok(true)
+    })
 }
 
-/// Claims up to `limit` due rows for delivery by this worker until `now + lease`. Rows whose
-/// lease ran out (a worker died mid-delivery) are due again.
-pub fn claim_due(
+/// Claims the oldest due email for delivery by `instance` until `now + lease`, counting the
+/// attempt. Claims are per email and short (the lease outlasts one SMTP exchange under its
+/// timeout), so a slow server never lets another worker take an email still being sent.
+/// An email whose lease ran out (its worker died mid-delivery) is due again.
+///
+/// PostgreSQL skips rows other servers hold (`FOR UPDATE SKIP LOCKED`); on SQLite the claim
+/// takes the writer turn like every other write (`db::transaction`).
+pub fn claim_next(
     conn: &mut AnyConnection,
+    instance: &str,
     now: DateTime<Utc>,
     lease: Duration,
-    limit: i64,
-) -> QueryResult<Vec<OutboxRow>> {
+) -> QueryResult<Option<OutboxRow>> {
     let now_db = to_db(now);
     let lease_until = to_db(now + lease);
-    match conn {
-        AnyConnection::Postgresql(c) => c.transaction(|c| {
-            let ids: Vec<String> = dsl::mail_outbox
-                .filter(
-                    (dsl::state
-                        .eq(state::PENDING)
-                        .and(dsl::next_attempt_at.le(now_db)))
-                    .or(dsl::state
-                        .eq(state::SENDING)
-                        .and(dsl::claimed_until.lt(now_db))),
-                )
-                .order(dsl::created_at)
-                .limit(limit)
-                .select(dsl::id)
-                .for_update()
-                .skip_locked()
-                .load(c)?;
-            diesel::update(dsl::mail_outbox.filter(dsl::id.eq_any(&ids)))
-                .set((
-                    dsl::state.eq(state::SENDING),
-                    dsl::claimed_until.eq(Some(lease_until)),
-                    dsl::attempts.eq(dsl::attempts + 1),
-                ))
-                .execute(c)?;
+    super::transaction(conn, |c| {
+        let due = dsl::mail_outbox
+            .filter(
+                (dsl::state
+                    .eq(state::PENDING)
+                    .and(dsl::next_attempt_at.le(now_db)))
+                .or(dsl::state
+                    .eq(state::SENDING)
+                    .and(dsl::claimed_until.lt(now_db))),
+            )
+            .order(dsl::created_at)
+            .select(dsl::id);
+        let id: Option<String> = match c {
+            AnyConnection::Postgresql(pg) => due.for_update().skip_locked().first(pg).optional()?,
+            AnyConnection::Sqlite(_) => due.first(c).optional()?,
+        };
+        let Some(id) = id else {
+            return Ok(None);
+        };
+        diesel::update(dsl::mail_outbox.find(&id))
+            .set((
+                dsl::state.eq(state::SENDING),
+                dsl::claimed_until.eq(Some(lease_until)),
+                dsl::claimed_by.eq(Some(instance)),
+                dsl::attempts.eq(dsl::attempts + 1),
+            ))
+            .execute(c)?;
+        dsl::mail_outbox
+            .find(&id)
+            .select(OutboxRow::as_select())
+            .first(c)
+            .optional()
+    })
+}
+
+/// Puts every email `instance` holds in `sending` back in the queue, due at once: at start
+/// (claims of a previous run that crashed) and on a graceful stop. Returns how many.
+pub fn release_claims(
+    conn: &mut AnyConnection,
+    instance: &str,
+    now: DateTime<Utc>,
+) -> QueryResult<usize> {
+    super::transaction(conn, |c| {
+        diesel::update(
             dsl::mail_outbox
-                .filter(dsl::id.eq_any(&ids))
-                .order(dsl::created_at)
-                .select(OutboxRow::as_select())
-                .load(c)
-        }),
-        AnyConnection::Sqlite(c) => c.immediate_transaction(|c| {
-            let ids: Vec<String> = dsl::mail_outbox
-                .filter(
-                    (dsl::state
-                        .eq(state::PENDING)
-                        .and(dsl::next_attempt_at.le(now_db)))
-                    .or(dsl::state
-                        .eq(state::SENDING)
-                        .and(dsl::claimed_until.lt(now_db))),
-                )
-                .order(dsl::created_at)
-                .limit(limit)
-                .select(dsl::id)
-                .load(c)?;
-            diesel::update(dsl::mail_outbox.filter(dsl::id.eq_any(&ids)))
-                .set((
-                    dsl::state.eq(state::SENDING),
-                    dsl::claimed_until.eq(Some(lease_until)),
-                    dsl::attempts.eq(dsl::attempts + 1),
-                ))
-                .execute(c)?;
-            dsl::mail_outbox
-                .filter(dsl::id.eq_any(&ids))
-                .order(dsl::created_at)
-                .select(OutboxRow::as_select())
-                .load(c)
-        }),
-    }
+                .filter(dsl::state.eq(state::SENDING))
+                .filter(dsl::claimed_by.eq(instance)),
+        )
+        .set((
+            dsl::state.eq(state::PENDING),
+            dsl::next_attempt_at.eq(to_db(now)),
+            dsl::claimed_until.eq(None::<chrono::NaiveDateTime>),
+            dsl::claimed_by.eq(None::<String>),
+        ))
+        .execute(c)
+    })
 }
 
 pub fn mark_sent(conn: &mut AnyConnection, id: &str, now: DateTime<Utc>) -> QueryResult<()> {
-    diesel::update(dsl::mail_outbox.find(id))
-        .set((
-            dsl::state.eq(state::SENT),
-            dsl::sent_at.eq(Some(to_db(now))),
-            dsl::claimed_until.eq(None::<chrono::NaiveDateTime>),
-            dsl::last_error.eq(None::<String>),
-        ))
-        .execute(conn)
-        .map(|_| ())
+    super::transaction(conn, |c| {
+        diesel::update(dsl::mail_outbox.find(id))
+            .set((
+                dsl::state.eq(state::SENT),
+                dsl::sent_at.eq(Some(to_db(now))),
+                dsl::claimed_until.eq(None::<chrono::NaiveDateTime>),
+                dsl::claimed_by.eq(None::<String>),
+                dsl::last_error.eq(None::<String>),
+            ))
+            .execute(c)
+            .map(|_| ())
+    })
 }
 
 /// Records a failed attempt: due again at `retry_at`, or failed for good when None.
@@ -161,25 +173,34 @@ pub fn mark_attempt_failed(
     retry_at: Option<DateTime<Utc>>,
 ) -> QueryResult<()> {
     let error: String = error.chars().take(2000).collect();
-    let target = dsl::mail_outbox.find(id);
-    match retry_at {
-        Some(at) => diesel::update(target)
+    let (next_state, next_attempt) = match retry_at {
+        Some(at) => (state::PENDING, Some(to_db(at))),
+        None => (state::FAILED, None),
+    };
+    super::transaction(conn, |c| {
+        diesel::update(dsl::mail_outbox.find(id))
             .set((
-                dsl::state.eq(state::PENDING),
-                dsl::next_attempt_at.eq(to_db(at)),
+                dsl::state.eq(next_state),
                 dsl::claimed_until.eq(None::<chrono::NaiveDateTime>),
-                dsl::last_error.eq(Some(error)),
+                dsl::claimed_by.eq(None::<String>),
+                dsl::last_error.eq(Some(&error)),
             ))
-            .execute(conn),
-        None => diesel::update(target)
-            .set((
-                dsl::state.eq(state::FAILED),
-                dsl::claimed_until.eq(None::<chrono::NaiveDateTime>),
-                dsl::last_error.eq(Some(error)),
-            ))
-            .execute(conn),
-    }
-    .map(|_| ())
+            .execute(c)?;
+        if let Some(at) = next_attempt {
+            diesel::update(dsl::mail_outbox.find(id))
+                .set(dsl::next_attempt_at.eq(at))
+                .execute(c)?;
+        }
+        Ok(())
+    })
+}
+
+/// Emails waiting to be sent (pending or being sent), for the health report.
+pub fn backlog(conn: &mut AnyConnection) -> QueryResult<i64> {
+    dsl::mail_outbox
+        .filter(dsl::state.eq_any([state::PENDING, state::SENDING]))
+        .count()
+        .get_result(conn)
 }
 
 /// Number of emails in each state.
@@ -203,13 +224,15 @@ pub fn failed(conn: &mut AnyConnection, limit: i64) -> QueryResult<Vec<OutboxRow
 
 /// Puts every failed email back in the queue (after fixing SMTP settings, say).
 pub fn retry_failed(conn: &mut AnyConnection, now: DateTime<Utc>) -> QueryResult<usize> {
-    diesel::update(dsl::mail_outbox.filter(dsl::state.eq(state::FAILED)))
-        .set((
-            dsl::state.eq(state::PENDING),
-            dsl::attempts.eq(0),
-            dsl::next_attempt_at.eq(to_db(now)),
-        ))
-        .execute(conn)
+    super::transaction(conn, |c| {
+        diesel::update(dsl::mail_outbox.filter(dsl::state.eq(state::FAILED)))
+            .set((
+                dsl::state.eq(state::PENDING),
+                dsl::attempts.eq(0),
+                dsl::next_attempt_at.eq(to_db(now)),
+            ))
+            .execute(c)
+    })
 }
 
 pub fn find_by_dedupe_key(conn: &mut AnyConnection, key: &str) -> QueryResult<Option<OutboxRow>> {

@@ -353,3 +353,12 @@ pub fn find_document(c: &mut AnyConnection, id: &str) -> QueryResult<Option<Docu
         .first(c)
         .optional()
 }
+
+/// Which of `hashes` some document row names (for the storage sweeper).
+pub fn referenced_files(c: &mut AnyConnection, hashes: &[String]) -> QueryResult<Vec<String>> {
+    documents::table
+        .filter(documents::sha256.eq_any(hashes))
+        .select(documents::sha256)
+        .distinct()
+        .load(c)
+}

@@ -32,6 +32,9 @@ pub enum AppError {
     TooManyRequests(String),
     #[error("The service is busy; please try again in a moment.")]
     Unavailable,
+    /// The disk is full or read-only (507): nothing was stored, and chairs are told.
+    #[error("The server's storage is full; your paper was not stored, try again in a few minutes.")]
+    StorageFull,
     #[error("Something went wrong on our side.")]
     Unexpected(#[source] anyhow::Error),
 }
@@ -46,7 +49,24 @@ impl From<diesel::result::Error> for AppError {
     fn from(e: diesel::result::Error) -> Self {
         match e {
             diesel::result::Error::NotFound => AppError::NotFound,
+            diesel::result::Error::DatabaseError(_, ref info)
+                if crate::storage::note_database_failure(info.message()) =>
+            {
+                AppError::StorageFull
+            }
             other => AppError::Unexpected(other.into()),
+        }
+    }
+}
+
+impl From<crate::storage::UploadError> for AppError {
+    fn from(e: crate::storage::UploadError) -> Self {
+        match e {
+            crate::storage::UploadError::TooLarge { .. } => AppError::TooLarge,
+            crate::storage::UploadError::Io(io) if crate::storage::note_failure(&io) => {
+                AppError::StorageFull
+            }
+            crate::storage::UploadError::Io(io) => AppError::Unexpected(io.into()),
         }
     }
 }
@@ -86,6 +106,7 @@ impl AppError {
             AppError::TooLarge => "too_large",
             AppError::TooManyRequests(_) => "too_many_requests",
             AppError::Unavailable => "unavailable",
+            AppError::StorageFull => "storage_full",
             AppError::Unexpected(_) => "internal",
         }
     }
@@ -101,6 +122,7 @@ impl AppError {
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::StorageFull => StatusCode::INSUFFICIENT_STORAGE,
             AppError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -197,5 +219,37 @@ impl ResponseError for ApiError {
         HttpResponse::build(self.0.status()).json(serde_json::json!({
             "error": { "code": self.0.code(), "message": self.0.to_string(), "fields": fields }
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::UploadError;
+
+    #[test]
+    fn a_full_disk_is_answered_507_with_advice_and_remembered_for_the_chairs() {
+        let full = std::io::Error::from(std::io::ErrorKind::StorageFull);
+        let e = AppError::from(UploadError::Io(full));
+        assert_eq!(e.status(), StatusCode::INSUFFICIENT_STORAGE);
+        assert_eq!(
+            e.to_string(),
+            "The server's storage is full; your paper was not stored, try again in a few minutes."
+        );
+        assert!(crate::storage::last_failure().is_some());
+        let other = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        assert_eq!(
+            AppError::from(UploadError::Io(other)).status(),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+    }
+
+    #[test]
+    fn a_database_on_a_full_disk_is_answered_507() {
+        let e = AppError::from(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::Unknown,
+            Box::new(String::from("database or disk is full")),
+        ));
+        assert_eq!(e.status(), StatusCode::INSUFFICIENT_STORAGE);
     }
 }

@@ -111,7 +111,7 @@ pub(super) async fn store(
     web::block(move || storage.commit(file))
         .await
         .map_err(|e| AppError::Unexpected(anyhow::anyhow!("store task: {e}")))?
-        .map_err(|e| AppError::Unexpected(e.into()))
+        .map_err(AppError::from)
 }
 
 pub(super) fn vet_supplement(

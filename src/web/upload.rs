@@ -30,11 +30,9 @@ impl UploadedForm {
     }
 }
 
+/// Too large (413), the disk full (507, chairs told), or unexpected.
 fn too_large(e: UploadError) -> AppError {
-    match e {
-        UploadError::TooLarge { .. } => AppError::TooLarge,
-        UploadError::Io(io) => AppError::Unexpected(io.into()),
-    }
+    AppError::from(e)
 }
 
 /// Bytes of a file gathered before they are written to disk.

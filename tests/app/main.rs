@@ -13,6 +13,7 @@ mod helpers;
 mod mail;
 mod program;
 mod public;
+mod reliability;
 mod reviews;
 mod security;
 mod security_papers;

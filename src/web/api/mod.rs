@@ -52,11 +52,15 @@ async fn api_conference(state: web::Data<AppState>) -> Result<HttpResponse, ApiE
     }))
 }
 
-/// For load balancers: answers 200 when the database does.
-async fn api_health(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    db::run(&state.pool, |c| {
-        Ok::<_, DbError>(conference::load(c).map(|_| ())?)
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "status": "ok" })))
+/// For load balancers and monitoring: `ready` or `degraded` (200) with what was found
+/// (database writability, free disk, mail backlog), `down` (503) when the database does not
+/// answer. See `ops::health`.
+async fn api_health(state: web::Data<AppState>) -> HttpResponse {
+    let health = crate::ops::health::check(&state.pool, &state.storage, state.clock.now()).await;
+    let status = if health.status == "down" {
+        actix_web::http::StatusCode::SERVICE_UNAVAILABLE
+    } else {
+        actix_web::http::StatusCode::OK
+    };
+    HttpResponse::build(status).json(health)
 }

@@ -1,4 +1,5 @@
-//! The chairs' dashboard: the mail queue, failed emails (with a retry) and the audit log.
+//! The chairs' dashboard: the mail queue, failed emails (with a retry), a warning when this
+//! server could not store an upload for lack of space, and the audit log.
 //! Every handler starts by asking `policy` whether the actor is a chair.
 
 use actix_web::{HttpResponse, web};
@@ -37,6 +38,13 @@ struct DashboardPage {
     mail_counts: Vec<(String, i64)>,
     failed: Vec<FailedMail>,
     audit: Vec<AuditEntry>,
+    /// When this server last failed to store for lack of space, and why.
+    storage_alert: Option<StorageAlertView>,
+}
+
+struct StorageAlertView {
+    at: String,
+    error: String,
 }
 
 async fn dashboard(ctx: PageCtx) -> Result<HttpResponse, AppError> {
@@ -56,8 +64,13 @@ async fn dashboard(ctx: PageCtx) -> Result<HttpResponse, AppError> {
         .into_iter()
         .filter(|a| !(own.contains(&a.subject) && policy::audit_names_reviewers(&a.action)));
     let tz = ctx.settings.tz();
+    let storage_alert = crate::storage::last_failure().map(|a| StorageAlertView {
+        at: format_in_zone(a.at, tz),
+        error: a.error,
+    });
     let page = DashboardPage {
         layout: ctx.layout("Chair dashboard"),
+        storage_alert,
         mail_counts: counts,
         failed: failed
             .into_iter()

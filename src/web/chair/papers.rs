@@ -1,6 +1,8 @@
 //! The chairs' view of submissions: the sortable, filterable list, the CSV export, and the
 //! actions on one paper (withdraw or reinstate, unlock for late fixes).
 
+use std::collections::HashMap;
+
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::Duration;
@@ -88,15 +90,26 @@ async fn load_all(ctx: &PageCtx, q: &ListQuery) -> Result<Vec<Listed>, AppError>
     })
     .await?;
     let keyword = q.keyword.trim().to_lowercase();
+    // Grouped once, so the list is linear in the number of papers (a scan per row made it
+    // quadratic: seconds per view at 10,000 papers).
+    let mut authors_of: HashMap<String, Vec<AuthorRow>> = HashMap::new();
+    for author in authors {
+        authors_of
+            .entry(author.submission_id.clone())
+            .or_default()
+            .push(author);
+    }
+    let mut paper_of: HashMap<String, DocumentRow> = HashMap::new();
+    for document in papers {
+        paper_of
+            .entry(document.submission_id.clone())
+            .or_insert(document);
+    }
     let mut listed: Vec<Listed> = rows
         .into_iter()
         .map(|row| Listed {
-            authors: authors
-                .iter()
-                .filter(|a| a.submission_id == row.id)
-                .cloned()
-                .collect(),
-            paper: papers.iter().find(|d| d.submission_id == row.id).cloned(),
+            authors: authors_of.remove(&row.id).unwrap_or_default(),
+            paper: paper_of.remove(&row.id),
             row,
         })
         .filter(|l| q.track.is_empty() || l.row.track == q.track)
