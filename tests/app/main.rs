@@ -10,6 +10,7 @@ mod chair;
 mod cli;
 mod decisions;
 mod flows;
+mod flows_small;
 mod helpers;
 mod mail;
 mod program;
