@@ -1,6 +1,6 @@
-//! Criterion bench of `format_check::check` over the development fixtures
-//! (`$CARGO_MANIFEST_DIR/../shared/fixtures/pdf`, or `$CFP_FIXTURE_DIR`): one benchmark per file
-//! plus the whole set in one pass (pages/s). Skips with a message when the folder is absent.
+//! Criterion bench of `format_check::check` over the committed real-world corpus
+//! (`tests/fixtures/papers/`, made by `scripts/corpus/`; `$CFP_BENCH_CORPUS` names another
+//! folder): one benchmark per file plus the whole set in one pass (pages/s).
 
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -10,9 +10,9 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use cfp::format_check::{AuthorIdentity, Rules, check};
 
 fn fixture_dir() -> PathBuf {
-    match std::env::var_os("CFP_FIXTURE_DIR") {
+    match std::env::var_os("CFP_BENCH_CORPUS") {
         Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/pdf"),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/papers"),
     }
 }
 
@@ -46,7 +46,7 @@ fn bench(c: &mut Criterion) {
     let files = load();
     if files.is_empty() {
         eprintln!(
-            "format_check bench: no fixtures in {}; skipping (set CFP_FIXTURE_DIR)",
+            "format_check bench: no PDFs in {}; nothing to measure",
             fixture_dir().display()
         );
         return;
@@ -70,7 +70,7 @@ fn bench(c: &mut Criterion) {
     per_file.finish();
 
     let total_pages: u64 = files.iter().map(|(_, _, p)| *p).sum();
-    let mut all = c.benchmark_group("format_check/all_fixtures");
+    let mut all = c.benchmark_group("format_check/all_corpus");
     all.sample_size(10)
         .warm_up_time(std::time::Duration::from_secs(1))
         .measurement_time(std::time::Duration::from_secs(5));

@@ -54,8 +54,14 @@ pub struct SecuritySettings {
     pub max_failed_signins_per_account: u32,
     pub max_failed_signins_per_address: u32,
     pub throttle_window_minutes: u32,
+    pub signin_delay_base_secs: u32,
+    pub distributed_attack_addresses: u32,
     pub confirm_link_hours: u32,
     pub reset_link_minutes: u32,
+    pub session_idle_minutes: u32,
+    pub session_lifetime_hours: u32,
+    pub visitor_emails_per_address_per_hour: u32,
+    pub visitor_emails_per_client_per_hour: u32,
 }
 
 // Hand-written so the secret can never reach a log line through `{:?}`.
@@ -72,6 +78,21 @@ impl std::fmt::Debug for SecuritySettings {
                 &self.max_failed_signins_per_address,
             )
             .field("throttle_window_minutes", &self.throttle_window_minutes)
+            .field("signin_delay_base_secs", &self.signin_delay_base_secs)
+            .field(
+                "distributed_attack_addresses",
+                &self.distributed_attack_addresses,
+            )
+            .field("session_idle_minutes", &self.session_idle_minutes)
+            .field("session_lifetime_hours", &self.session_lifetime_hours)
+            .field(
+                "visitor_emails_per_address_per_hour",
+                &self.visitor_emails_per_address_per_hour,
+            )
+            .field(
+                "visitor_emails_per_client_per_hour",
+                &self.visitor_emails_per_client_per_hour,
+            )
             .finish_non_exhaustive()
     }
 }

@@ -20,6 +20,7 @@ pub mod jobs;
 pub mod mail;
 pub mod ops;
 pub mod policy;
+pub mod sanitize;
 pub mod startup;
 pub mod storage;
 pub mod web;

@@ -128,7 +128,10 @@ pub fn mailer(config: &Settings, pool: DbPool, clock: Arc<dyn Clock>) -> anyhow:
     })
 }
 
-const SECURITY_HEADERS: [(&str, &str); 4] = [
+/// Added to every response that does not set its own: public pages and static files choose
+/// their caching; everything else may depend on the session, so no cache keeps it.
+const SECURITY_HEADERS: [(&str, &str); 5] = [
+    ("Cache-Control", "no-store"),
     ("X-Content-Type-Options", "nosniff"),
     ("X-Frame-Options", "DENY"),
     ("Referrer-Policy", "same-origin"),

@@ -29,6 +29,8 @@ diesel::table! {
         id -> Text,
         throttle_key -> Text,
         failed_at -> Timestamp,
+        account -> Nullable<Text>,
+        address -> Nullable<Text>,
     }
 }
 
@@ -264,3 +266,43 @@ diesel::table! {
 
 diesel::joinable!(decisions -> submissions (submission_id));
 diesel::allow_tables_to_appear_in_same_query!(decisions, submissions);
+
+diesel::table! {
+    sessions (id) {
+        id -> Text,
+        token_hash -> Text,
+        user_id -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        user_agent -> Text,
+    }
+}
+
+diesel::table! {
+    signin_addresses (user_id, address_hash) {
+        user_id -> Text,
+        address_hash -> Text,
+        last_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    rate_events (id) {
+        id -> Text,
+        bucket -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    reviewer_copies (source_sha256) {
+        source_sha256 -> Text,
+        copy_sha256 -> Nullable<Text>,
+        removed -> Text,
+        error -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(sessions -> users (user_id));
+diesel::allow_tables_to_appear_in_same_query!(sessions, users);

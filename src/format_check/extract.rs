@@ -1,24 +1,22 @@
-//! Turning PDF bytes into positioned characters, page by page, with pdf-extract and its
-//! re-exported lopdf. Also reads the document metadata (Info dictionary and XMP).
+//! Turning PDF bytes into positioned characters, page by page: lopdf (re-exported by
+//! pdf-extract) parses the file structure, our interpreter (`interp`, with `lexer`, `font`,
+//! `cmap`, `encoding`) reads the content, `streams` decodes every stream within the budgets.
+//! Also reads the document metadata (Info dictionary and XMP).
 //!
-//! This module and its helpers (`collector`, `metadata`, `fonts`, `merge`, `xobjects`, and the fast
-//! interpreter `fast` with `lexer`, `operands` and `probe`) are the only ones that touch the PDF
-//! libraries. It enforces the resource caps of
-//! [`Limits`]: object and page counts, a character cap and a cooperative time budget (checked
-//! inside the per-character callback), and it catches panics of the libraries page by page.
-//! Layout analysis lives in `layout`; nothing here interprets the text.
+//! Only the file structure can make extraction fail (not a PDF, encrypted, unparseable).
+//! Whatever stops reading later (a budget, a cap) leaves what was read and a [`Gap`] saying
+//! what was not, so the check can report "checked partly". Layout analysis lives in `layout`.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::Instant;
 
-use pdf_extract::{Document, Object};
+use pdf_extract::{Dictionary, Document, LoadOptions, Object, ObjectId};
 
-use crate::format_check::collector::Collector;
-use crate::format_check::fast::{Fast, run_fast};
-use crate::format_check::merge::merge_pages;
-use crate::format_check::metadata::read_metadata;
+use crate::format_check::interp::{Interp, Stop};
+use crate::format_check::metadata::{XMP_CAP, read_metadata};
+use crate::format_check::report::describe_pages;
 use crate::format_check::rules::Limits;
-use crate::format_check::xobjects::has_xobject_cycle;
+use crate::format_check::streams::{Cut, Decoder};
 
 /// One character with its position, in points, measured from the top-left corner of the page.
 #[derive(Debug, Clone, Copy)]
@@ -69,6 +67,21 @@ pub(crate) struct Extracted {
     pub pages: Vec<Page>,
     /// Metadata fields: (field name, value), from the Info dictionary and the XMP packet.
     pub metadata: Vec<(String, String)>,
+    /// What could not be read, for the "checked partly" note.
+    pub gaps: Vec<Gap>,
+}
+
+/// Something the checker could not read.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Gap {
+    /// Pages concerned (empty: the whole document, e.g. its metadata).
+    pub pages: Vec<u32>,
+    /// What was not checked, for authors and chairs ("the text of pages 9–12").
+    pub what: String,
+    /// Why, in plain words ("the check's time budget ran out").
+    pub why: String,
+    /// Whether `pages` were not read at all (rather than read in part).
+    pub unread: bool,
 }
 
 /// Why extraction stopped.
@@ -80,7 +93,8 @@ pub(crate) enum ExtractError {
     /// The document cannot be parsed; the string says what broke, for authors.
     #[error("{0}")]
     Corrupt(String),
-    /// A resource cap was hit; the string names it (for logs, not for authors).
+    /// A cap on the file as a whole was hit (size, objects): nothing was read. The string says
+    /// which, for authors.
     #[error("too complex: {0}")]
     TooComplex(String),
 }
@@ -111,18 +125,14 @@ pub(crate) fn extract(
     limits: &Limits,
     budget: Budget,
 ) -> Result<Extracted, ExtractError> {
-    extract_with(bytes, limits, budget, true)
-}
-
-/// [`extract`], optionally without the fast interpreter (tests compare the two).
-pub(crate) fn extract_with(
-    bytes: &[u8],
-    limits: &Limits,
-    budget: Budget,
-    use_fast: bool,
-) -> Result<Extracted, ExtractError> {
-    let loaded = catch_unwind(AssertUnwindSafe(|| Document::load_mem(bytes)));
-    let mut doc = match loaded {
+    let options = LoadOptions {
+        filter: Some(load_filter),
+        ..LoadOptions::default()
+    };
+    let loaded = catch_unwind(AssertUnwindSafe(|| {
+        Document::load_mem_with_options(bytes, options)
+    }));
+    let doc = match loaded {
         Ok(Ok(doc)) => doc,
         Ok(Err(err)) => return Err(classify_load_error(bytes, &err.to_string())),
         Err(_) => return Err(ExtractError::Corrupt("the PDF structure is damaged".into())),
@@ -132,18 +142,10 @@ pub(crate) fn extract_with(
     }
     if doc.objects.len() > limits.max_objects {
         return Err(ExtractError::TooComplex(format!(
-            "{} objects",
-            doc.objects.len()
+            "it has {} objects (the limit is {})",
+            doc.objects.len(),
+            limits.max_objects
         )));
-    }
-    if budget.expired() {
-        return Err(ExtractError::TooComplex("time budget".into()));
-    }
-    let metadata = read_metadata(&doc);
-    blank_out_images(&mut doc);
-    crate::format_check::fonts::precompute_type1_encodings(&mut doc);
-    if has_xobject_cycle(&doc) {
-        return Err(ExtractError::TooComplex("cyclic form XObjects".into()));
     }
     let page_map = doc.get_pages();
     if page_map.is_empty() {
@@ -151,77 +153,218 @@ pub(crate) fn extract_with(
             "the PDF has no readable pages".into(),
         ));
     }
-    if page_map.len() > limits.max_pages {
-        return Err(ExtractError::TooComplex(format!(
-            "{} pages",
-            page_map.len()
-        )));
+    let decoder = Decoder::new(
+        limits.max_stream_bytes,
+        limits.max_document_bytes,
+        limits.max_pool_bytes,
+        budget,
+    );
+    let (metadata, metadata_cut) = read_metadata(&doc, &decoder);
+    let mut gaps = Vec::new();
+    if let Some(cut) = metadata_cut {
+        gaps.push(Gap {
+            pages: Vec::new(),
+            what: format!(
+                "the document properties (XMP metadata) beyond their first {} MiB",
+                XMP_CAP >> 20
+            ),
+            why: match cut {
+                Cut::StreamCap => format!("they unpack to more than {} MiB", XMP_CAP >> 20),
+                other => cut_reason(other, limits),
+            },
+            unread: false,
+        });
     }
-    let mut collector = Collector::new(budget, limits.max_glyphs, page_map.len());
-    if let Some((boxes, first_id, original_first)) = merge_pages(&mut doc, &page_map) {
-        let first_number = page_map.keys().next().copied().unwrap_or(1);
-        collector.merged = Some(boxes);
-        let fast = if use_fast {
-            run_fast(&mut doc, first_id, first_number, &mut collector)
-        } else {
-            Fast::Unsupported
+    let mut interp = Interp::new(&doc, &decoder, budget, limits.max_glyphs);
+    let mut pages = Vec::with_capacity(page_map.len());
+    let mut stopped: Option<(u32, String)> = None;
+    let mut cut_pages: Vec<(u32, Cut)> = Vec::new();
+    let empty = Dictionary::new();
+    for (index, &page_id) in page_map.values().enumerate() {
+        let number = index as u32 + 1;
+        let dict = doc.get_dictionary(page_id).ok();
+        let media = dict
+            .and_then(|d| inherited(&doc, d, b"MediaBox"))
+            .and_then(rect)
+            .unwrap_or((0.0, 0.0, 612.0, 792.0));
+        let mut page = Page {
+            width: (media.2 - media.0).abs(),
+            height: (media.3 - media.1).abs(),
+            ..Page::default()
         };
-        match fast {
-            Fast::Done if collector.pages.len() == page_map.len() => {
-                return Ok(Extracted {
-                    pages: collector.pages,
-                    metadata,
-                });
+        if stopped.is_none() && index >= limits.max_pages {
+            stopped = Some((
+                number,
+                format!("the checker reads at most {} pages", limits.max_pages),
+            ));
+        }
+        if stopped.is_none() && budget.expired() {
+            stopped = Some((number, "the check's time budget ran out".into()));
+        }
+        if stopped.is_none() {
+            let resources = dict
+                .and_then(|d| inherited(&doc, d, b"Resources"))
+                .and_then(|r| r.as_dict().ok())
+                .unwrap_or(&empty);
+            let content = page_content(&doc, &decoder, page_id);
+            if let Some(cut) = decoder.take_cut() {
+                cut_pages.push((number, cut));
             }
-            Fast::Stopped => {
-                if let Some(stop) = collector.stop.take() {
-                    return Err(stop);
-                }
-                collector.restart();
+            let origin = (media.0.min(media.2), media.1.max(media.3));
+            if let Err(stop) = interp.page(&content, resources, origin, &mut page) {
+                stopped = Some((
+                    number,
+                    match stop {
+                        Stop::Time => "the check's time budget ran out".into(),
+                        Stop::Glyphs => format!(
+                            "the document has more than {} characters",
+                            limits.max_glyphs
+                        ),
+                    },
+                ));
             }
-            Fast::Done | Fast::Unsupported => collector.restart(),
+            if let Some(cut) = decoder.take_cut()
+                && !cut_pages.iter().any(|(p, _)| *p == number)
+            {
+                cut_pages.push((number, cut));
+            }
         }
-        let outcome = catch_unwind(AssertUnwindSafe(|| {
-            pdf_extract::output_doc_page(&doc, &mut collector, first_number)
-        }));
-        if let Some(stop) = collector.stop.take() {
-            return Err(stop);
-        }
-        if matches!(outcome, Ok(Ok(()))) && collector.pages.len() == page_map.len() {
-            return Ok(Extracted {
-                pages: collector.pages,
-                metadata,
-            });
-        }
-        // Something in the merged run failed: redo page by page to say which page is broken.
-        if let Ok(first) = doc.get_object_mut(first_id) {
-            *first = Object::Dictionary(original_first);
-        }
-        collector.reset();
+        pages.push(page);
     }
-    for &number in page_map.keys() {
-        let outcome = catch_unwind(AssertUnwindSafe(|| {
-            pdf_extract::output_doc_page(&doc, &mut collector, number)
-        }));
-        if let Some(stop) = collector.stop.take() {
-            return Err(stop);
-        }
-        match outcome {
-            Ok(Ok(())) => {}
-            Ok(Err(_)) | Err(_) => {
-                return Err(ExtractError::Corrupt(format!(
-                    "page {number} could not be read"
-                )));
-            }
-        }
-        if budget.expired() {
-            return Err(ExtractError::TooComplex("time budget".into()));
-        }
+    if let Some((first, why)) = stopped {
+        let unread: Vec<u32> = (first..=pages.len() as u32).collect();
+        gaps.push(Gap {
+            what: format!("the text from {} on", describe_pages(&unread[..1])),
+            pages: unread,
+            why,
+            unread: true,
+        });
+    }
+    for (page, cut) in cut_pages {
+        gaps.push(Gap {
+            pages: vec![page],
+            what: format!("part of the text of page {page}"),
+            why: cut_reason(cut, limits),
+            unread: false,
+        });
+    }
+    if interp.skipped.forms > 0 {
+        gaps.push(Gap {
+            pages: Vec::new(),
+            what: format!(
+                "{} drawing(s) nested too deeply or drawing themselves",
+                interp.skipped.forms
+            ),
+            why: "they were skipped to keep the check finite".into(),
+            unread: false,
+        });
     }
     Ok(Extracted {
-        pages: collector.pages,
+        pages,
         metadata,
+        gaps,
     })
+}
+
+fn cut_reason(cut: Cut, limits: &Limits) -> String {
+    let mib = |b: usize| b >> 20;
+    match cut {
+        Cut::StreamCap => format!(
+            "a compressed part of the file unpacks to more than {} MiB",
+            mib(limits.max_stream_bytes)
+        ),
+        Cut::DocumentCap => format!(
+            "the file unpacks to more than {} MiB in total",
+            mib(limits.max_document_bytes)
+        ),
+        Cut::Pool => "the server was checking many large files at once".into(),
+        Cut::Time => "the check's time budget ran out".into(),
+        Cut::Filter => "it uses a compression the checker does not read".into(),
+    }
+}
+
+/// Runs on every object while lopdf loads the file: images are emptied (they never hold text)
+/// and an object stream that would unpack to more than [`MAX_OBJECT_STREAM`] is emptied before
+/// lopdf inflates it without a cap. lopdf 0.42 keeps the (changed) object itself for objects
+/// read from the file and uses the returned one only for objects inside object streams, which
+/// are never streams: so streams are changed in place and other objects returned as they are.
+fn load_filter(id: ObjectId, object: &mut Object) -> Option<(ObjectId, Object)> {
+    let Object::Stream(stream) = object else {
+        return Some((id, object.clone()));
+    };
+    {
+        let kind = |key: &[u8], value: &[u8]| matches!(stream.dict.get(key), Ok(Object::Name(n)) if n == value);
+        if kind(b"Subtype", b"Image") {
+            stream.content.clear();
+            stream.dict.remove(b"Filter");
+            stream.dict.remove(b"DecodeParms");
+        } else if kind(b"Type", b"ObjStm") && inflates_beyond(&stream.content, MAX_OBJECT_STREAM) {
+            stream.content.clear();
+            stream.dict.remove(b"Filter");
+        }
+    }
+    Some((id, Object::Null))
+}
+
+/// Largest object stream lopdf may unpack (real ones hold a few hundred kilobytes).
+const MAX_OBJECT_STREAM: u64 = 16 << 20;
+
+fn inflates_beyond(data: &[u8], cap: u64) -> bool {
+    use std::io::Read;
+    let decoder = flate2::read::ZlibDecoder::new(data);
+    let mut limited = decoder.take(cap + 1);
+    std::io::copy(&mut limited, &mut std::io::sink()).is_ok_and(|n| n > cap)
+}
+
+/// A page's content streams, decoded and joined.
+fn page_content(doc: &Document, decoder: &Decoder, page_id: ObjectId) -> Vec<u8> {
+    let mut out = Vec::new();
+    for id in doc.get_page_contents(page_id) {
+        if let Ok(Object::Stream(stream)) = doc.get_object(id)
+            && let Some(data) = decoder.decode(stream)
+        {
+            out.extend_from_slice(&data);
+            out.push(b'\n');
+        }
+    }
+    out
+}
+
+/// Looks a key up on a page and then up its parents (bounded, the tree is untrusted).
+fn inherited<'a>(doc: &'a Document, page: &'a Dictionary, key: &[u8]) -> Option<&'a Object> {
+    let mut node = page;
+    for _ in 0..64 {
+        if let Ok(value) = node.get(key) {
+            return deref(doc, value);
+        }
+        let parent = node.get(b"Parent").ok()?.as_reference().ok()?;
+        node = doc.get_dictionary(parent).ok()?;
+    }
+    None
+}
+
+type Rect = (f64, f64, f64, f64);
+
+fn rect(object: &Object) -> Option<Rect> {
+    let items = object.as_array().ok()?;
+    let num = |o: &Object| match o {
+        Object::Integer(i) => Some(*i as f64),
+        Object::Real(r) => Some(f64::from(*r)),
+        _ => None,
+    };
+    if items.len() != 4 {
+        return None;
+    }
+    let r = (
+        num(&items[0])?,
+        num(&items[1])?,
+        num(&items[2])?,
+        num(&items[3])?,
+    );
+    [r.0, r.1, r.2, r.3]
+        .iter()
+        .all(|v| v.is_finite())
+        .then_some(r)
 }
 
 fn classify_load_error(bytes: &[u8], error: &str) -> ExtractError {
@@ -236,22 +379,6 @@ fn classify_load_error(bytes: &[u8], error: &str) -> ExtractError {
         "the PDF is damaged or incomplete (it may have been cut off during upload or export)"
             .into(),
     )
-}
-
-/// Images never hold text, yet pdf-extract would run their pixels through the content-stream
-/// parser when a page draws them: empty them first (faster, and no garbage "text").
-fn blank_out_images(doc: &mut Document) {
-    for object in doc.objects.values_mut() {
-        if let Object::Stream(stream) = object {
-            let is_image =
-                matches!(stream.dict.get(b"Subtype"), Ok(Object::Name(n)) if n == b"Image");
-            if is_image {
-                stream.content.clear();
-                stream.dict.remove(b"Filter");
-                stream.dict.remove(b"DecodeParms");
-            }
-        }
-    }
 }
 
 /// Follows one indirect reference.

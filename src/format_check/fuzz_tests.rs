@@ -1,31 +1,20 @@
 //! Property test: mutated fixture PDFs (truncated, bytes flipped, pieces spliced in) never make
 //! `check` panic, and it always answers within its time budget (plus slack for the
-//! non-interruptible object parse). Runs on the development fixtures (skipped with a message when
-//! they are absent). `PROPTEST_CASES` sets the number of cases (default 48).
+//! non-interruptible object parse). Seeds are the committed real-world corpus and a synthetic
+//! paper. `PROPTEST_CASES` sets the number of cases (default 48).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Instant;
 
 use proptest::prelude::*;
 
-use crate::format_check::fixture_tests::fixture_dir;
+use crate::format_check::fixture_tests::corpus_files;
 use crate::format_check::{Rules, check};
 
 fn fixtures() -> Vec<Vec<u8>> {
-    let Ok(entries) = std::fs::read_dir(fixture_dir()) else {
-        eprintln!(
-            "fuzz: fixture folder {} missing, using a synthetic PDF only",
-            fixture_dir().display()
-        );
-        return vec![crate::format_check::synthetic::paper(2, false).build()];
-    };
-    let mut files: Vec<_> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
-        .collect();
-    files.sort();
-    files.iter().filter_map(|p| std::fs::read(p).ok()).collect()
+    let mut files = corpus_files();
+    files.push(crate::format_check::synthetic::paper(2, false).build());
+    files
 }
 
 #[derive(Debug, Clone)]

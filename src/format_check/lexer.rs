@@ -1,53 +1,35 @@
-//! A content-stream tokenizer for the fast interpreter (`fast`), replacing lopdf's
-//! `Content::decode` (a nom parser that allocates an `Object` per operand, about 40% of the
-//! check's time). It mirrors lopdf 0.42's content grammar for what real papers contain:
-//! numbers (`f32`/`i64` parsed from the same text), names, literal and hexadecimal strings,
-//! flat arrays, `null`/`true`/`false` and operators. Anything else (comments, inline images,
-//! dictionaries, nested arrays, text lopdf would stop at) returns `None`, and the caller falls
-//! back to pdf-extract, so the result never differs from what lopdf and pdf-extract produce.
+//! A lenient, streaming content-stream tokenizer: one operation (operands + operator) at a time
+//! into reused buffers, so memory stays flat however long the stream is.
+//!
+//! It never fails: comments are skipped, inline images (`BI … ID … EI`) are stepped over,
+//! dictionaries and nested arrays become [`Arg::Other`], and a stray byte that fits nothing is
+//! dropped, as viewers do. What the operators mean is `interp`'s business.
 
-use std::str::FromStr;
-
-/// One operand. Byte ranges point into [`Ops::bytes`], arrays into [`Ops::elems`].
+/// One operand. Byte ranges point into [`Operation::bytes`], arrays into [`Operation::elems`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum Arg {
-    /// An integer or real, converted to `f64` as pdf-extract's `as_num` does.
+    /// An integer or real.
     Num(f64),
     /// A name without its slash (`#xx` escapes decoded).
     Name(u32, u32),
     /// A literal or hexadecimal string, decoded.
     Str(u32, u32),
-    /// An array: range of [`Ops::elems`].
+    /// An array: range of [`Operation::elems`].
     Array(u32, u32),
-    /// `null`, `true` or `false`.
+    /// `null`, `true`, `false`, a dictionary or a nested array.
     Other,
 }
 
-/// One operation: its operator and a range of [`Ops::args`].
-#[derive(Debug, Clone)]
-pub(crate) struct Op {
-    pub operator: Vec<u8>,
-    pub first: u32,
-    pub count: u32,
-}
-
-/// A tokenized content stream.
+/// One operation, filled by [`Lexer::next_op`].
 #[derive(Debug, Default)]
-pub(crate) struct Ops {
-    pub ops: Vec<Op>,
+pub(crate) struct Operation {
+    pub operator: Vec<u8>,
     pub args: Vec<Arg>,
     pub elems: Vec<Arg>,
     pub bytes: Vec<u8>,
 }
 
-impl Ops {
-    /// The operands of one operation.
-    pub fn operands(&self, op: &Op) -> &[Arg] {
-        self.args
-            .get(op.first as usize..(op.first + op.count) as usize)
-            .unwrap_or(&[])
-    }
-
+impl Operation {
     /// The bytes of a name or string operand.
     pub fn slice(&self, start: u32, end: u32) -> &[u8] {
         self.bytes.get(start as usize..end as usize).unwrap_or(&[])
@@ -56,6 +38,22 @@ impl Ops {
     /// The elements of an array operand.
     pub fn elements(&self, start: u32, end: u32) -> &[Arg] {
         self.elems.get(start as usize..end as usize).unwrap_or(&[])
+    }
+
+    /// Operand `i` as a number.
+    pub fn num(&self, i: usize) -> Option<f64> {
+        match self.args.get(i) {
+            Some(Arg::Num(v)) if v.is_finite() => Some(*v),
+            _ => None,
+        }
+    }
+
+    /// The last operand as a name.
+    pub fn name(&self) -> Option<&[u8]> {
+        match self.args.last() {
+            Some(Arg::Name(s, e)) => Some(self.slice(*s, *e)),
+            _ => None,
+        }
     }
 }
 
@@ -71,193 +69,169 @@ fn is_regular(c: u8) -> bool {
     !is_whitespace(c) && !is_delimiter(c)
 }
 
-fn is_content_space(c: u8) -> bool {
-    b" \t\r\n".contains(&c)
-}
-
-fn is_operator_char(c: u8) -> bool {
-    c.is_ascii_alphabetic() || b"*'\"".contains(&c)
-}
-
 fn hex_value(c: u8) -> Option<u8> {
     (c as char).to_digit(16).map(|d| d as u8)
 }
 
-struct Lexer<'a> {
+/// Largest number of operands kept for one operation (more are dropped).
+const MAX_ARGS: usize = 64;
+
+/// Streams operations out of a content stream.
+pub(crate) struct Lexer<'a> {
     data: &'a [u8],
     pos: usize,
-    out: Ops,
 }
 
-/// Tokenizes a whole content stream, or `None` where we do not mirror lopdf exactly.
-pub(crate) fn tokenize(data: &[u8]) -> Option<Ops> {
-    let mut lexer = Lexer {
-        data,
-        pos: 0,
-        out: Ops::default(),
-    };
-    lexer.out.bytes.reserve(data.len() / 2);
-    lexer.skip(is_content_space);
-    while lexer.pos < data.len() {
-        lexer.operation()?;
+impl<'a> Lexer<'a> {
+    pub fn new(data: &'a [u8]) -> Self {
+        Lexer { data, pos: 0 }
     }
-    Some(lexer.out)
-}
 
-impl Lexer<'_> {
     fn peek(&self) -> Option<u8> {
         self.data.get(self.pos).copied()
     }
 
-    fn skip(&mut self, class: fn(u8) -> bool) {
-        while self.peek().is_some_and(class) {
-            self.pos += 1;
-        }
-    }
-
-    fn starts_with(&self, tag: &[u8]) -> bool {
-        self.data
-            .get(self.pos..)
-            .is_some_and(|rest| rest.starts_with(tag))
-    }
-
-    fn operation(&mut self) -> Option<()> {
-        if self.starts_with(b"BI") || self.peek() == Some(b'%') {
-            return None;
-        }
-        let first = self.out.args.len();
-        while let Some(arg) = self.operand(false)? {
-            self.out.args.push(arg);
-            self.skip(is_content_space);
-        }
-        let start = self.pos;
-        self.skip(is_operator_char);
-        if self.pos == start {
-            return None;
-        }
-        let operator = self.data.get(start..self.pos)?.to_vec();
-        self.out.ops.push(Op {
-            operator,
-            first: u32::try_from(first).ok()?,
-            count: u32::try_from(self.out.args.len() - first).ok()?,
-        });
-        self.skip(is_content_space);
-        Some(())
-    }
-
-    /// `Some(None)`: no operand here (an operator follows); `None`: give up.
-    fn operand(&mut self, in_array: bool) -> Option<Option<Arg>> {
-        for tag in [&b"null"[..], b"true", b"false"] {
-            if self.starts_with(tag) {
-                self.pos += tag.len();
-                return Some(Some(Arg::Other));
+    /// Reads the next operation into `op`; `false` at the end of the stream.
+    pub fn next_op(&mut self, op: &mut Operation) -> bool {
+        op.operator.clear();
+        op.args.clear();
+        op.elems.clear();
+        op.bytes.clear();
+        loop {
+            self.skip_space();
+            let Some(c) = self.peek() else {
+                return false;
+            };
+            match c {
+                b'/' => {
+                    let arg = self.name(op);
+                    self.push(op, arg);
+                }
+                b'(' => {
+                    let arg = self.literal(op);
+                    self.push(op, arg);
+                }
+                b'<' if self.data.get(self.pos + 1) == Some(&b'<') => {
+                    self.skip_dict();
+                    self.push(op, Arg::Other);
+                }
+                b'<' => {
+                    let arg = self.hex(op);
+                    self.push(op, arg);
+                }
+                b'[' => {
+                    let arg = self.array(op);
+                    self.push(op, arg);
+                }
+                _ if is_regular(c) => {
+                    let start = self.pos;
+                    while self.peek().is_some_and(is_regular) {
+                        self.pos += 1;
+                    }
+                    let word = &self.data[start..self.pos];
+                    if let Some(arg) = literal_word(word) {
+                        self.push(op, arg);
+                        continue;
+                    }
+                    if word == b"BI" {
+                        self.skip_inline_image();
+                        op.args.clear();
+                        op.bytes.clear();
+                        op.elems.clear();
+                        continue;
+                    }
+                    op.operator.extend_from_slice(word);
+                    return true;
+                }
+                // A stray delimiter (`)`, `>`, `]`, `{`, `}`): drop it.
+                _ => self.pos += 1,
             }
         }
-        let Some(c) = self.peek() else {
-            return Some(None);
-        };
-        match c {
-            b'+' | b'-' | b'.' | b'0'..=b'9' => self.number().map(Some),
-            b'/' => self.name().map(Some),
-            b'(' => self.literal().map(Some),
-            b'<' => self.hex().map(Some),
-            b'[' if !in_array => self.array().map(Some),
-            _ if in_array || !is_operator_char(c) => None,
-            _ => Some(None),
+    }
+
+    fn push(&mut self, op: &mut Operation, arg: Arg) {
+        if op.args.len() < MAX_ARGS {
+            op.args.push(arg);
         }
     }
 
-    fn number(&mut self) -> Option<Arg> {
-        let start = self.pos;
-        if matches!(self.peek(), Some(b'+' | b'-')) {
-            self.pos += 1;
-        }
-        let digits = self.pos;
-        self.skip(|c| c.is_ascii_digit());
-        let int_digits = self.pos - digits;
-        let text = |s: &Self| std::str::from_utf8(s.data.get(start..s.pos)?).ok();
-        if self.peek() == Some(b'.') {
-            self.pos += 1;
-            let frac = self.pos;
-            self.skip(|c| c.is_ascii_digit());
-            if int_digits == 0 && self.pos == frac {
-                return None;
-            }
-            let value = f32::from_str(text(self)?).ok()?;
-            return Some(Arg::Num(f64::from(value)));
-        }
-        if int_digits == 0 {
-            return None;
-        }
-        let value = i64::from_str(text(self)?).ok()?;
-        Some(Arg::Num(value as f64))
-    }
-
-    fn name(&mut self) -> Option<Arg> {
-        self.pos += 1;
-        let start = self.out.bytes.len();
+    fn skip_space(&mut self) {
         while let Some(c) = self.peek() {
-            if c == b'#' {
-                let hi = hex_value(*self.data.get(self.pos + 1)?)?;
-                let lo = hex_value(*self.data.get(self.pos + 2)?)?;
-                self.out.bytes.push(hi << 4 | lo);
-                self.pos += 3;
-            } else if is_regular(c) {
-                self.out.bytes.push(c);
+            if is_whitespace(c) {
                 self.pos += 1;
+            } else if c == b'%' {
+                while self.peek().is_some_and(|c| c != b'\n' && c != b'\r') {
+                    self.pos += 1;
+                }
             } else {
                 break;
             }
         }
-        Some(Arg::Name(
-            u32::try_from(start).ok()?,
-            u32::try_from(self.out.bytes.len()).ok()?,
-        ))
     }
 
-    fn literal(&mut self) -> Option<Arg> {
+    fn name(&mut self, op: &mut Operation) -> Arg {
         self.pos += 1;
-        let start = self.out.bytes.len();
+        let start = op.bytes.len();
+        while let Some(c) = self.peek() {
+            if !is_regular(c) {
+                break;
+            }
+            self.pos += 1;
+            if c == b'#'
+                && let (Some(hi), Some(lo)) = (
+                    self.data.get(self.pos).copied().and_then(hex_value),
+                    self.data.get(self.pos + 1).copied().and_then(hex_value),
+                )
+            {
+                op.bytes.push(hi << 4 | lo);
+                self.pos += 2;
+                continue;
+            }
+            op.bytes.push(c);
+        }
+        range(Arg::Name, start, op.bytes.len())
+    }
+
+    fn literal(&mut self, op: &mut Operation) -> Arg {
+        self.pos += 1;
+        let start = op.bytes.len();
         let mut depth = 0usize;
-        loop {
-            let c = self.peek()?;
+        while let Some(c) = self.peek() {
             self.pos += 1;
             match c {
                 b'(' => {
                     depth += 1;
-                    if depth > 8 {
-                        return None;
-                    }
-                    self.out.bytes.push(c);
+                    op.bytes.push(c);
                 }
                 b')' if depth == 0 => break,
                 b')' => {
                     depth -= 1;
-                    self.out.bytes.push(c);
+                    op.bytes.push(c);
                 }
-                b'\\' => self.escape()?,
-                _ => self.out.bytes.push(c),
+                b'\\' => self.escape(op),
+                _ => op.bytes.push(c),
             }
         }
-        Some(Arg::Str(
-            u32::try_from(start).ok()?,
-            u32::try_from(self.out.bytes.len()).ok()?,
-        ))
+        range(Arg::Str, start, op.bytes.len())
     }
 
-    /// After a backslash, as lopdf's `escape_sequence`.
-    fn escape(&mut self) -> Option<()> {
-        let c = self.peek()?;
+    fn escape(&mut self, op: &mut Operation) {
+        let Some(c) = self.peek() else { return };
         if (b'0'..=b'7').contains(&c) {
             let mut value: u16 = 0;
             let mut n = 0;
-            while n < 3 && self.peek().is_some_and(|d| (b'0'..=b'7').contains(&d)) {
-                value = value * 8 + u16::from(self.peek()? - b'0');
-                self.pos += 1;
-                n += 1;
+            while n < 3 {
+                match self.peek() {
+                    Some(d @ b'0'..=b'7') => {
+                        value = value * 8 + u16::from(d - b'0');
+                        self.pos += 1;
+                        n += 1;
+                    }
+                    _ => break,
+                }
             }
-            self.out.bytes.push(value as u8);
-            return Some(());
+            op.bytes.push(value as u8);
+            return;
         }
         self.pos += 1;
         match c {
@@ -267,60 +241,195 @@ impl Lexer<'_> {
                 }
             }
             b'\n' => {}
-            b'n' => self.out.bytes.push(b'\n'),
-            b'r' => self.out.bytes.push(b'\r'),
-            b't' => self.out.bytes.push(b'\t'),
-            b'b' => self.out.bytes.push(b'\x08'),
-            b'f' => self.out.bytes.push(b'\x0C'),
-            other => self.out.bytes.push(other),
+            b'n' => op.bytes.push(b'\n'),
+            b'r' => op.bytes.push(b'\r'),
+            b't' => op.bytes.push(b'\t'),
+            b'b' => op.bytes.push(b'\x08'),
+            b'f' => op.bytes.push(b'\x0C'),
+            other => op.bytes.push(other),
         }
-        Some(())
     }
 
-    fn hex(&mut self) -> Option<Arg> {
-        if self.starts_with(b"<<") {
-            return None;
-        }
+    fn hex(&mut self, op: &mut Operation) -> Arg {
         self.pos += 1;
-        let start = self.out.bytes.len();
+        let start = op.bytes.len();
         let mut high = true;
-        loop {
-            self.skip(is_whitespace);
-            let c = self.peek()?;
+        while let Some(c) = self.peek() {
             self.pos += 1;
             if c == b'>' {
                 break;
             }
-            let d = hex_value(c)?;
+            let Some(d) = hex_value(c) else { continue };
             if high {
-                self.out.bytes.push(d << 4);
-            } else if let Some(last) = self.out.bytes.last_mut() {
+                op.bytes.push(d << 4);
+            } else if let Some(last) = op.bytes.last_mut() {
                 *last |= d;
             }
             high = !high;
         }
-        Some(Arg::Str(
-            u32::try_from(start).ok()?,
-            u32::try_from(self.out.bytes.len()).ok()?,
-        ))
+        range(Arg::Str, start, op.bytes.len())
     }
 
-    fn array(&mut self) -> Option<Arg> {
+    fn array(&mut self, op: &mut Operation) -> Arg {
         self.pos += 1;
-        let mut items = Vec::new();
+        let mut items: Vec<Arg> = Vec::new();
         loop {
-            self.skip(is_whitespace);
-            match self.peek()? {
+            self.skip_space();
+            let Some(c) = self.peek() else { break };
+            let item = match c {
                 b']' => {
                     self.pos += 1;
                     break;
                 }
-                b'%' => return None,
-                _ => items.push(self.operand(true)??),
+                b'/' => self.name(op),
+                b'(' => self.literal(op),
+                b'<' if self.data.get(self.pos + 1) == Some(&b'<') => {
+                    self.skip_dict();
+                    Arg::Other
+                }
+                b'<' => self.hex(op),
+                b'[' => {
+                    self.skip_nested(b'[', b']');
+                    Arg::Other
+                }
+                _ if is_regular(c) => {
+                    let start = self.pos;
+                    while self.peek().is_some_and(is_regular) {
+                        self.pos += 1;
+                    }
+                    match literal_word(&self.data[start..self.pos]) {
+                        Some(arg) => arg,
+                        // An operator inside an array: the array was not closed.
+                        None => {
+                            self.pos = start;
+                            break;
+                        }
+                    }
+                }
+                _ => {
+                    self.pos += 1;
+                    continue;
+                }
+            };
+            items.push(item);
+        }
+        let start = op.elems.len();
+        op.elems.extend(items);
+        range(Arg::Array, start, op.elems.len())
+    }
+
+    /// Skips a balanced `<< … >>` (strings inside are stepped over).
+    fn skip_dict(&mut self) {
+        let mut depth = 0usize;
+        while self.pos < self.data.len() {
+            let rest = &self.data[self.pos..];
+            if rest.starts_with(b"<<") {
+                depth += 1;
+                self.pos += 2;
+            } else if rest.starts_with(b">>") {
+                self.pos += 2;
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return;
+                }
+            } else if rest[0] == b'(' {
+                let mut scratch = Operation::default();
+                self.literal(&mut scratch);
+            } else {
+                self.pos += 1;
             }
         }
-        let start = u32::try_from(self.out.elems.len()).ok()?;
-        self.out.elems.extend(items);
-        Some(Arg::Array(start, u32::try_from(self.out.elems.len()).ok()?))
     }
+
+    /// Skips a balanced `[ … ]` (strings inside are stepped over).
+    fn skip_nested(&mut self, open: u8, close: u8) {
+        let mut depth = 0usize;
+        while let Some(c) = self.peek() {
+            if c == b'(' {
+                let mut scratch = Operation::default();
+                self.literal(&mut scratch);
+                continue;
+            }
+            self.pos += 1;
+            if c == open {
+                depth += 1;
+            } else if c == close {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// After `BI`: skips the image dictionary, `ID`, the data and `EI`.
+    fn skip_inline_image(&mut self) {
+        let rest = &self.data[self.pos..];
+        let Some(id) = find_word(rest, b"ID", 0) else {
+            self.pos = self.data.len();
+            return;
+        };
+        let data_start = id + 3;
+        match find_word(rest, b"EI", data_start) {
+            Some(ei) => self.pos += ei + 2,
+            None => self.pos = self.data.len(),
+        }
+    }
+}
+
+/// Position of `word` standing alone (whitespace or the ends around it) at or after `from`.
+fn find_word(data: &[u8], word: &[u8], from: usize) -> Option<usize> {
+    let mut i = from;
+    while i + word.len() <= data.len() {
+        if &data[i..i + word.len()] == word
+            && (i == 0 || is_whitespace(data[i - 1]))
+            && data.get(i + word.len()).is_none_or(|&c| is_whitespace(c))
+        {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+fn range(make: fn(u32, u32) -> Arg, start: usize, end: usize) -> Arg {
+    match (u32::try_from(start), u32::try_from(end)) {
+        (Ok(s), Ok(e)) => make(s, e),
+        _ => Arg::Other,
+    }
+}
+
+/// A number, `true`, `false` or `null`; `None` for an operator.
+fn literal_word(word: &[u8]) -> Option<Arg> {
+    match word {
+        b"true" | b"false" | b"null" => return Some(Arg::Other),
+        _ => {}
+    }
+    let first = *word.first()?;
+    if !(first.is_ascii_digit() || matches!(first, b'+' | b'-' | b'.')) {
+        return None;
+    }
+    let text = std::str::from_utf8(word).ok()?;
+    if let Ok(v) = text.parse::<f64>() {
+        return Some(Arg::Num(v));
+    }
+    // Malformed numbers ("--5", "1.2.3", "5-"): keep the longest numeric prefix, as viewers do.
+    let trimmed = text.trim_start_matches(['+', '-']);
+    let negative = text.starts_with('-');
+    let end = trimmed
+        .char_indices()
+        .scan(false, |dot, (i, c)| {
+            if c.is_ascii_digit() {
+                Some(i + 1)
+            } else if c == '.' && !*dot {
+                *dot = true;
+                Some(i + 1)
+            } else {
+                None
+            }
+        })
+        .last()
+        .unwrap_or(0);
+    let value = trimmed[..end].parse::<f64>().unwrap_or(0.0);
+    Some(Arg::Num(if negative { -value } else { value }))
 }

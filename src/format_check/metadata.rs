@@ -4,10 +4,18 @@
 use pdf_extract::{Document, Object};
 
 use crate::format_check::extract::deref;
+use crate::format_check::streams::{Cut, Decoder};
+
+/// Largest XMP packet searched, in decoded bytes.
+pub(crate) const XMP_CAP: usize = 4 << 20;
 
 /// Reads Author, Creator, Subject, Keywords and Title from the Info dictionary, and the XMP
-/// packet of the catalog, as text.
-pub(crate) fn read_metadata(doc: &Document) -> Vec<(String, String)> {
+/// packet of the catalog, as text. The cut is set when the XMP packet was over a budget (it is
+/// then searched only as far as it was decoded).
+pub(crate) fn read_metadata(
+    doc: &Document,
+    decoder: &Decoder,
+) -> (Vec<(String, String)>, Option<Cut>) {
     let mut fields = Vec::new();
     if let Some(info) = doc
         .trailer
@@ -34,17 +42,14 @@ pub(crate) fn read_metadata(doc: &Document) -> Vec<(String, String)> {
         .and_then(|o| o.as_dict().ok())
         .and_then(|catalog| catalog.get(b"Metadata").ok())
         .and_then(|o| deref(doc, o));
+    let mut cut = None;
     if let Some(Object::Stream(stream)) = xmp {
-        let content = if stream.dict.get(b"Filter").is_ok() {
-            stream.decompressed_content().unwrap_or_default()
-        } else {
-            stream.content.clone()
-        };
-        if content.len() < 1 << 20 {
-            fields.push(("XMP".to_string(), String::from_utf8_lossy(&content).into()));
-        }
+        // A real XMP packet is a few kilobytes: 4 MiB is plenty.
+        let content = decoder.decode_capped(stream, XMP_CAP).unwrap_or_default();
+        cut = decoder.take_cut();
+        fields.push(("XMP".to_string(), String::from_utf8_lossy(&content).into()));
     }
-    fields
+    (fields, cut)
 }
 
 /// PDF text strings are UTF-16BE with a byte-order mark, or PDFDocEncoding (~Latin-1).

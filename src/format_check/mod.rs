@@ -5,33 +5,37 @@
 //! body font size, page limit, anonymity) are configured by [`Rules`]; which codes block an
 //! upload is the chair's choice ([`Rules::blocking`], [`FormatReport::blocks_upload`]).
 //!
-//! Pipeline: `sniff` (is it a PDF?) → `extract` (characters with positions, metadata, resource
-//! caps) → `layout` (lines; body text vs line numbers, headers, page numbers) → the rule modules
-//! `geometry`, `sections`, `anonymity`.
+//! Pipeline: `sniff` (is it a PDF?) → `extract` (lopdf for the file structure, our own
+//! interpreter `interp` for the content, `streams` for budgeted decoding) → `layout` (lines;
+//! body text vs line numbers, headers, page numbers) → the rule modules `geometry`, `sections`,
+//! `anonymity`. Only a file that is certainly not a readable PDF is rejected; whatever the
+//! checker could not read is reported as `checked_partly` (`partial`).
 
 pub mod cli;
 pub mod report;
 pub mod rules;
 
 pub(crate) mod anonymity;
-pub(crate) mod collector;
+pub(crate) mod anonymity_text;
+pub(crate) mod cmap;
+pub(crate) mod encoding;
+pub(crate) mod encoding_tables;
 pub(crate) mod extract;
-pub(crate) mod fast;
-pub(crate) mod fonts;
+pub(crate) mod font;
 pub(crate) mod geometry;
+pub(crate) mod interp;
 pub(crate) mod layout;
 pub(crate) mod lexer;
-pub(crate) mod merge;
 pub(crate) mod metadata;
 pub(crate) mod normalize;
-pub(crate) mod operands;
-pub(crate) mod probe;
+pub(crate) mod partial;
+pub(crate) mod quiet;
 pub(crate) mod sections;
 pub(crate) mod sniff;
-pub(crate) mod xobjects;
+pub(crate) mod streams;
 
-#[cfg(test)]
-mod fast_tests;
+pub use crate::format_check::streams::pool_in_use;
+
 #[cfg(test)]
 mod fixture_tests;
 #[cfg(test)]
@@ -56,38 +60,39 @@ const CHECK_STACK_BYTES: usize = 64 * 1024 * 1024;
 
 /// Checks one PDF against `rules`; `authors` are searched for in submission mode.
 ///
-/// Never panics and always returns within about `rules.limits.time_budget_ms` (plus the time to
-/// parse the file's object structure, which is linear in its size and capped by
-/// `rules.limits.max_file_bytes`).
+/// Never panics, prints nothing, and returns within about `rules.limits.time_budget_ms` (plus the
+/// time to parse the file's object structure, which is linear in its size and capped by
+/// `rules.limits.max_file_bytes`). Decoded streams are bounded per stream, per document and
+/// across concurrent checks (`Limits`).
 pub fn check(pdf: &[u8], rules: &Rules, authors: &[AuthorIdentity]) -> FormatReport {
     let start = Instant::now();
+    let guarded = || {
+        let _quiet = quiet::Quiet::new();
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            check_inline(pdf, rules, authors, start)
+        }))
+        .unwrap_or_else(|_| damaged_report())
+    };
     let outcome = std::thread::scope(|scope| {
         std::thread::Builder::new()
             .name("format-check".into())
             .stack_size(CHECK_STACK_BYTES)
-            .spawn_scoped(scope, || check_inline(pdf, rules, authors, start))
+            .spawn_scoped(scope, guarded)
             .map(|handle| handle.join())
     });
     let mut report = match outcome {
         Ok(Ok(report)) => report,
         // Could not spawn a thread: check on this one.
-        Err(_) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            check_inline(pdf, rules, authors, start)
-        }))
-        .unwrap_or_else(|_| corrupt_report()),
-        Ok(Err(_panic)) => corrupt_report(),
+        Err(_) => guarded(),
+        Ok(Err(_panic)) => damaged_report(),
     };
     report.elapsed_ms = (start.elapsed().as_secs_f64() * 1000.0 * 100.0).round() / 100.0;
     report
 }
 
-fn corrupt_report() -> FormatReport {
-    FormatReport::rejected(
-        Code::Corrupt,
-        "the PDF is damaged and could not be read; export it again from your editor or LaTeX \
-         and upload the new file"
-            .into(),
-    )
+/// A panic escaped our own code: the file is stored and flagged, never refused for our bug.
+fn damaged_report() -> FormatReport {
+    partial::nothing_checked("the checker met an internal error while reading this file")
 }
 
 fn check_inline(
@@ -103,7 +108,10 @@ fn check_inline(
         );
     }
     if pdf.len() > rules.limits.max_file_bytes {
-        return too_complex();
+        return partial::nothing_checked(&format!(
+            "the file is larger than {} MiB",
+            rules.limits.max_file_bytes >> 20
+        ));
     }
     if !sniff::has_eof_marker(pdf) {
         return FormatReport::rejected(
@@ -128,18 +136,9 @@ fn check_inline(
                 format!("{why}; export the PDF again and upload the new file"),
             );
         }
-        Err(ExtractError::TooComplex(_)) => return too_complex(),
+        Err(ExtractError::TooComplex(why)) => return partial::nothing_checked(&why),
     };
     analyse(&extracted, rules, authors)
-}
-
-fn too_complex() -> FormatReport {
-    FormatReport::rejected(
-        Code::TooComplex,
-        "the PDF is too complex to check (too large, too many objects or too slow to read); \
-         simplify large figures or flatten embedded documents and upload again"
-            .into(),
-    )
 }
 
 /// Applies every rule to an extracted document.
@@ -164,7 +163,13 @@ fn analyse(
     .unwrap_or(10.0);
     let end = sections::find_content_end(&pages, rough_body);
     let total_pages = pages.len() as u32;
-    let content_pages = end.as_ref().map_or(total_pages, |e| e.content_pages);
+    // Without a back-matter heading among the pages read, unread pages may be main content.
+    let unread = partial::first_unread_page(&extracted.gaps);
+    let content_pages = match (&end, unread) {
+        (Some(e), _) => Some(e.content_pages),
+        (None, None) => Some(total_pages),
+        (None, Some(_)) => None,
+    };
     let body_font = sections::body_font_size(&pages, end.as_ref());
 
     let mut violations = Vec::new();
@@ -173,23 +178,30 @@ fn analyse(
     if let Some(size) = body_font {
         violations.extend(sections::check_font_size(size, rules));
     }
-    violations.extend(sections::check_page_limit(
-        content_pages,
-        end.as_ref(),
-        rules,
-    ));
+    if let Some(content_pages) = content_pages {
+        violations.extend(sections::check_page_limit(
+            content_pages,
+            end.as_ref(),
+            rules,
+        ));
+    }
     if rules.mode == Mode::Submission {
         violations.extend(anonymity::check_anonymity(
             &pages,
             &extracted.metadata,
             authors,
+            end.as_ref(),
         ));
     }
+    violations.extend(partial::violation(
+        &extracted.gaps,
+        unread.is_some() && end.is_none(),
+    ));
     let mut report = FormatReport {
         verdict: Verdict::Pass,
         violations,
         total_pages: Some(total_pages),
-        content_pages: Some(content_pages),
+        content_pages,
         paper_size_pt: dims.first().map(|&(w, h)| (round1(w), round1(h))),
         body_font_pt: body_font.map(|s| round1(f64::from(s))),
         text_block_pt: geometry::measured_block(sections::main_content_lines(&pages, end.as_ref())),

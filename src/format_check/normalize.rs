@@ -60,6 +60,7 @@ pub(crate) fn name_variants(name: &str) -> Vec<Vec<String>> {
 }
 
 /// Position of the token sequence `needle` inside `haystack`.
+#[cfg(test)]
 pub(crate) fn find_sequence(haystack: &[&str], needle: &[String]) -> Option<usize> {
     if needle.is_empty() || haystack.len() < needle.len() {
         return None;

@@ -34,10 +34,13 @@ pub enum Code {
     NotPdf,
     /// The PDF is password-protected.
     Encrypted,
-    /// The PDF is damaged or truncated.
+    /// The PDF is damaged or truncated at the level of its file structure.
     Corrupt,
-    /// The PDF exceeds the checker's size, object or time limits.
-    TooComplex,
+    /// Not everything could be checked (a budget or cap was hit, or a feature the checker does
+    /// not read): a notice for the author and a flag for chairs, never an error, never blocking.
+    /// Reports stored before it existed said `too_complex` (and refused the file).
+    #[serde(alias = "too_complex")]
+    CheckedPartly,
 }
 
 impl Code {
@@ -52,16 +55,14 @@ impl Code {
             Code::NotPdf => "not_pdf",
             Code::Encrypted => "encrypted",
             Code::Corrupt => "corrupt",
-            Code::TooComplex => "too_complex",
+            Code::CheckedPartly => "checked_partly",
         }
     }
 
-    /// Codes that make the file unreadable for the checker: the verdict is `reject`.
+    /// Codes that make the file certainly unreadable (not a PDF, encrypted, unparseable file
+    /// structure): the verdict is `reject`. Nothing else ever refuses a file.
     pub fn is_reject(self) -> bool {
-        matches!(
-            self,
-            Code::NotPdf | Code::Encrypted | Code::Corrupt | Code::TooComplex
-        )
+        matches!(self, Code::NotPdf | Code::Encrypted | Code::Corrupt)
     }
 }
 
@@ -87,7 +88,8 @@ pub struct AuthorIdentity {
     pub affiliation: Option<String>,
 }
 
-/// Resource caps that turn a hostile PDF into a `too_complex` reject instead of a hang.
+/// Resource caps that keep one check bounded in time and memory. What hits one is reported as
+/// `checked_partly` (with what was and was not checked), never refused.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(default)]
 pub struct Limits {
@@ -101,6 +103,12 @@ pub struct Limits {
     pub max_pages: usize,
     /// Largest number of characters over the whole document.
     pub max_glyphs: usize,
+    /// Largest size one stream may unpack to, in bytes.
+    pub max_stream_bytes: usize,
+    /// Largest size all streams of one document may unpack to together, in bytes.
+    pub max_document_bytes: usize,
+    /// Largest size the streams of all checks running at once may hold together, in bytes.
+    pub max_pool_bytes: usize,
 }
 
 impl Default for Limits {
@@ -111,6 +119,9 @@ impl Default for Limits {
             max_objects: 500_000,
             max_pages: 400,
             max_glyphs: 4_000_000,
+            max_stream_bytes: 64 << 20,
+            max_document_bytes: 256 << 20,
+            max_pool_bytes: 768 << 20,
         }
     }
 }
@@ -171,7 +182,6 @@ impl Default for Rules {
                 Code::NotPdf,
                 Code::Corrupt,
                 Code::Encrypted,
-                Code::TooComplex,
                 Code::PageLimit,
                 Code::PaperSize,
             ],

@@ -264,23 +264,35 @@ fn non_pdfs_encrypted_and_truncated_files_are_rejected() {
 }
 
 #[test]
-fn caps_turn_into_too_complex() {
-    let bytes = paper(2, false).build();
+fn caps_make_a_partial_check_never_a_refusal() {
+    let bytes = paper(3, false).build();
     let mut rules = Rules::default();
     rules.limits.max_pages = 2;
     let report = check(&bytes, &rules, &[]);
     assert_eq!(
         (report.verdict, report.codes()),
-        (Verdict::Reject, vec![Code::TooComplex])
+        (Verdict::Pass, vec![Code::CheckedPartly])
     );
-    assert!(
-        report.violations[0]
-            .message
-            .contains("too complex to check")
-    );
+    let message = &report.violations[0].message;
+    assert!(message.contains("checked partly (pages 3"), "{message}");
+    assert!(message.contains("at most 2 pages"), "{message}");
+    assert_eq!(report.total_pages, Some(4));
+    assert!(!report.blocks_upload(&[Code::CheckedPartly]));
     let mut rules = Rules::default();
     rules.limits.time_budget_ms = 0;
-    assert_eq!(check(&bytes, &rules, &[]).codes(), vec![Code::TooComplex]);
+    let report = check(&bytes, &rules, &[]);
+    assert_eq!(report.codes(), vec![Code::CheckedPartly]);
+    assert_eq!(
+        report.content_pages, None,
+        "the page limit cannot be judged"
+    );
+    let mut rules = Rules::default();
+    rules.limits.max_file_bytes = 100;
+    let report = check(&bytes, &rules, &[]);
+    assert_eq!(
+        (report.verdict, report.codes()),
+        (Verdict::Pass, vec![Code::CheckedPartly])
+    );
 }
 
 #[test]

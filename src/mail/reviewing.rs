@@ -1,4 +1,5 @@
-//! Emails of the reviewing phase: assignments, reported conflicts, volunteer invitations.
+//! Emails of the reviewing phase: assignments, reported conflicts, assignments withdrawn for a
+//! conflict a chair entered, volunteer invitations.
 //! Nothing sent to a reviewer names a paper's authors: papers appear by number and title.
 
 use askama::Template;
@@ -94,6 +95,38 @@ pub fn conflict_reported(
         dedupe_key: format!("conflict-reported:{number}:{reviewer}:{}", to.as_str()),
         recipient: to.clone(),
         subject: ctx.subject(&format!("Conflict reported on #{number}")),
+        body_text: body,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "email/assignment_withdrawn.txt")]
+struct AssignmentWithdrawn<'a> {
+    name: &'a str,
+    conference: &'a str,
+    number: i32,
+    link: &'a str,
+}
+
+/// Tells a reviewer that a chair recorded a conflict with one of their papers, which is no
+/// longer assigned to them. Names the paper by number only.
+pub fn assignment_withdrawn(
+    ctx: &MailContext,
+    to: &Email,
+    name: &str,
+    number: i32,
+) -> anyhow::Result<NewMail> {
+    let link = format!("{}/reviews", ctx.base_url);
+    let body = render(&AssignmentWithdrawn {
+        name,
+        conference: &ctx.conference,
+        number,
+        link: &link,
+    })?;
+    Ok(NewMail {
+        dedupe_key: format!("assignment-withdrawn:{number}:{}", to.as_str()),
+        recipient: to.clone(),
+        subject: ctx.subject(&format!("#{number} is no longer assigned to you")),
         body_text: body,
     })
 }

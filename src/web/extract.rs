@@ -1,6 +1,11 @@
 //! Request extractors: the page context (who is asking, the conference settings, the CSRF
 //! token, a one-time flash message) and `CsrfForm`, the only way handlers read a form, which
 //! refuses any form without this session's CSRF token.
+//!
+//! Who is signed in is never stored in the cookie: it holds a random session token, looked up
+//! (by its hash) in the `sessions` table on every request, so ending a session server-side
+//! (sign-out, password reset, "sign out everywhere", expiry) takes effect at the next request,
+//! and so does a change of the account's rights (a chair removed).
 
 use actix_session::{Session, SessionExt};
 use actix_web::dev::Payload;
@@ -15,19 +20,22 @@ use serde::de::DeserializeOwned;
 
 use super::AppState;
 use super::error::AppError;
+use crate::auth;
 use crate::auth::constant_time_eq;
-use crate::db::{self, DbError, conference, users};
+use crate::db::sessions::{self, SessionLimits};
+use crate::db::{self, DbError, conference};
 use crate::domain::conference::ConferenceSettings;
-use crate::domain::ids::UserId;
 use crate::policy::Actor;
 
-const USER_KEY: &str = "uid";
+const SESSION_TOKEN_KEY: &str = "sid";
 const CSRF_KEY: &str = "csrf";
 const FLASH_KEY: &str = "flash";
 
 /// Everything a page needs to know about the request, loaded in one database round trip.
 pub struct PageCtx {
     pub actor: Actor,
+    /// The public id of the signed-in session (to mark "this browser" in the session list).
+    pub session_id: Option<String>,
     pub settings: ConferenceSettings,
     pub settings_version: i32,
     pub csrf: String,
@@ -62,16 +70,26 @@ pub fn set_flash(session: &Session, message: &str) {
     let _ = session.insert(FLASH_KEY, message);
 }
 
-/// Signs a person in: a fresh session (against fixation) that remembers who they are.
-pub fn sign_in(session: &Session, user: &UserId) -> Result<(), AppError> {
+/// Signs a person in: a fresh cookie (against fixation) holding the token of the session row
+/// the caller created.
+pub fn sign_in(session: &Session, token: &str) -> Result<(), AppError> {
     session.renew();
     session.remove(CSRF_KEY);
     session
-        .insert(USER_KEY, user.as_str())
+        .insert(SESSION_TOKEN_KEY, token)
         .map_err(|e| AppError::Unexpected(anyhow::anyhow!("session: {e}")))
 }
 
-/// Forgets everything the session held.
+/// The hash of this browser's session token, if it holds one.
+pub fn session_token_hash(session: &Session) -> Option<String> {
+    session
+        .get::<String>(SESSION_TOKEN_KEY)
+        .ok()
+        .flatten()
+        .map(|token| auth::token_hash(&token))
+}
+
+/// Forgets everything the cookie held. The caller deletes the session row.
 pub fn sign_out(session: &Session) {
     session.purge();
 }
@@ -85,38 +103,39 @@ impl FromRequest for PageCtx {
         let session = req.get_session();
         Box::pin(async move {
             let state = state?;
-            let user_id = session
-                .get::<String>(USER_KEY)
-                .ok()
-                .flatten()
-                .and_then(|raw| UserId::parse(&raw));
-            let lookup = user_id.clone();
-            let (user, stored) = db::run(&state.pool, move |c| {
-                let user = match &lookup {
-                    Some(id) => users::find(c, id)?,
+            let token_hash = session_token_hash(&session);
+            let lookup = token_hash.clone();
+            let now = state.clock.now();
+            let limits = SessionLimits::from_settings(&state.config.security);
+            let (found, stored) = db::run(&state.pool, move |c| {
+                let found = match &lookup {
+                    Some(hash) => sessions::lookup(c, hash, now, limits)?,
                     None => None,
                 };
-                Ok::<_, DbError>((user, conference::load(c)?))
+                Ok::<_, DbError>((found, conference::load(c)?))
             })
             .await?;
-            let actor = match user {
-                Some(u) if u.is_confirmed() => Actor::Member(u.to_member()),
+            let (actor, session_id) = match found {
+                Some((row, user)) if user.is_confirmed() => {
+                    (Actor::Member(user.to_member()), Some(row.id))
+                }
                 _ => {
-                    if user_id.is_some() {
-                        session.remove(USER_KEY);
+                    if token_hash.is_some() {
+                        session.remove(SESSION_TOKEN_KEY);
                     }
-                    Actor::Anonymous
+                    (Actor::Anonymous, None)
                 }
             };
             let csrf = csrf_token(&session)?;
             let flash = session.remove_as::<String>(FLASH_KEY).and_then(Result::ok);
             Ok(PageCtx {
                 actor,
+                session_id,
                 settings: stored.settings,
                 settings_version: stored.version,
                 csrf,
                 flash,
-                now: state.clock.now(),
+                now,
                 session,
                 state,
             })

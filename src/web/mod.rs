@@ -25,6 +25,7 @@ pub mod papers;
 pub mod pool_data;
 pub mod public;
 pub mod reviewer;
+pub mod reviewer_copy;
 pub mod upload;
 pub mod views;
 

@@ -286,7 +286,7 @@ async fn reviewers_see_only_their_papers_and_nothing_of_the_authors() {
                 .to_string();
             assert_eq!(
                 disposition,
-                format!("inline; filename=\"submission-{n}.pdf\"")
+                format!("attachment; filename=\"submission-{n}.pdf\"")
             );
             assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF"));
         } else {

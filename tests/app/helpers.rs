@@ -77,6 +77,10 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     config.server.workers = 1;
     config.database.pool_size = 4;
     config.mail.worker_interval_secs = 0;
+    // Tests jump the clock by months with browsers signed in; sessions outlive the jumps
+    // unless a test sets the production limits back.
+    config.security.session_idle_minutes = 60 * 24 * 3650;
+    config.security.session_lifetime_hours = 24 * 3650;
     let mut postgres = None;
     config.database.url = match std::env::var("CFP_TEST_DATABASE_URL") {
         Ok(admin_url) if !admin_url.is_empty() => {

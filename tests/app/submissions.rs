@@ -285,7 +285,9 @@ async fn replacing_the_pdf_keeps_every_version() {
         page.contains(&format!("{pages} pages in all, 3 of main content")),
         "the current report is the new one"
     );
-    assert_eq!(app.stored_files(), 2);
+    // Both versions, and the reviewers' copy of each (made when the author's page showed what
+    // reviewers receive).
+    assert_eq!(app.stored_files(), 4);
 }
 
 #[tokio::test]

@@ -1,11 +1,12 @@
 //! Account pages, reached by anyone (signed out or in): register, confirm the email address,
-//! sign in and out, reset a forgotten password. No answer reveals whether an address is
+//! sign in and out, reset a forgotten password, see and end one's sessions. No answer reveals whether an address is
 //! registered: the pages say the same either way and the owner learns the rest by email.
 //! Templates: `templates/account/`.
 
 pub mod register;
 pub mod reset;
 pub mod return_to;
+pub mod sessions;
 pub mod signin;
 
 use actix_web::web;
@@ -15,4 +16,5 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     register::routes(cfg);
     signin::routes(cfg);
     reset::routes(cfg);
+    sessions::routes(cfg);
 }

@@ -7,7 +7,7 @@ use askama::Template;
 use chrono::Duration;
 
 use crate::auth;
-use crate::db::{self, DbError, outbox, tokens, users};
+use crate::db::{self, DbError, outbox, throttle, tokens, users};
 use crate::domain::FieldErrors;
 use crate::domain::account::{Email, NewAccount, RegistrationForm};
 use crate::domain::ids::UserId;
@@ -49,6 +49,7 @@ async fn register_form(ctx: PageCtx) -> Result<HttpResponse, AppError> {
 }
 
 async fn register(
+    req: actix_web::HttpRequest,
     ctx: PageCtx,
     CsrfForm(form): CsrfForm<RegistrationForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -78,9 +79,24 @@ async fn register(
     let mail = ctx.state.mail_context(&ctx.settings.short_name);
     let hours = ctx.state.config.security.confirm_link_hours;
     let email = account.email.clone();
+    let security = ctx.state.config.security.clone();
+    let client = super::signin::client_address(&req, ctx.state.config.server.trust_forwarded_for);
     db::run(&ctx.state.pool, move |c| {
         db::transaction(c, |c| {
+            // Beyond the limits on visitor-triggered emails nothing is sent and the page says
+            // the same; a new account can still get its link later by signing in.
+            let limits = super::signin::visitor_email_limits(
+                &security,
+                "register",
+                account.email.as_str(),
+                &client,
+            );
+            let may_send =
+                throttle::take_email_allowance(c, &limits, now - Duration::hours(1), now)?;
             if let Some(existing) = users::find_by_email(c, &account.email)? {
+                if !may_send {
+                    return Ok(());
+                }
                 let period = now.timestamp() / 3600;
                 let message =
                     messages::already_registered(&mail, &account.email, &existing.name, period)?;
@@ -101,6 +117,9 @@ async fn register(
                     created_at: db::to_db(now),
                 },
             )?;
+            if !may_send {
+                return Ok(());
+            }
             queue_confirmation(c, &mail, &id, &account.email, &account.name, hours, now)
         })
     })

@@ -1,5 +1,6 @@
-//! Resetting a forgotten password: the request (always answered "if it has an account") and
-//! the form behind the emailed single-use link.
+//! Resetting a forgotten password: the request (always answered "if it has an account", and
+//! limited per address and per client address with the same answer) and the form behind the
+//! emailed single-use link, which ends every session of the account.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
@@ -8,7 +9,7 @@ use chrono::Duration;
 
 use super::register::{MessagePage, TokenQuery, link_expired};
 use crate::auth;
-use crate::db::{self, DbError, outbox, throttle, tokens, users};
+use crate::db::{self, DbError, outbox, sessions, throttle, tokens, users};
 use crate::domain::FieldErrors;
 use crate::domain::account::{Email, Password};
 use crate::mail::messages;
@@ -46,6 +47,7 @@ struct ResetRequestForm {
 }
 
 async fn reset_request(
+    req: actix_web::HttpRequest,
     ctx: PageCtx,
     CsrfForm(form): CsrfForm<ResetRequestForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -67,11 +69,20 @@ async fn reset_request(
     let mail = ctx.state.mail_context(&ctx.settings.short_name);
     let minutes = ctx.state.config.security.reset_link_minutes;
     let shown = email.clone();
+    let security = ctx.state.config.security.clone();
+    let client = super::signin::client_address(&req, ctx.state.config.server.trust_forwarded_for);
     db::run(&ctx.state.pool, move |c| {
         db::transaction(c, |c| {
             let Some(user) = users::find_by_email(c, &email)? else {
                 return Ok::<_, AppError>(());
             };
+            // Beyond the limits nothing is sent and the page below says the same.
+            let limits =
+                super::signin::visitor_email_limits(&security, "reset", email.as_str(), &client);
+            if !throttle::take_email_allowance(c, &limits, now - Duration::hours(1), now)? {
+                tracing::info!("password reset email not sent: rate limit");
+                return Ok(());
+            }
             let (token, hash) = auth::new_token();
             tokens::insert(
                 c,
@@ -178,7 +189,9 @@ async fn reset(
             // The link arrived by email, which proves the address.
             users::mark_confirmed(c, &user, now)?;
             let email = users::find(c, &user)?.map(|u| u.email).unwrap_or_default();
-            throttle::clear(c, &format!("account:{email}"))?;
+            throttle::clear_account(c, &email)?;
+            // Whoever held a session (perhaps the reason for the reset) is signed out.
+            sessions::delete_all_for_user(c, &user)?;
             Ok(true)
         })
     })

@@ -1,6 +1,8 @@
-//! Signing in (throttled per account and per client address, the same answer for an unknown
-//! address and a wrong password) and signing out. Registering and resetting a password live
-//! beside this file.
+//! Signing in (the same answer for an unknown address and a wrong password) and signing out.
+//! Throttling never lets a stranger lock the owner out (`auth::signin_gate`): delays grow per
+//! (account, client address), and many addresses failing on one account hold back only
+//! addresses that account never signed in from. Signing in creates a server-side session;
+//! signing out deletes it. Registering and resetting a password live beside this file.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -10,11 +12,13 @@ use chrono::Duration;
 use super::register::queue_confirmation;
 use super::return_to::local_path;
 use crate::auth;
-use crate::db::{self, throttle, tokens, users};
+use crate::auth::SigninGate;
+use crate::db::{self, sessions, throttle, tokens, users};
 use crate::domain::account::Email;
-use crate::domain::ids::UserId;
 use crate::web::error::AppError;
-use crate::web::extract::{CsrfForm, NoFields, PageCtx, set_flash, sign_in, sign_out};
+use crate::web::extract::{
+    CsrfForm, NoFields, PageCtx, session_token_hash, set_flash, sign_in, sign_out,
+};
 use crate::web::{Layout, render, render_status, see_other};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -78,10 +82,11 @@ async fn signin_form(
 
 /// The outcome of checking credentials.
 enum SigninOutcome {
-    SignedIn(UserId),
+    /// The session token for the cookie.
+    SignedIn(String),
     Unconfirmed,
     Wrong,
-    Throttled,
+    Throttled(u32),
 }
 
 async fn signin(
@@ -113,22 +118,29 @@ async fn signin(
     let security = ctx.state.config.security.clone();
     let now = ctx.now;
     let window_start = now - Duration::minutes(i64::from(security.throttle_window_minutes));
-    let account_key = format!("account:{}", email.as_str());
-    let address_key = format!(
-        "address:{}",
-        client_address(&req, ctx.state.config.server.trust_forwarded_for)
+    let address = client_address(&req, ctx.state.config.server.trust_forwarded_for);
+    let user_agent = auth::user_agent_summary(
+        req.headers()
+            .get(actix_web::http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or(""),
     );
     let mail = ctx.state.mail_context(&ctx.settings.short_name);
     let password = form.password;
+    let limits = sessions::SessionLimits::from_settings(&security);
     let outcome = db::run(&ctx.state.pool, move |c| {
-        let throttled = throttle::failures_since(c, &account_key, window_start)?
-            >= i64::from(security.max_failed_signins_per_account)
-            || throttle::failures_since(c, &address_key, window_start)?
-                >= i64::from(security.max_failed_signins_per_address);
-        if throttled {
-            return Ok::<_, AppError>(SigninOutcome::Throttled);
-        }
+        let account = email.as_str();
         let user = users::find_by_email(c, &email)?;
+        let known = match &user {
+            Some(u) => {
+                throttle::is_known_address(c, &u.user_id(), &auth::address_hash(&u.id, &address))?
+            }
+            None => false,
+        };
+        let counts = throttle::signin_counts(c, account, &address, window_start)?;
+        if let SigninGate::Wait(secs) = auth::signin_gate(&counts, known, &security, now) {
+            return Ok::<_, AppError>(SigninOutcome::Throttled(secs));
+        }
         let matches = match &user {
             Some(u) => auth::verify_password(&password, &u.password_hash),
             None => {
@@ -138,11 +150,25 @@ async fn signin(
         };
         match user {
             Some(u) if matches && u.is_confirmed() => {
-                throttle::clear(c, &account_key)?;
-                Ok(SigninOutcome::SignedIn(u.user_id()))
+                let (token, hash) = auth::new_session_token();
+                db::transaction(c, |c| {
+                    throttle::clear_pair(c, account, &address)?;
+                    sessions::create(c, &hash, &u.user_id(), &user_agent, now)?;
+                    throttle::remember_address(
+                        c,
+                        &u.user_id(),
+                        &auth::address_hash(&u.id, &address),
+                        now,
+                    )
+                })?;
+                // Expired sessions of anyone go here: signing in is frequent enough to keep
+                // the table small and rare enough to cost nothing.
+                sessions::sweep(c, now, limits)?;
+                Ok(SigninOutcome::SignedIn(token))
             }
             Some(u) if matches => {
-                // Resend at most one confirmation link per ten minutes.
+                // Resend at most one confirmation link per ten minutes, within the hourly
+                // limits on emails a visitor can trigger.
                 if !tokens::created_since(
                     c,
                     &u.user_id(),
@@ -150,30 +176,37 @@ async fn signin(
                     now - Duration::minutes(10),
                 )? {
                     db::transaction(c, |c| {
-                        queue_confirmation(
+                        if throttle::take_email_allowance(
                             c,
-                            &mail,
-                            &u.user_id(),
-                            &email,
-                            &u.name,
-                            security.confirm_link_hours,
+                            &visitor_email_limits(&security, "confirm", account, &address),
+                            now - Duration::hours(1),
                             now,
-                        )
+                        )? {
+                            queue_confirmation(
+                                c,
+                                &mail,
+                                &u.user_id(),
+                                &email,
+                                &u.name,
+                                security.confirm_link_hours,
+                                now,
+                            )?;
+                        }
+                        Ok::<_, AppError>(())
                     })?;
                 }
                 Ok(SigninOutcome::Unconfirmed)
             }
             _ => {
-                throttle::record_failure(c, &account_key, now)?;
-                throttle::record_failure(c, &address_key, now)?;
+                throttle::record_signin_failure(c, account, &address, now)?;
                 Ok(SigninOutcome::Wrong)
             }
         }
     })
     .await?;
     match outcome {
-        SigninOutcome::SignedIn(id) => {
-            sign_in(&ctx.session, &id)?;
+        SigninOutcome::SignedIn(token) => {
+            sign_in(&ctx.session, &token)?;
             set_flash(&ctx.session, "You are signed in.");
             Ok(see_other(if next.is_empty() { "/" } else { &next }))
         }
@@ -188,20 +221,46 @@ async fn signin(
             StatusCode::UNAUTHORIZED,
             "The email address or password is incorrect.".into(),
         ),
-        SigninOutcome::Throttled => refuse(
+        SigninOutcome::Throttled(secs) => refuse(
             &ctx,
             StatusCode::TOO_MANY_REQUESTS,
             format!(
-                "Too many failed sign-in attempts. Wait {} minutes and try again, or reset your password.",
-                ctx.state.config.security.throttle_window_minutes
+                "Too many failed sign-in attempts. Wait {} and try again, or reset your password.",
+                wait_text(secs)
             ),
         ),
     }
 }
 
+/// "40 seconds", "3 minutes".
+fn wait_text(secs: u32) -> String {
+    match secs {
+        0..=1 => "a second".into(),
+        2..=90 => format!("{secs} seconds"),
+        _ => format!("{} minutes", secs.div_ceil(60)),
+    }
+}
+
+/// The limits on emails a visitor can trigger: per kind ("reset", "confirm", "register") and
+/// recipient, and per client address over all kinds, per hour.
+pub(super) fn visitor_email_limits(
+    security: &crate::config::SecuritySettings,
+    kind: &str,
+    recipient: &str,
+    client: &str,
+) -> [throttle::EmailLimit; 2] {
+    [
+        throttle::EmailLimit::to_recipient(
+            &format!("{kind}:{recipient}"),
+            security.visitor_emails_per_address_per_hour,
+        ),
+        throttle::EmailLimit::from_client(client, security.visitor_emails_per_client_per_hour),
+    ]
+}
+
 /// The client's address for throttling: the TCP peer, or the proxy's forwarded address when
 /// the deployment says a trusted proxy sets it.
-fn client_address(req: &HttpRequest, trust_forwarded_for: bool) -> String {
+pub(super) fn client_address(req: &HttpRequest, trust_forwarded_for: bool) -> String {
     if trust_forwarded_for && let Some(ip) = req.connection_info().realip_remote_addr() {
         return ip.to_string();
     }
@@ -211,6 +270,12 @@ fn client_address(req: &HttpRequest, trust_forwarded_for: bool) -> String {
 }
 
 async fn signout(ctx: PageCtx, _form: CsrfForm<NoFields>) -> Result<HttpResponse, AppError> {
+    if let Some(hash) = session_token_hash(&ctx.session) {
+        db::run(&ctx.state.pool, move |c| {
+            sessions::delete_by_token_hash(c, &hash).map_err(crate::db::DbError::from)
+        })
+        .await?;
+    }
     sign_out(&ctx.session);
     Ok(see_other("/"))
 }

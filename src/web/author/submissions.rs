@@ -138,6 +138,8 @@ struct ShowPage {
     conflicts: Vec<String>,
     papers: Vec<DocumentView>,
     supplements: Vec<DocumentView>,
+    /// What the reviewers' copy of the current version lacks, one sentence each.
+    reviewer_copy: Vec<String>,
     can_edit: bool,
     is_chair: bool,
     locked_reason: String,
@@ -145,6 +147,29 @@ struct ShowPage {
     unlocked_until: String,
     /// The paper's audit trail, for chairs: (when, what, details).
     history: Vec<(String, String, String)>,
+}
+
+/// What was removed from the reviewers' copy of the current PDF (the copy is made here if no
+/// reviewer asked for it yet), for the people who see the original.
+async fn reviewer_copy_lines(
+    ctx: &PageCtx,
+    paper: &crate::web::papers::LoadedPaper,
+) -> Result<Vec<String>, AppError> {
+    let Some(current) = paper.documents.iter().find(|d| d.kind == "paper") else {
+        return Ok(Vec::new());
+    };
+    let found =
+        crate::web::reviewer_copy::removals(&ctx.state, vec![current.sha256.clone()]).await?;
+    Ok(match found.into_iter().next() {
+        Some((_, Ok(removed))) if removed.is_empty() => {
+            vec!["nothing: the file carried no metadata, actions or attachments.".into()]
+        }
+        Some((_, Ok(removed))) => removed.describe(),
+        Some((_, Err(error))) => vec![format!(
+            "no copy could be made ({error}), so reviewers cannot open this version. Upload a new PDF or contact the chairs."
+        )],
+        None => Vec::new(),
+    })
 }
 
 async fn show(ctx: PageCtx, path: web::Path<i32>) -> Result<HttpResponse, AppError> {
@@ -184,6 +209,7 @@ async fn show(ctx: PageCtx, path: web::Path<i32>) -> Result<HttpResponse, AppErr
     } else {
         Vec::new()
     };
+    let reviewer_copy = reviewer_copy_lines(&ctx, &paper).await?;
     let reviews = paper_reviews(&ctx, &paper).await?;
     let released = released_view(&ctx, &paper).await?;
     let camera_ready = crate::web::author::camera_ready::paper_section(&ctx, &paper).await?;
@@ -213,6 +239,7 @@ async fn show(ctx: PageCtx, path: web::Path<i32>) -> Result<HttpResponse, AppErr
         conflicts: paper.row.declared_conflicts(),
         papers: docs("paper"),
         supplements: docs("supplement"),
+        reviewer_copy,
         can_edit: permission.is_ok(),
         is_chair,
         locked_reason: permission.err().map(|d| d.to_string()).unwrap_or_default(),

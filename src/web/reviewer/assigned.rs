@@ -1,5 +1,5 @@
 //! "My reviews" (the papers assigned to the viewer, with each review's state), an assigned
-//! paper's PDF (anonymous), and reporting a conflict with an assigned paper. A paper that is
+//! paper's PDF (the sanitised reviewers' copy), and reporting a conflict with an assigned paper. A paper that is
 //! not assigned to the viewer answers 404, the same as one that does not exist.
 
 use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
@@ -135,18 +135,24 @@ async fn paper_pdf(ctx: PageCtx, path: web::Path<i32>) -> Result<HttpResponse, A
     })
     .await?
     .ok_or(AppError::NotFound)?;
-    let bytes = crate::web::papers::read_stored(&ctx.state.storage, &doc).await?;
+    // Reviewers get the sanitised copy (no identity in the metadata, no active content), as
+    // a download rather than inline, under a sandboxing CSP should a browser show it anyway.
+    let bytes = crate::web::reviewer_copy::reviewer_copy(&ctx.state, &doc.sha256).await?;
     // Named by number only: never a title, an author or an upload time.
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "application/pdf"))
         .insert_header(ContentDisposition {
-            disposition: DispositionType::Inline,
+            disposition: DispositionType::Attachment,
             parameters: vec![DispositionParam::Filename(format!(
                 "submission-{}.pdf",
                 row.number
             ))],
         })
         .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .insert_header((
+            header::CONTENT_SECURITY_POLICY,
+            "sandbox; default-src 'none'; frame-ancestors 'none'",
+        ))
         .body(bytes))
 }
 

@@ -1,14 +1,18 @@
 //! The chairs' conflicts page: every conflict with its reason (computed, declared, bid or
 //! entered), and the chairs' own entries and removals; chairs see every conflict but their own
-//! papers' reviewers stay hidden from them.
+//! papers' reviewers stay hidden from them. A conflict entered on an assigned pair asks to
+//! confirm, then removes the assignment at once (the review kept for the chairs, the reviewer
+//! emailed, the paper one review short until a replacement is assigned).
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use crate::db::assignments::{self as asg};
-use crate::db::{self, DbError, audit};
+use crate::db::{self, DbError, audit, outbox, reviews, users};
+use crate::domain::account::Email;
 use crate::domain::pool::ConflictKind;
+use crate::mail::reviewing;
 use crate::policy;
 use crate::web::error::AppError;
 use crate::web::extract::{CsrfForm, PageCtx, set_flash};
@@ -108,6 +112,19 @@ struct ConflictForm {
     email: String,
     #[serde(default)]
     reason: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+#[derive(Template)]
+#[template(path = "chair/conflict_confirm.html")]
+struct ConfirmPage {
+    layout: Layout,
+    number: i32,
+    email: String,
+    reason: String,
+    has_review: bool,
+    review_state: String,
 }
 
 async fn add_conflict(
@@ -145,7 +162,31 @@ async fn add_conflict(
     let id = data.papers[p].id.clone();
     let number = data.papers[p].number;
     let now = ctx.now;
-    let added = db::run(&ctx.state.pool, move |c| {
+    if form.confirm != "yes" {
+        let (pair, assigned_email) = (id.clone(), email.clone());
+        let (assigned, review) = db::run(&ctx.state.pool, move |c| {
+            Ok::<_, DbError>((
+                asg::is_assigned(c, &pair, &assigned_email)?,
+                reviews::find(c, &pair, &assigned_email)?,
+            ))
+        })
+        .await?;
+        if assigned {
+            return render_status(
+                StatusCode::OK,
+                &ConfirmPage {
+                    layout: ctx.layout("Remove an assignment for a conflict?"),
+                    number,
+                    email,
+                    reason,
+                    has_review: review.is_some(),
+                    review_state: review.map(|r| r.state).unwrap_or_default(),
+                },
+            );
+        }
+    }
+    let mail = ctx.state.mail_context(&ctx.settings.short_name);
+    let (added, unassigned) = db::run(&ctx.state.pool, move |c| {
         db::transaction(c, |c| {
             let added = asg::enter_conflict(c, &id, &email, "chair", &reason, &chair, now)?;
             if added {
@@ -158,18 +199,37 @@ async fn add_conflict(
                     now,
                 )?;
             }
-            Ok::<_, DbError>(added)
+            // The review row (draft or submitted) stays: chairs still see it.
+            let unassigned = asg::unassign(c, &id, &email)? > 0;
+            if unassigned {
+                audit::record(
+                    c,
+                    Some(&chair),
+                    "assignment.removed_for_conflict",
+                    &format!("#{number}"),
+                    &email,
+                    now,
+                )?;
+                if let Ok(to) = Email::parse(&email) {
+                    let name = users::find_by_email(c, &to)?
+                        .map(|u| u.name)
+                        .unwrap_or_default();
+                    let m = reviewing::assignment_withdrawn(&mail, &to, &name, number)?;
+                    outbox::enqueue(c, &m, now)?;
+                }
+            }
+            Ok::<_, AppError>((added, unassigned))
         })
     })
     .await?;
-    set_flash(
-        &ctx.session,
-        if added {
-            "The conflict is recorded. A committed assignment of this pair stays until the next commit: re-run the engine to move it."
-        } else {
-            "A conflict for this pair was already entered."
-        },
-    );
+    let message = match (added, unassigned) {
+        (_, true) => format!(
+            "The conflict is recorded and #{number} is no longer assigned to that reviewer, who has been told. The paper now needs a replacement reviewer: re-run the assignment (it keeps every other committed review)."
+        ),
+        (true, false) => "The conflict is recorded.".to_string(),
+        (false, false) => "A conflict for this pair was already entered.".to_string(),
+    };
+    set_flash(&ctx.session, &message);
     Ok(see_other("/chair/conflicts"))
 }
 
