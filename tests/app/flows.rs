@@ -7,7 +7,7 @@ use crate::helpers::{SubmissionBuilder, TestApp, TestUser, client, spawn_app};
 
 /// An app with one paper (#1, by Ada Author and Grace Kim) and a signed-in chair on a
 /// second client; `app.client` is Ada's.
-async fn one_paper() -> (TestApp, reqwest::Client, TestUser) {
+pub async fn one_paper() -> (TestApp, reqwest::Client, TestUser) {
     let mut app = spawn_app().await;
     app.client = client();
     app.sign_in_as_chair().await;
@@ -24,7 +24,7 @@ async fn one_paper() -> (TestApp, reqwest::Client, TestUser) {
 }
 
 /// Runs `f` with the chair's client, then gives Ada's back.
-async fn as_client<T>(
+pub async fn as_client<T>(
     app: &mut TestApp,
     who: &mut reqwest::Client,
     f: impl AsyncFnOnce(&TestApp) -> T,
@@ -58,7 +58,7 @@ async fn decide_and_release(app: &mut TestApp, chair: &mut reqwest::Client, deci
     .await;
 }
 
-fn location(r: &reqwest::Response) -> String {
+pub fn location(r: &reqwest::Response) -> String {
     r.headers()
         .get("location")
         .and_then(|l| l.to_str().ok())
@@ -403,111 +403,5 @@ async fn after_release_the_paper_page_opens_with_the_decision_and_its_camera_rea
     assert!(
         list.contains(">Decision<") && list.contains("accepted (poster)"),
         "{list}"
-    );
-}
-
-// 13. The small ones.
-
-#[tokio::test]
-async fn the_calendar_answers_head_and_the_site_has_a_favicon() {
-    let app = spawn_app().await;
-    let head = app
-        .client
-        .head(app.url("/program.ics"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(head.status(), 200);
-    assert!(
-        head.headers()
-            .get("content-type")
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .starts_with("text/calendar")
-    );
-    for path in ["/favicon.ico", "/static/favicon.svg"] {
-        let r = app.get(path).await;
-        assert_eq!(r.status(), 200, "{path}");
-        assert!(r.text().await.unwrap().starts_with("<svg"));
-    }
-    assert!(app.get_text("/").await.contains("rel=\"icon\""));
-}
-
-#[tokio::test]
-async fn a_page_that_is_not_open_yet_says_so_in_its_title_not_forbidden() {
-    let (app, _, _) = one_paper().await;
-    let r = app.get("/bids").await;
-    assert_eq!(r.status(), 403);
-    let html = r.text().await.unwrap();
-    assert!(!html.contains("Forbidden"), "{html}");
-    assert!(
-        html.contains("<title>Not open at this time")
-            && html.contains("Bidding opens when submissions close")
-    );
-}
-
-#[tokio::test]
-async fn a_reminder_round_that_sends_nothing_says_why() {
-    let (mut app, mut chair, _) = one_paper().await;
-    let flash = as_client(&mut app, &mut chair, async |app: &TestApp| {
-        let r = app
-            .post_form("/chair/reviews", "/chair/reviews/remind", &[])
-            .await;
-        assert_eq!(r.status(), 303);
-        app.get_text("/chair/reviews").await
-    })
-    .await;
-    assert!(!flash.contains("0 reminders queued"), "{flash}");
-    assert!(
-        flash.contains("No reminder was sent: no review is assigned yet"),
-        "{flash}"
-    );
-}
-
-#[tokio::test]
-async fn the_dashboard_tells_recent_changes_in_words_and_letter_help_names_this_workshop() {
-    let (mut app, mut chair, _) = one_paper().await;
-    let (dashboard, letters) = as_client(&mut app, &mut chair, async |app: &TestApp| {
-        (
-            app.get_text("/chair").await,
-            app.get_text("/chair/letters?kind=general").await,
-        )
-    })
-    .await;
-    assert!(dashboard.contains("New submission"), "{dashboard}");
-    assert!(!dashboard.contains("submission.create"));
-    assert!(
-        letters.contains("(e.g. DLDE") && !letters.contains("DEML"),
-        "{letters}"
-    );
-}
-
-#[tokio::test]
-async fn a_password_reset_ends_on_the_sign_in_page_saying_it_worked() {
-    let (mut app, _, ada) = one_paper().await;
-    app.client = client();
-    let r = app
-        .post_form("/reset", "/reset", &[("email", &ada.email)])
-        .await;
-    assert_eq!(r.status(), 200);
-    let mail = app.mail_to_with_subject(&ada.email, "password").await;
-    let link = mail.link_path("/reset/confirm?token=");
-    let r = app
-        .post_form(
-            &link,
-            "/reset/confirm",
-            &[
-                ("token", link.split("token=").nth(1).unwrap()),
-                ("password", "a brand new password"),
-                ("password_confirm", "a brand new password"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status(), 303);
-    let signin = app.get_text(&location(&r)).await;
-    assert!(
-        signin.contains("Your password has been changed"),
-        "{signin}"
     );
 }

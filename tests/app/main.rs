@@ -10,6 +10,7 @@ mod chair;
 mod cli;
 mod decisions;
 mod flows;
+mod flows_small;
 mod format_budget;
 mod helpers;
 mod mail;
