@@ -1,6 +1,7 @@
-//! Advance widths (thousandths of an em) of the Latin standard-14 fonts for codes 32–126, from
-//! Adobe's published AFM metrics (as tabulated by pdf-extract 0.12, MIT). Only used for the
-//! standard fonts that a PDF may name without `/Widths` (e.g. unembedded Times or Helvetica).
+//! Advance widths (thousandths of an em) of the Latin standard-14 fonts for codes 32–126: the
+//! metrics Adobe published in its AFM files, written by `scripts/gen_std14.py` from TeX Live's
+//! copies of them (`--check` verifies this table). Only used for the standard fonts that a PDF
+//! may name without `/Widths` (e.g. unembedded Times or Helvetica).
 
 /// (base font name, widths of codes 32..=126).
 const FONTS: &[(&str, [u16; 95])] = &[
