@@ -41,7 +41,7 @@ fn rule_label(code: Code) -> &'static str {
         Code::NotPdf => "Not a PDF",
         Code::Encrypted => "Password protection",
         Code::Corrupt => "Damaged file",
-        Code::TooComplex => "Too complex to check",
+        Code::CheckedPartly => "Checked partly",
     }
 }
 
@@ -62,7 +62,7 @@ impl ReportView {
         let (shown, skipped): (Vec<_>, Vec<_>) = r
             .violations
             .iter()
-            .partition(|v| !readable_only || v.code.is_reject());
+            .partition(|v| !readable_only || v.code.is_reject() || v.code == Code::CheckedPartly);
         let problems: Vec<ProblemView> = shown
             .iter()
             .map(|v| {
