@@ -193,9 +193,5 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
 /// Whether the session belongs to someone who signed in (not checked against the database:
 /// for choosing between a shared cacheable page and a personal one).
 pub fn has_signed_in_user(session: &Session) -> bool {
-    session
-        .get::<String>(SESSION_TOKEN_KEY)
-        .ok()
-        .flatten()
-        .is_some()
+    session_token_hash(session).is_some()
 }

@@ -57,7 +57,7 @@ fn asks_to_sign_in(response: &reqwest::Response) -> bool {
             .headers()
             .get("location")
             .and_then(|l| l.to_str().ok())
-            == Some("/signin")
+            .is_some_and(|l| l.starts_with("/signin"))
 }
 
 #[tokio::test]

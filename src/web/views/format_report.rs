@@ -62,7 +62,7 @@ impl ReportView {
         let (shown, skipped): (Vec<_>, Vec<_>) = r
             .violations
             .iter()
-            .partition(|v| !readable_only || v.code.is_reject());
+            .partition(|v| !readable_only || v.code.is_reject() || v.code == Code::CheckedPartly);
         let problems: Vec<ProblemView> = shown
             .iter()
             .map(|v| {
