@@ -1,6 +1,6 @@
 //! Character codes of simple fonts to text: the named base encodings (`encoding_tables`), the
 //! `/Differences` of an `/Encoding` dictionary, and glyph names to Unicode through the Adobe
-//! Glyph List (`glyphlist.txt`, Apache-2.0) plus the `uniXXXX` / `uXXXX` conventions.
+//! Glyph List (`glyphlist.txt`, Apache-2.0) plus the `uni` + 4 hex digits and `u` + 4–6 hex digits conventions.
 //!
 //! Nothing here reads a PDF object; `font` builds a 256-entry table from these pieces.
 

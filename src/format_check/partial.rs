@@ -3,7 +3,7 @@
 //! refused for this; the notice says what was and was not checked, and chairs see the flag.
 
 use crate::format_check::extract::Gap;
-use crate::format_check::report::{FormatReport, Verdict, Violation, describe_pages};
+use crate::format_check::report::{FormatReport, Violation, describe_pages};
 use crate::format_check::rules::{Code, Severity};
 
 /// The closing sentence of every such notice.
@@ -13,26 +13,14 @@ const STORED: &str = "Your paper is stored and counts as submitted; the program 
 
 /// A report for a file of which nothing could be read beyond its first bytes.
 pub(crate) fn nothing_checked(why: &str) -> FormatReport {
-    let mut report = FormatReport {
-        verdict: Verdict::Pass,
-        violations: vec![Violation {
-            code: Code::CheckedPartly,
-            severity: Severity::Warning,
-            pages: Vec::new(),
-            message: format!(
-                "checked partly: none of the format rules could be checked because {why}. \
-                 {STORED}"
-            ),
-        }],
-        total_pages: None,
-        content_pages: None,
-        paper_size_pt: None,
-        body_font_pt: None,
-        text_block_pt: None,
-        elapsed_ms: 0.0,
-    };
-    report.finish();
-    report
+    FormatReport::unmeasured(Violation {
+        code: Code::CheckedPartly,
+        severity: Severity::Warning,
+        pages: Vec::new(),
+        message: format!(
+            "checked partly: none of the format rules could be checked because {why}. {STORED}"
+        ),
+    })
 }
 
 /// The first page that was not read at all, if any.

@@ -55,14 +55,19 @@ pub struct FormatReport {
 impl FormatReport {
     /// A report for a file that could not be checked at all.
     pub(crate) fn rejected(code: Code, message: String) -> Self {
+        Self::unmeasured(Violation {
+            code,
+            severity: Severity::Error,
+            pages: Vec::new(),
+            message,
+        })
+    }
+
+    /// A report with nothing measured and one violation; the verdict follows from it.
+    pub(crate) fn unmeasured(violation: Violation) -> Self {
         let mut report = FormatReport {
-            verdict: Verdict::Reject,
-            violations: vec![Violation {
-                code,
-                severity: Severity::Error,
-                pages: Vec::new(),
-                message,
-            }],
+            verdict: Verdict::Pass,
+            violations: vec![violation],
             total_pages: None,
             content_pages: None,
             paper_size_pt: None,
