@@ -346,7 +346,7 @@ async fn bad_input_gets_a_clear_message_and_changes_nothing() {
             .post_form(
                 &format!("/submissions/{n2}"),
                 &format!("/chair/submissions/{n2}/status"),
-                &[("status", "withdrawn")]
+                &[("status", "withdrawn"), ("confirm", "yes")]
             )
             .await
             .status(),
