@@ -95,10 +95,7 @@ macro_rules! filtered {
             q = q.filter(submissions::number.eq(n));
         }
         if let Some(r) = &f.reviewer {
-            let pattern = format!(
-                "%{}%",
-                r.to_lowercase().replace('%', "").replace('_', "")
-            );
+            let pattern = format!("%{}%", r.to_lowercase().replace('%', "").replace('_', ""));
             q = q.filter(assignments::reviewer_email.like(pattern));
         }
         match f.state {

@@ -199,7 +199,11 @@ pub fn next_step(s: &Standing, cal: &Calendar) -> NextStep {
             Phase::CameraReady,
             format!(
                 "{} no camera-ready version yet; their authors get automatic reminders before the deadline. You can write to all accepted authors.",
-                plural(s.camera_ready_missing, "accepted paper has", "accepted papers have")
+                plural(
+                    s.camera_ready_missing,
+                    "accepted paper has",
+                    "accepted papers have"
+                )
             ),
             "/chair/mail",
             "Write to the accepted authors",
@@ -250,7 +254,10 @@ mod tests {
         s.reviews_missing = 30;
         s.undecided = 10;
         let step = next_step(&s, &cal(2));
-        assert_eq!((step.phase, step.link), (Phase::Reviewing, "/chair/reviews"));
+        assert_eq!(
+            (step.phase, step.link),
+            (Phase::Reviewing, "/chair/reviews")
+        );
         // After the due date with reviews missing: decide anyway, told how many are late.
         let step = next_step(&s, &cal(30));
         assert_eq!(step.link, "/chair/decisions");

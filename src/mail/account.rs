@@ -71,7 +71,10 @@ pub fn email_change_notice(
         link: &link,
     })?;
     Ok(NewMail {
-        dedupe_key: format!("email-change-notice:{}:{key}", if done { "done" } else { "asked" }),
+        dedupe_key: format!(
+            "email-change-notice:{}:{key}",
+            if done { "done" } else { "asked" }
+        ),
         recipient: to.clone(),
         subject: ctx.subject(if done {
             "Your email address was changed"

@@ -9,7 +9,9 @@ async fn signed_in_author() -> (TestApp, TestUser) {
     let ada = TestUser::author();
     app.register_and_sign_in(&ada).await;
     assert_eq!(
-        app.submit(&SubmissionBuilder::paper_by(&ada)).await.status(),
+        app.submit(&SubmissionBuilder::paper_by(&ada))
+            .await
+            .status(),
         303
     );
     (app, ada)
@@ -29,7 +31,10 @@ async fn visitors_are_sent_to_sign_in_and_every_post_needs_a_session() {
     assert_eq!(r.status(), 303);
     assert_eq!(location(&r), signin_for("/account"));
     for (action, fields) in [
-        ("/account/profile", vec![("name", "X"), ("affiliation", "Y")]),
+        (
+            "/account/profile",
+            vec![("name", "X"), ("affiliation", "Y")],
+        ),
         (
             "/account/email",
             vec![("new_email", "x@example.org"), ("current_password", "x")],
@@ -62,7 +67,10 @@ async fn the_account_page_changes_name_and_affiliation_and_links_the_sessions() 
         )
         .await;
     assert_eq!(r.status(), 422);
-    assert!(r.text().await.unwrap().contains("value=\"Ada King\""), "typed value kept");
+    assert!(
+        r.text().await.unwrap().contains("value=\"Ada King\""),
+        "typed value kept"
+    );
     let r = app
         .post_form(
             "/account",
@@ -73,7 +81,10 @@ async fn the_account_page_changes_name_and_affiliation_and_links_the_sessions() 
     assert_eq!(r.status(), 303);
     let page = app.get_text("/account").await;
     assert!(page.contains("Analytical Society"));
-    assert!(page.contains(">Ada King</a>"), "the header names her: {page}");
+    assert!(
+        page.contains(">Ada King</a>"),
+        "the header names her: {page}"
+    );
 }
 
 #[tokio::test]
@@ -83,7 +94,10 @@ async fn an_email_change_waits_for_the_link_to_the_new_address_and_moves_the_sub
         .post_form(
             "/account",
             "/account/email",
-            &[("new_email", "ada@new.example"), ("current_password", "wrong one")],
+            &[
+                ("new_email", "ada@new.example"),
+                ("current_password", "wrong one"),
+            ],
         )
         .await;
     assert_eq!(wrong.status(), 422);
@@ -108,7 +122,11 @@ async fn an_email_change_waits_for_the_link_to_the_new_address_and_moves_the_sub
         .await;
     let link = confirm.link_path("/account/email/confirm?token=");
     // Nothing changes before the link is used.
-    assert!(app.get_text("/account").await.contains("A change to <strong>ada@new.example</strong> waits"));
+    assert!(
+        app.get_text("/account")
+            .await
+            .contains("A change to <strong>ada@new.example</strong> waits")
+    );
     let page = app.get_text(&link).await;
     assert!(page.contains("Yes, use ada@new.example"), "{page}");
     let token = link.split("token=").nth(1).unwrap();
@@ -116,7 +134,12 @@ async fn an_email_change_waits_for_the_link_to_the_new_address_and_moves_the_sub
         .post_form(&link, "/account/email/confirm", &[("token", token)])
         .await;
     assert_eq!(r.status(), 200);
-    assert!(r.text().await.unwrap().contains("Your email address is changed"));
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("Your email address is changed")
+    );
     app.mail_to_with_subject(&ada.email, "Your email address was changed")
         .await;
     // The link works once.
@@ -147,13 +170,22 @@ async fn an_address_that_belongs_to_someone_else_is_not_taken_over() {
         .post_form(
             "/account",
             "/account/email",
-            &[("new_email", &bob.email), ("current_password", &ada.password)],
+            &[
+                ("new_email", &bob.email),
+                ("current_password", &ada.password),
+            ],
         )
         .await;
-    assert_eq!(r.status(), 303, "the answer does not reveal who has an account");
+    assert_eq!(
+        r.status(),
+        303,
+        "the answer does not reveal who has an account"
+    );
     let to_bob = app.mails_to(&bob.email).await;
     assert!(
-        !to_bob.iter().any(|m| m.subject.contains("new email address")),
+        !to_bob
+            .iter()
+            .any(|m| m.subject.contains("new email address")),
         "{to_bob:?}"
     );
 }
@@ -178,7 +210,13 @@ async fn a_password_change_needs_the_current_password_and_signs_out_the_other_br
         )
         .await;
     assert_eq!(wrong.status(), 422);
-    assert!(wrong.text().await.unwrap().contains("not your current password"));
+    assert!(
+        wrong
+            .text()
+            .await
+            .unwrap()
+            .contains("not your current password")
+    );
     let r = app
         .post_form(
             "/account",
@@ -194,11 +232,17 @@ async fn a_password_change_needs_the_current_password_and_signs_out_the_other_br
     let page = app.get_text("/account").await;
     assert!(page.contains("1 other browser was signed out"), "{page}");
     app.client = elsewhere;
-    assert_eq!(app.get("/submissions").await.status(), 303, "other browser signed out");
+    assert_eq!(
+        app.get("/submissions").await.status(),
+        303,
+        "other browser signed out"
+    );
     app.client = client();
     assert_eq!(app.sign_in(&ada.email, &ada.password).await.status(), 401);
     assert_eq!(
-        app.sign_in(&ada.email, "a brand new password").await.status(),
+        app.sign_in(&ada.email, "a brand new password")
+            .await
+            .status(),
         303
     );
     app.mail_to_with_subject(&ada.email, "Your password was changed")

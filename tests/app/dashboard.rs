@@ -16,7 +16,11 @@ fn attr(tag: &str, name: &str) -> Option<String> {
     tag.split(&format!(" {name}=\""))
         .nth(1)
         .and_then(|r| r.split('"').next())
-        .map(|v| v.replace("&amp;", "&").replace("&quot;", "\"").replace("&#x2f;", "/"))
+        .map(|v| {
+            v.replace("&amp;", "&")
+                .replace("&quot;", "\"")
+                .replace("&#x2f;", "/")
+        })
 }
 
 /// Every POST form of `html`, with inputs, selects (the selected or first option) and
@@ -34,7 +38,9 @@ fn forms(html: &str) -> Vec<Form> {
             let mut fields = Vec::new();
             for input in body.split("<input").skip(1) {
                 let t = input.split('>').next().unwrap_or("");
-                let Some(name) = attr(t, "name") else { continue };
+                let Some(name) = attr(t, "name") else {
+                    continue;
+                };
                 if t.contains("type=\"checkbox\"") {
                     if t.contains(" checked") {
                         fields.push((name, "on".into()));
@@ -45,7 +51,9 @@ fn forms(html: &str) -> Vec<Form> {
             }
             for select in body.split("<select").skip(1) {
                 let t = select.split('>').next().unwrap_or("");
-                let Some(name) = attr(t, "name") else { continue };
+                let Some(name) = attr(t, "name") else {
+                    continue;
+                };
                 let options = select.split("</select>").next().unwrap_or("");
                 let chosen = options
                     .split("<option")
@@ -58,7 +66,9 @@ fn forms(html: &str) -> Vec<Form> {
             }
             for area in body.split("<textarea").skip(1) {
                 let t = area.split('>').next().unwrap_or("");
-                let Some(name) = attr(t, "name") else { continue };
+                let Some(name) = attr(t, "name") else {
+                    continue;
+                };
                 let text = area
                     .split_once('>')
                     .map_or("", |(_, r)| r.split("</textarea>").next().unwrap_or(""));
@@ -182,7 +192,10 @@ async fn a_chair_runs_the_conference_from_the_next_step_links_alone() {
     // Releasing: one click shows the count of letters, the second sends them.
     let (link, page) = next_step(&w.app).await;
     assert_eq!(link, "/chair/decisions/release");
-    assert!(page.contains("5 papers are decided but not released"), "{page}");
+    assert!(
+        page.contains("5 papers are decided but not released"),
+        "{page}"
+    );
     let html = w.app.get_text(&link).await;
     let release = form_on(&html, "/chair/decisions/release", |f| !confirmed(f));
     submit_and_confirm(&w.app, &release, &[]).await;
@@ -212,9 +225,16 @@ async fn the_dashboard_counts_what_stands_and_is_for_chairs_only() {
     assert!(page.contains("0 reviews done, 0 missing"), "{page}");
     let mut app = w.app;
     app.client = client();
-    assert_eq!(app.get("/chair").await.status(), 303, "visitors sign in first");
+    assert_eq!(
+        app.get("/chair").await.status(),
+        303,
+        "visitors sign in first"
+    );
     let author = w.authors[0].clone();
-    assert_eq!(app.sign_in(&author.email, &author.password).await.status(), 303);
+    assert_eq!(
+        app.sign_in(&author.email, &author.password).await.status(),
+        303
+    );
     assert_eq!(app.get("/chair").await.status(), 403);
 }
 

@@ -30,7 +30,11 @@ async fn default_loads_are_fitted_to_what_the_papers_take_and_the_page_says_so()
     // 5 reviewers × 3 = 15 reviews, but 5 papers × 2 = 10.
     w.app.change_settings(|s| s.reviewer_load_min = 3);
     let page = w.app.get_text("/chair/assignment").await;
-    assert_eq!(input_value(&page, "min_load"), "2", "10 reviews / 5 reviewers");
+    assert_eq!(
+        input_value(&page, "min_load"),
+        "2",
+        "10 reviews / 5 reviewers"
+    );
     assert!(
         page.contains("5 reviewers × 3 = 15 reviews is more than the 10 the papers take"),
         "{page}"
@@ -80,7 +84,9 @@ async fn loads_that_cannot_be_met_say_what_to_change_with_numbers_and_the_settin
         "{page}"
     );
     assert!(page.contains("to 2 or less"), "{page}");
-    assert!(page.contains("<a href=\"/chair/settings#reviewer_load_min\">Reviewer load: minimum</a>"));
+    assert!(
+        page.contains("<a href=\"/chair/settings#reviewer_load_min\">Reviewer load: minimum</a>")
+    );
     assert!(page.contains("raise “Reviews per paper” to 3"), "{page}");
 }
 
@@ -98,10 +104,7 @@ async fn committing_an_assignment_first_shows_how_many_reviewers_are_emailed() {
         .await;
     assert_eq!(r.status(), 200);
     let page = r.text().await.unwrap();
-    assert!(
-        page.contains("Yes, commit and email 5 reviewers"),
-        "{page}"
-    );
+    assert!(page.contains("Yes, commit and email 5 reviewers"), "{page}");
     assert!(page.contains("<strong>10</strong> new"));
     assert!(w.committed().await.is_empty(), "nothing committed yet");
     w.commit(&run).await;
@@ -151,7 +154,11 @@ async fn only_chairs_reach_the_committed_list_and_the_paper_reviewer_changes() {
         .post_form(
             "/submissions/1",
             "/chair/submissions/2/reviewers",
-            &[("action", "remove"), ("email", PEOPLE[2].1), ("confirm", "yes")],
+            &[
+                ("action", "remove"),
+                ("email", PEOPLE[2].1),
+                ("confirm", "yes"),
+            ],
         )
         .await;
     assert_eq!(r.status(), 403);
@@ -160,7 +167,11 @@ async fn only_chairs_reach_the_committed_list_and_the_paper_reviewer_changes() {
         .post_form(
             "/submissions",
             "/chair/decisions/bulk",
-            &[("bulk_decision", "poster"), ("pick_2", "on"), ("confirm", "yes")],
+            &[
+                ("bulk_decision", "poster"),
+                ("pick_2", "on"),
+                ("confirm", "yes"),
+            ],
         )
         .await;
     assert_eq!(r.status(), 403);
@@ -169,7 +180,12 @@ async fn only_chairs_reach_the_committed_list_and_the_paper_reviewer_changes() {
     assert_eq!(r.status(), 303, "visitors are sent to sign in");
     w.as_chair().await;
     assert_eq!(w.committed().await.len(), 10, "nothing changed");
-    assert!(w.app.get_text("/chair/decisions").await.contains("5 undecided"));
+    assert!(
+        w.app
+            .get_text("/chair/decisions")
+            .await
+            .contains("5 undecided")
+    );
 }
 
 #[tokio::test]
@@ -190,8 +206,15 @@ async fn a_chair_removes_and_adds_a_reviewer_on_the_paper_page_after_seeing_what
     assert_eq!(ask.status(), 200);
     let ask = ask.text().await.unwrap();
     assert!(ask.contains("no longer reviews #1"), "{ask}");
-    assert!(ask.contains("#1 would have 1 reviewers; it needs 2."), "{ask}");
-    assert_eq!(w.committed().await, before, "nothing before the second click");
+    assert!(
+        ask.contains("#1 would have 1 reviewers; it needs 2."),
+        "{ask}"
+    );
+    assert_eq!(
+        w.committed().await,
+        before,
+        "nothing before the second click"
+    );
     let r = w
         .app
         .post_form(
@@ -214,7 +237,12 @@ async fn a_chair_removes_and_adds_a_reviewer_on_the_paper_page_after_seeing_what
         )
         .await;
     assert_eq!(r.status(), 422);
-    assert!(r.text().await.unwrap().contains("authors never review their own paper"));
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("authors never review their own paper")
+    );
     let r = w
         .app
         .post_form(
@@ -255,7 +283,10 @@ async fn adding_a_reviewer_warns_of_loads_and_review_counts_as_the_preview_does(
         )
         .await;
     let page = r.text().await.unwrap();
-    assert!(page.contains("#1 would have 3 reviewers; it needs 2."), "{page}");
+    assert!(
+        page.contains("#1 would have 3 reviewers; it needs 2."),
+        "{page}"
+    );
     assert!(page.contains("above their maximum of 1"), "{page}");
     assert!(page.contains("Yes, add"), "{page}");
 }
@@ -286,7 +317,10 @@ async fn bulk_decisions_confirm_the_count_and_keep_slot_limits() {
         .await;
     assert_eq!(r.status(), 303);
     let board = w.app.get_text("/chair/decisions").await;
-    assert!(board.contains("3 posters") || board.contains("3 posters"), "{board}");
+    assert!(
+        board.contains("3 posters") || board.contains("3 posters"),
+        "{board}"
+    );
     assert!(board.contains("2 undecided"), "{board}");
     // Two talks into one slot: refused, naming the limit and the holders.
     w.app.change_settings(|s| s.talk_slots = 1);
@@ -305,8 +339,14 @@ async fn bulk_decisions_confirm_the_count_and_keep_slot_limits() {
         .await;
     assert_eq!(r.status(), 409);
     let page = r.text().await.unwrap();
-    assert!(page.contains("Only 1 accept (contributed talk) slots"), "{page}");
-    assert!(page.contains("so 1 are free for the 2 selected papers"), "{page}");
+    assert!(
+        page.contains("Only 1 accept (contributed talk) slots"),
+        "{page}"
+    );
+    assert!(
+        page.contains("so 1 are free for the 2 selected papers"),
+        "{page}"
+    );
     let board = w.app.get_text("/chair/decisions").await;
     assert!(board.contains("2 undecided"), "nothing changed: {board}");
 }
@@ -342,12 +382,19 @@ async fn bulk_changes_of_released_decisions_name_them_before_the_second_click() 
         .post_form(
             "/chair/decisions",
             "/chair/decisions/bulk",
-            &[("bulk_decision", "reject"), ("pick_1", "on"), ("pick_2", "on")],
+            &[
+                ("bulk_decision", "reject"),
+                ("pick_1", "on"),
+                ("pick_2", "on"),
+            ],
         )
         .await;
     let page = r.text().await.unwrap();
     assert!(page.contains("2 of them were already released"), "{page}");
-    assert!(page.contains("Yes, set 2 decisions (changing 2 released)"), "{page}");
+    assert!(
+        page.contains("Yes, set 2 decisions (changing 2 released)"),
+        "{page}"
+    );
     let board = w.app.get_text("/chair/decisions").await;
     assert!(board.contains("0 rejected"), "{board}");
 }
@@ -390,8 +437,14 @@ async fn release_and_chair_withdraw_ask_first_and_say_to_how_many() {
         .await;
     assert_eq!(r.status(), 200);
     let page = r.text().await.unwrap();
-    assert!(page.contains("Yes, withdraw #1 and email 2 authors"), "{page}");
-    assert!(page.contains("Its 2 assigned reviewers no longer see it"), "{page}");
+    assert!(
+        page.contains("Yes, withdraw #1 and email 2 authors"),
+        "{page}"
+    );
+    assert!(
+        page.contains("Its 2 assigned reviewers no longer see it"),
+        "{page}"
+    );
     assert!(
         w.app
             .get_text("/submissions/1")
@@ -431,7 +484,11 @@ async fn a_chair_who_wrote_the_paper_cannot_change_its_reviewers() {
         .post_form(
             "/submissions/1",
             "/chair/submissions/1/reviewers",
-            &[("action", "add"), ("email", PEOPLE[1].1), ("confirm", "yes")],
+            &[
+                ("action", "add"),
+                ("email", PEOPLE[1].1),
+                ("confirm", "yes"),
+            ],
         )
         .await;
     assert_eq!(r.status(), 403);
@@ -439,4 +496,3 @@ async fn a_chair_who_wrote_the_paper_cannot_change_its_reviewers() {
     assert!(list.contains("8 assignments"), "{list}");
     assert!(list.contains("Your own papers are left out"));
 }
-

@@ -26,7 +26,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/account/profile", web::post().to(save_profile))
         .route("/account/email", web::post().to(ask_email_change))
         .route("/account/email/confirm", web::get().to(confirm_email_form))
-        .route("/account/email/confirm", web::post().to(confirm_email_change))
+        .route(
+            "/account/email/confirm",
+            web::post().to(confirm_email_change),
+        )
         .route("/account/password", web::post().to(change_password));
 }
 
@@ -129,7 +132,12 @@ async fn save_profile(
         return show(&ctx, StatusCode::UNPROCESSABLE_ENTITY, Some(form), errors).await;
     }
     db::run(&ctx.state.pool, move |c| {
-        Ok::<_, DbError>(email_changes::set_profile(c, &member.id, &name, &affiliation)?)
+        Ok::<_, DbError>(email_changes::set_profile(
+            c,
+            &member.id,
+            &name,
+            &affiliation,
+        )?)
     })
     .await?;
     set_flash(
@@ -143,13 +151,15 @@ async fn save_profile(
 /// gone.
 async fn current_password_ok(ctx: &PageCtx, id: &UserId, typed: &str) -> Result<bool, AppError> {
     let id = id.clone();
-    let user = db::run(&ctx.state.pool, move |c| Ok::<_, DbError>(users::find(c, &id)?)).await?;
-    let typed = typed.to_string();
-    let ok = web::block(move || {
-        user.is_some_and(|u| auth::verify_password(&typed, &u.password_hash))
+    let user = db::run(&ctx.state.pool, move |c| {
+        Ok::<_, DbError>(users::find(c, &id)?)
     })
-    .await
-    .map_err(|e| AppError::Unexpected(anyhow::anyhow!("password check: {e}")))?;
+    .await?;
+    let typed = typed.to_string();
+    let ok =
+        web::block(move || user.is_some_and(|u| auth::verify_password(&typed, &u.password_hash)))
+            .await
+            .map_err(|e| AppError::Unexpected(anyhow::anyhow!("password check: {e}")))?;
     Ok(ok)
 }
 
@@ -293,14 +303,7 @@ async fn confirm_email_change(
                 return Ok(Outcome::Taken);
             }
             email_changes::apply(c, &id, &user.email, &new_email)?;
-            crate::db::audit::record(
-                c,
-                Some(&id),
-                "account.email_changed",
-                "account",
-                "",
-                now,
-            )?;
+            crate::db::audit::record(c, Some(&id), "account.email_changed", "account", "", now)?;
             if let Ok(old) = Email::parse(&user.email) {
                 outbox::enqueue(
                     c,

@@ -45,11 +45,17 @@ struct BulkPage {
     board: String,
 }
 
+/// A paper the selection changes: (id, number, title, decision now, decision released).
+type Change = (String, i32, String, Option<Decision>, Option<Decision>);
+
 fn label(d: Option<Decision>) -> String {
     d.map_or("undecided", Decision::label).to_string()
 }
 
-async fn set_many(ctx: PageCtx, CsrfForm(form): CsrfForm<BulkForm>) -> Result<HttpResponse, AppError> {
+async fn set_many(
+    ctx: PageCtx,
+    CsrfForm(form): CsrfForm<BulkForm>,
+) -> Result<HttpResponse, AppError> {
     let chair = policy::perm_manage_conference(&ctx.actor)?.id.clone();
     let back = BoardQuery::from_query(form.get("back").map_or("", String::as_str));
     let board_link = {
@@ -96,8 +102,7 @@ async fn set_many(ctx: PageCtx, CsrfForm(form): CsrfForm<BulkForm>) -> Result<Ht
             dec::lock(c)?;
             let board = load_board(c)?;
             let mut refused = Vec::new();
-            let mut changes: Vec<(String, i32, String, Option<Decision>, Option<Decision>)> =
-                Vec::new();
+            let mut changes: Vec<Change> = Vec::new();
             let mut unchanged = 0;
             for &n in &picked {
                 let Some(row) = board.rows.iter().find(|r| r.number == n) else {

@@ -48,7 +48,10 @@ pub async fn standing_view(ctx: &PageCtx) -> Result<StandingView, AppError> {
             s.submitted,
             s.withdrawn,
             if ctx.now <= cal.submissions_close {
-                format!(" · submissions close {}", format_in_zone(cal.submissions_close, tz))
+                format!(
+                    " · submissions close {}",
+                    format_in_zone(cal.submissions_close, tz)
+                )
             } else {
                 String::new()
             }
@@ -68,7 +71,11 @@ pub async fn standing_view(ctx: &PageCtx) -> Result<StandingView, AppError> {
                     String::new()
                 },
                 if late && s.reviews_missing > 0 {
-                    format!(" · {} late (due {})", s.reviews_missing, format_in_zone(d.review_due, tz))
+                    format!(
+                        " · {} late (due {})",
+                        s.reviews_missing,
+                        format_in_zone(d.review_due, tz)
+                    )
                 } else {
                     format!(" · due {}", format_in_zone(d.review_due, tz))
                 },

@@ -352,9 +352,8 @@ async fn change_reviewer(
                 (Vec::new(), vec![this.clone()])
             };
             let key = format!("paper-{number}-{}-{}", form.action, uuid::Uuid::new_v4());
-            let m = reviewing::assignment(
-                &mail, &to, &name, &papers, &added, &removed, &due, &key,
-            )?;
+            let m =
+                reviewing::assignment(&mail, &to, &name, &papers, &added, &removed, &due, &key)?;
             outbox::enqueue(c, &m, now)?;
             Ok(true)
         })

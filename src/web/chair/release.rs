@@ -224,7 +224,14 @@ async fn show_release(
 
 async fn release_page(ctx: PageCtx, q: web::Query<PreviewQuery>) -> Result<HttpResponse, AppError> {
     policy::perm_manage_conference(&ctx.actor)?;
-    show_release(&ctx, StatusCode::OK, q.into_inner().preview, Vec::new(), None).await
+    show_release(
+        &ctx,
+        StatusCode::OK,
+        q.into_inner().preview,
+        Vec::new(),
+        None,
+    )
+    .await
 }
 
 #[derive(Debug, Default, serde::Deserialize)]

@@ -71,16 +71,15 @@ pub fn fitted_defaults(
         let lowered = u32::try_from(fits).unwrap_or(0);
         let note = format!(
             "The settings ask at least {} papers of each reviewer, but {} reviewers × {} = {} reviews \
-             is more than the {} the papers take, so this run proposes a minimum of {}: \
-             every reviewer still gets {} or {} papers where the papers allow it.",
+             is more than the {} the papers take, so this run proposes a minimum of {} papers \
+             per reviewer (maximum {} as set).",
             params.min_load,
             demand.reviewers,
             params.min_load,
             u64::from(demand.reviewers) * u64::from(params.min_load),
             reviews,
             lowered,
-            lowered,
-            lowered + 1,
+            params.max_load,
         );
         params.min_load = lowered;
         return (params, Some(note));
@@ -124,8 +123,8 @@ pub fn fixes(params: &RunParams, demand: Demand) -> Vec<LoadFix> {
         });
         if demand.papers > 0 {
             let extra = minimum - reviews;
-            let per_paper = u64::from(params.reviews_per_paper)
-                + ceil_div(extra, u64::from(demand.papers));
+            let per_paper =
+                u64::from(params.reviews_per_paper) + ceil_div(extra, u64::from(demand.papers));
             out.push(LoadFix {
                 text: format!(
                     "Or raise “Reviews per paper” to {per_paper} ({} papers in the paper track).",
