@@ -178,6 +178,27 @@ async fn only_chairs_reach_the_committed_list_and_the_paper_reviewer_changes() {
     w.app.client = client();
     let r = w.app.get("/chair/assignment/committed").await;
     assert_eq!(r.status(), 303, "visitors are sent to sign in");
+    for (action, fields) in [
+        (
+            "/chair/submissions/2/reviewers",
+            vec![
+                ("action", "remove"),
+                ("email", PEOPLE[2].1),
+                ("confirm", "yes"),
+            ],
+        ),
+        (
+            "/chair/decisions/bulk",
+            vec![
+                ("bulk_decision", "poster"),
+                ("pick_2", "on"),
+                ("confirm", "yes"),
+            ],
+        ),
+    ] {
+        let r = w.app.post_form("/signin", action, &fields).await;
+        assert_eq!(r.status(), 303, "{action}");
+    }
     w.as_chair().await;
     assert_eq!(w.committed().await.len(), 10, "nothing changed");
     assert!(
@@ -492,6 +513,25 @@ async fn a_chair_who_wrote_the_paper_cannot_change_its_reviewers() {
         )
         .await;
     assert_eq!(r.status(), 403);
+    let r = w
+        .app
+        .post_form(
+            "/chair/decisions",
+            "/chair/decisions/bulk",
+            &[
+                ("bulk_decision", "poster"),
+                ("pick_1", "on"),
+                ("pick_2", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 409);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("#1 is your own paper: another chair decides it.")
+    );
     let list = w.app.get_text("/chair/assignment/committed").await;
     assert!(list.contains("8 assignments"), "{list}");
     assert!(list.contains("Your own papers are left out"));
