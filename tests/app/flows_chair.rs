@@ -536,3 +536,45 @@ async fn a_chair_who_wrote_the_paper_cannot_change_its_reviewers() {
     assert!(list.contains("8 assignments"), "{list}");
     assert!(list.contains("Your own papers are left out"));
 }
+
+/// Reviewers' pages follow the phase, not only the calendar: after an early release, bidding
+/// is closed and "My reviews" no longer counts down to the due date.
+#[tokio::test]
+async fn after_release_reviewers_are_told_reviewing_is_over_even_before_the_dates() {
+    let (mut w, _) = reviewed().await;
+    let mut all = vec![("bulk_decision", "poster"), ("confirm", "yes")];
+    let picks: Vec<String> = (1..=5).map(|n| format!("pick_{n}")).collect();
+    all.extend(picks.iter().map(|p| (p.as_str(), "on")));
+    let r = w
+        .app
+        .post_form("/chair/decisions", "/chair/decisions/bulk", &all)
+        .await;
+    assert_eq!(r.status(), 303);
+    let author = w.authors[0].clone();
+    w.sign_in_as(&author).await;
+    assert_eq!(
+        w.app.get("/bids").await.status(),
+        200,
+        "bidding open by the calendar"
+    );
+    w.as_chair().await;
+    let r = w
+        .app
+        .post_form(
+            "/chair/decisions/release",
+            "/chair/decisions/release",
+            &[("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let later = cfp::clock::Clock::now(&w.app.clock) + chrono::Duration::minutes(1);
+    w.app.clock.set(later);
+    w.sign_in_as(&author).await;
+    let mine = w.app.get_text("/reviews").await;
+    assert!(mine.contains("reviewing is over"), "{mine}");
+    assert!(!mine.contains("left)"), "{mine}");
+    assert!(!mine.contains("Bid on papers"), "{mine}");
+    let bids = w.app.get("/bids").await;
+    assert_eq!(bids.status(), 403);
+    assert!(bids.text().await.unwrap().contains("Bidding closed on"));
+}
