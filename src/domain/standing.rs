@@ -76,6 +76,8 @@ pub struct NextStep {
     pub text: String,
     pub link: &'static str,
     pub link_text: &'static str,
+    /// Another way on, when the chair need not wait (deciding while a few reviews are late).
+    pub also: Option<(&'static str, &'static str)>,
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
@@ -93,6 +95,7 @@ pub fn next_step(s: &Standing, cal: &Calendar) -> NextStep {
         text,
         link,
         link_text,
+        also: None,
     };
     if cal.now <= cal.submissions_close && s.assignments == 0 && !s.released {
         return if s.submitted == 0 {
@@ -143,7 +146,7 @@ pub fn next_step(s: &Standing, cal: &Calendar) -> NextStep {
         }
     }
     if s.reviews_missing > 0 && cal.now <= cal.review_due && s.undecided > 0 {
-        return step(
+        let mut reviewing = step(
             Phase::Reviewing,
             format!(
                 "{} of {} reviews are submitted; {} missing ({} as drafts). Reviewers get automatic reminders before the due date; you can remind them now.",
@@ -155,6 +158,10 @@ pub fn next_step(s: &Standing, cal: &Calendar) -> NextStep {
             "/chair/reviews",
             "See review progress",
         );
+        if s.reviews_submitted > 0 {
+            reviewing.also = Some(("/chair/decisions", "Decide with the reviews in so far"));
+        }
+        return reviewing;
     }
     if s.undecided > 0 {
         let late = if s.reviews_missing > 0 {
