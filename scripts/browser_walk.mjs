@@ -159,6 +159,18 @@ try {
     await measure("bulk decision confirmation", w);
   }
 
+  // The paper page's "remove…" reviewer button leads to a confirmation, nothing changed yet.
+  for (const w of widths) {
+    await open("/submissions/1", w);
+    const loaded = event("Page.loadEventFired", sessionId);
+    const clicked = await js(`(() => { const f = document.querySelector("#reviewers form input[name=action][value=remove]"); if (!f) { return false; } f.form.submit(); return true; })()`);
+    if (!clicked) { console.log(`skip reviewer removal at ${w} px: #1 has no reviewer`); continue; }
+    await loaded;
+    const asks = await js(`/Yes, remove/.test(document.body.textContent)`);
+    check(asks, `removing a reviewer on a paper's page asks first at ${w} px`);
+    await measure("reviewer removal confirmation", w);
+  }
+
   // Bids saved as they are clicked: choose a bid, go to the next page and back; it is kept.
   await signIn(author);
   await open("/bids", 1280);
