@@ -18,6 +18,8 @@ pub struct AssignmentFilter {
     pub state: Option<ReviewState>,
     /// Submissions whose reviewers the viewer may not see.
     pub hidden: Vec<String>,
+    /// Only assignments on active (not withdrawn) submissions.
+    pub active_only: bool,
 }
 
 /// The state of the review behind an assignment.
@@ -113,6 +115,9 @@ macro_rules! filtered {
             }
             None => {}
         }
+        if f.active_only {
+            q = q.filter(submissions::status.eq("active"));
+        }
         if !f.hidden.is_empty() {
             q = q.filter(diesel::dsl::not(
                 assignments::submission_id.eq_any(f.hidden.clone()),
@@ -125,6 +130,17 @@ macro_rules! filtered {
 /// How many committed assignments match `filter`.
 pub fn count(c: &mut AnyConnection, filter: &AssignmentFilter) -> QueryResult<i64> {
     filtered!(filter).count().get_result(c)
+}
+
+/// Committed reviewers per active submission (submission id, count); papers without any are
+/// absent.
+pub fn reviewers_per_active_paper(c: &mut AnyConnection) -> QueryResult<Vec<(String, i64)>> {
+    assignments::table
+        .inner_join(submissions::table)
+        .filter(submissions::status.eq("active"))
+        .group_by(assignments::submission_id)
+        .select((assignments::submission_id, diesel::dsl::count_star()))
+        .load(c)
 }
 
 /// One page of committed assignments matching `filter`, by paper number then reviewer.

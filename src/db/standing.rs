@@ -6,19 +6,19 @@ use std::collections::{HashMap, HashSet};
 
 use diesel::prelude::*;
 
+use super::assignment_list::{self, AssignmentFilter, ReviewState};
 use super::schema::mail_outbox;
-use super::{AnyConnection, assignments, decisions, outbox, reviews, submissions};
+use super::{AnyConnection, assignments, decisions, outbox, submissions};
 use crate::domain::standing::Standing;
 
 /// Reads the counts; `needed` is (reviews per paper, reviews per published paper).
 pub fn load(c: &mut AnyConnection, needed: (u32, u32)) -> QueryResult<Standing> {
     let papers = submissions::all(c)?;
     let active: Vec<_> = papers.iter().filter(|p| p.status == "active").collect();
-    let assigned = reviews::assigned(c)?;
-    let mut per_paper: HashMap<&str, usize> = HashMap::new();
-    for a in &assigned {
-        *per_paper.entry(a.submission_id.as_str()).or_default() += 1;
-    }
+    // Counts in the database: the reviews' texts are never loaded here.
+    let per_paper: HashMap<String, i64> = assignment_list::reviewers_per_active_paper(c)?
+        .into_iter()
+        .collect();
     let short_of_reviewers = active
         .iter()
         .filter(|p| {
@@ -26,15 +26,21 @@ pub fn load(c: &mut AnyConnection, needed: (u32, u32)) -> QueryResult<Standing> 
                 needed.1
             } else {
                 needed.0
-            } as usize;
-            per_paper.get(p.id.as_str()).copied().unwrap_or(0) < need
+            };
+            per_paper.get(&p.id).copied().unwrap_or(0) < i64::from(need)
         })
         .count();
-    let reviews_submitted = assigned.iter().filter(|a| a.is_submitted()).count();
-    let reviews_draft = assigned
-        .iter()
-        .filter(|a| a.review.is_some() && !a.is_submitted())
-        .count();
+    let count = |c: &mut AnyConnection, state: Option<ReviewState>| -> QueryResult<usize> {
+        let filter = AssignmentFilter {
+            state,
+            active_only: true,
+            ..AssignmentFilter::default()
+        };
+        Ok(usize::try_from(assignment_list::count(c, &filter)?).unwrap_or(0))
+    };
+    let assigned = count(c, None)?;
+    let reviews_submitted = count(c, Some(ReviewState::Submitted))?;
+    let reviews_draft = count(c, Some(ReviewState::Draft))?;
     let decided: HashMap<String, decisions::DecisionRow> = decisions::all(c)?
         .into_iter()
         .map(|d| (d.submission_id.clone(), d))
@@ -73,11 +79,11 @@ pub fn load(c: &mut AnyConnection, needed: (u32, u32)) -> QueryResult<Standing> 
         submitted: active.len(),
         withdrawn: papers.len() - active.len(),
         short_of_reviewers,
-        assignments: assigned.len(),
+        assignments: assigned,
         preview_open: assignments::current_preview(c)?.is_some(),
         reviews_submitted,
         reviews_draft,
-        reviews_missing: assigned.len() - reviews_submitted,
+        reviews_missing: assigned.saturating_sub(reviews_submitted),
         undecided,
         unreleased,
         released: decisions::released_at(c)?.is_some(),

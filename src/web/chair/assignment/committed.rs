@@ -110,6 +110,7 @@ pub(super) async fn committed(
             reviewer,
             state,
             hidden: own,
+            active_only: false,
         };
         let total = list::count(c, &filter)?;
         let rows = list::page(c, &filter, (page - 1) * PAGE_SIZE, PAGE_SIZE)?;
