@@ -164,6 +164,7 @@ async fn current_password_ok(ctx: &PageCtx, id: &UserId, typed: &str) -> Result<
 }
 
 async fn ask_email_change(
+    req: actix_web::HttpRequest,
     ctx: PageCtx,
     CsrfForm(form): CsrfForm<AccountForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -189,13 +190,31 @@ async fn ask_email_change(
     let mail = ctx.state.mail_context(&ctx.settings.short_name);
     let shown = new_email.clone();
     let old_email = member.email.clone();
+    let security = ctx.state.config.security.clone();
+    let client = super::signin::client_address(&req, ctx.state.config.server.trust_forwarded_for);
     db::run(&ctx.state.pool, move |c| {
         db::transaction(c, |c| {
+            // The same limits as every email a visitor can have sent to an address.
+            let limits = super::signin::visitor_email_limits(
+                &security,
+                "email-change",
+                new_email.as_str(),
+                &client,
+            );
+            if !crate::db::throttle::take_email_allowance(
+                c,
+                &limits,
+                now - Duration::hours(1),
+                now,
+            )? {
+                tracing::info!("email change link not sent: rate limit");
+                return Ok::<_, AppError>(());
+            }
             // An address that already names someone is not taken over; the page says the
             // same either way, so it does not reveal who has an account.
             if email_changes::address_in_use(c, new_email.as_str())? {
                 tracing::info!("email change not offered: address in use");
-                return Ok::<_, AppError>(());
+                return Ok(());
             }
             let (token, hash) = auth::new_token();
             email_changes::insert(
