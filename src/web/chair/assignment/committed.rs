@@ -41,16 +41,58 @@ impl ListQuery {
     }
 }
 
-struct Row {
-    number: i32,
-    title: String,
-    withdrawn: bool,
-    published: bool,
-    reviewer: String,
-    email: String,
-    assigned: String,
-    state: &'static str,
-    late: bool,
+pub(super) struct Row {
+    pub(super) number: i32,
+    pub(super) title: String,
+    pub(super) withdrawn: bool,
+    pub(super) published: bool,
+    pub(super) reviewer: String,
+    pub(super) email: String,
+    pub(super) assigned: String,
+    pub(super) state: &'static str,
+    pub(super) late: bool,
+}
+
+/// The first `limit` committed assignments the chair may see, for the assignment page.
+pub(super) async fn first_rows(ctx: &PageCtx, limit: i64) -> Result<Vec<Row>, AppError> {
+    let chair = policy::perm_manage_conference(&ctx.actor)?.email.clone();
+    let (rows, names) = db::run(&ctx.state.pool, move |c| {
+        let hidden: Vec<String> = crate::db::submissions::for_author_email(c, &chair)?
+            .into_iter()
+            .map(|s| s.id)
+            .collect();
+        let filter = AssignmentFilter {
+            hidden,
+            ..AssignmentFilter::default()
+        };
+        let rows = list::page(c, &filter, 0, limit)?;
+        let emails: Vec<String> = rows.iter().map(|r| r.reviewer_email.clone()).collect();
+        let names = crate::db::users::names_by_email(c, &emails)?;
+        Ok::<_, DbError>((rows, names))
+    })
+    .await?;
+    Ok(to_rows(rows, &names, ctx))
+}
+
+fn to_rows(
+    rows: Vec<list::ListedAssignment>,
+    names: &std::collections::HashMap<String, String>,
+    ctx: &PageCtx,
+) -> Vec<Row> {
+    let tz = ctx.settings.tz();
+    rows.into_iter()
+        .map(|r| Row {
+            number: r.number,
+            title: r.title,
+            withdrawn: r.status != "active",
+            published: r.track == "published",
+            reviewer: names.get(&r.reviewer_email).cloned().unwrap_or_default(),
+            email: r.reviewer_email,
+            assigned: format_in_zone(db::from_db(r.assigned_at), tz),
+            state: r.state.label(),
+            late: r.late,
+        })
+        .collect()
 }
 
 #[derive(Template)]
@@ -120,21 +162,7 @@ pub(super) async fn committed(
     })
     .await?;
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
-    let tz = ctx.settings.tz();
-    let rows = rows
-        .into_iter()
-        .map(|r| Row {
-            number: r.number,
-            title: r.title,
-            withdrawn: r.status != "active",
-            published: r.track == "published",
-            reviewer: names.get(&r.reviewer_email).cloned().unwrap_or_default(),
-            email: r.reviewer_email,
-            assigned: format_in_zone(db::from_db(r.assigned_at), tz),
-            state: r.state.label(),
-            late: r.late,
-        })
-        .collect();
+    let rows = to_rows(rows, &names, &ctx);
     render(&Page {
         layout: ctx.layout("Committed assignments"),
         prev: (page > 1).then(|| query.link(page - 1)),

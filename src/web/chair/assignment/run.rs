@@ -116,6 +116,8 @@ struct Page {
     load_note: Option<String>,
     /// What to change when the loads cannot be met, with links to the settings.
     fixes: Vec<LoadFix>,
+    /// The first committed assignments, shown when no preview is open.
+    committed_rows: Vec<super::committed::Row>,
     /// The chair is asked to confirm committing the preview: (assignments added, removed,
     /// reviewers who will be emailed).
     confirm_commit: Option<(usize, usize, usize)>,
@@ -148,9 +150,16 @@ async fn show_page(
     let view = preview
         .as_ref()
         .map(|p| preview_view(&data, p, &conflicts, &ctx.actor));
+    let committed_total = data.committed.len() + data.stale.len();
+    let committed_rows = if preview.is_none() && committed_total > 0 {
+        super::committed::first_rows(ctx, 20).await?
+    } else {
+        Vec::new()
+    };
     render_status(
         status,
         &Page {
+            committed_rows,
             layout: ctx.layout("Reviewer assignment"),
             form: form.unwrap_or_else(|| RunForm::from_params(&params)),
             errors,
