@@ -115,9 +115,15 @@ async fn committing_an_assignment_first_shows_how_many_reviewers_are_emailed() {
 async fn committed_assignments_are_listed_with_filters_and_pages() {
     let w = committed_workshop().await;
     let page = w.app.get_text("/chair/assignment").await;
-    assert!(page.contains("<h2 id=\"committed\">Committed assignments</h2>"), "{page}");
+    assert!(
+        page.contains("<h2 id=\"committed\">Committed assignments</h2>"),
+        "{page}"
+    );
     assert!(page.contains("All 10 committed assignments, with filters and pages"));
-    assert!(page.contains("amara@unilag.edu.ng"), "the list is on the page");
+    assert!(
+        page.contains("amara@unilag.edu.ng"),
+        "the list is on the page"
+    );
     let all = w.app.get_text("/chair/assignment/committed").await;
     assert!(all.contains("10 assignments"), "{all}");
     assert!(all.contains("Amara Okafor &lt;amara@unilag.edu.ng&gt;"));
