@@ -71,6 +71,11 @@ pub fn load(c: &mut AnyConnection, needed: (u32, u32)) -> QueryResult<Standing> 
         .filter(mail_outbox::dedupe_key.like("decision:%"))
         .count()
         .get_result(c)?;
+    let letters_delivered: i64 = mail_outbox::table
+        .filter(mail_outbox::dedupe_key.like("decision:%"))
+        .filter(mail_outbox::state.eq(outbox::state::SENT))
+        .count()
+        .get_result(c)?;
     let failed = outbox::counts_by_state(c)?
         .into_iter()
         .find(|(s, _)| s == outbox::state::FAILED)
@@ -88,6 +93,7 @@ pub fn load(c: &mut AnyConnection, needed: (u32, u32)) -> QueryResult<Standing> 
         unreleased,
         released: decisions::released_at(c)?.is_some(),
         letters_sent: usize::try_from(letters_sent).unwrap_or(0),
+        letters_delivered: usize::try_from(letters_delivered).unwrap_or(0),
         camera_ready_missing: accepted
             .iter()
             .filter(|id| !camera_ready.contains(**id))

@@ -25,7 +25,9 @@ pub struct Standing {
     pub unreleased: usize,
     /// Decisions released at least once.
     pub released: bool,
+    /// Decision letters written (queued or delivered), and how many of them are delivered.
     pub letters_sent: usize,
+    pub letters_delivered: usize,
     /// Accepted papers (released) without a camera-ready version.
     pub camera_ready_missing: usize,
     pub accepted: usize,

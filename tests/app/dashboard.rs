@@ -213,7 +213,16 @@ async fn a_chair_runs_the_conference_from_the_next_step_links_alone() {
         page.contains("5 accepted papers have no camera-ready version yet"),
         "{page}"
     );
-    assert!(page.contains("10 decision letters sent"), "{page}");
+    assert!(
+        page.contains("10 decision letters sent (0 delivered so far)"),
+        "{page}"
+    );
+    w.app.deliver_mail().await;
+    let (_, page) = next_step(&w.app).await;
+    assert!(
+        page.contains("10 decision letters sent (10 delivered so far)"),
+        "{page}"
+    );
     assert!(w.app.get(&link).await.status().is_success());
 }
 

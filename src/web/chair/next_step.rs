@@ -101,7 +101,10 @@ pub async fn standing_view(ctx: &PageCtx) -> Result<StandingView, AppError> {
     }
     if s.released || s.letters_sent > 0 {
         lines.push(line(
-            format!("{} decision letters sent", s.letters_sent),
+            format!(
+                "{} decision letters sent ({} delivered so far)",
+                s.letters_sent, s.letters_delivered
+            ),
             "/chair/letters/log",
             false,
         ));
