@@ -88,6 +88,9 @@ function check(ok, what) {
 // The page itself must never be wider than the window; say which element sticks out.
 async function fits(path, width) {
   await open(path, width);
+  await measure(path, width);
+}
+async function measure(path, width) {
   const r = await js(`(() => {
     const w = document.documentElement.clientWidth, sw = document.documentElement.scrollWidth;
     let worst = "";
@@ -104,10 +107,11 @@ async function fits(path, width) {
 
 const widths = [390, 1280];
 const publicPages = ["/", "/accepted", "/program", "/signin", "/register"];
-const authorPages = ["/submissions", "/submissions/new", "/reviews", "/reviewer/profile"];
+const authorPages = ["/submissions", "/submissions/new", "/reviews", "/reviewer/profile", "/account", "/account/sessions"];
 const chairPages = ["/chair", "/chair/settings", "/chair/submissions", "/chair/assignment", "/chair/reviewers",
   "/chair/conflicts", "/chair/reviews", "/chair/decisions", "/chair/decisions/release", "/chair/letters",
-  "/chair/letters/log", "/chair/mail", "/chair/program", "/submissions/1", "/submissions/1/edit"];
+  "/chair/letters/log", "/chair/mail", "/chair/program", "/submissions/1", "/submissions/1/edit",
+  "/chair/assignment/committed", "/chair/assignment/committed?state=submitted", "/account"];
 
 try {
   for (const w of widths) { for (const p of publicPages) { await fits(p, w); } }
@@ -141,6 +145,30 @@ try {
     await open("/chair/decisions", 1280);
     const stored = await js(`document.querySelector("form.decide[data-number='${before.number}'] select").value`);
     check(stored === before.pick, `after a reload #${before.number} shows the new decision (${stored})`);
+  }
+
+  // Confirmation pages (reached by a POST): the bulk decision's, on a phone and a desktop.
+  for (const w of widths) {
+    await open("/chair/decisions", w);
+    const loaded = event("Page.loadEventFired", sessionId);
+    const ticked = await js(`(() => { const boxes = [...document.querySelectorAll("input[form=bulk][name^=pick_]")].slice(0, 2); boxes.forEach((b) => { b.checked = true; }); document.getElementById("bulk_decision").value = "poster"; document.getElementById("bulk").submit(); return boxes.length; })()`);
+    await loaded;
+    check(ticked === 2, `two papers ticked for a bulk decision at ${w} px`);
+    const asks = await js(`/Yes, set \\d+ decisions/.test(document.body.textContent) || /already/.test(document.body.textContent)`);
+    check(asks, `the bulk decision asks before changing anything at ${w} px`);
+    await measure("bulk decision confirmation", w);
+  }
+
+  // The paper page's "remove…" reviewer button leads to a confirmation, nothing changed yet.
+  for (const w of widths) {
+    await open("/submissions/1", w);
+    const loaded = event("Page.loadEventFired", sessionId);
+    const clicked = await js(`(() => { const f = document.querySelector("#reviewers form input[name=action][value=remove]"); if (!f) { return false; } f.form.submit(); return true; })()`);
+    if (!clicked) { console.log(`skip reviewer removal at ${w} px: #1 has no reviewer`); continue; }
+    await loaded;
+    const asks = await js(`/Yes, remove/.test(document.body.textContent)`);
+    check(asks, `removing a reviewer on a paper's page asks first at ${w} px`);
+    await measure("reviewer removal confirmation", w);
   }
 
   // Bids saved as they are clicked: choose a bid, go to the next page and back; it is kept.

@@ -385,6 +385,8 @@ pub fn audit_names_reviewers(action: &str) -> bool {
     action.starts_with("review.")
         || action.starts_with("conflict.")
         || action == "assignment.conflict_reported"
+        || action == "assignment.add"
+        || action == "assignment.remove"
 }
 
 /// Any signed-in person.

@@ -5,15 +5,18 @@
 //! queries compile for both; the few statements whose SQL must differ (claiming outbox rows
 //! with `FOR UPDATE SKIP LOCKED`) match on the variant.
 
+pub mod assignment_list;
 pub mod assignments;
 pub mod audit;
 pub mod conference;
 pub mod decisions;
+pub mod email_changes;
 pub mod outbox;
 pub mod reviewer_copies;
 pub mod reviews;
 pub mod schema;
 pub mod sessions;
+pub mod standing;
 pub mod submissions;
 pub mod throttle;
 pub mod tokens;

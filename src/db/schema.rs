@@ -306,3 +306,18 @@ diesel::table! {
 
 diesel::joinable!(sessions -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(sessions, users);
+
+// The chairs' list of committed assignments filters by review state (db::assignment_list).
+diesel::allow_tables_to_appear_in_same_query!(assignments, reviews);
+diesel::allow_tables_to_appear_in_same_query!(submissions, reviews);
+
+diesel::table! {
+    email_changes (token_hash) {
+        token_hash -> Text,
+        user_id -> Text,
+        new_email -> Text,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}

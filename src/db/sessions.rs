@@ -128,6 +128,20 @@ pub fn delete_all_for_user(conn: &mut AnyConnection, user: &UserId) -> QueryResu
     diesel::delete(sessions::table.filter(sessions::user_id.eq(user.as_str()))).execute(conn)
 }
 
+/// Ends every session of the account but `keep` (a password change from the account page).
+pub fn delete_others_for_user(
+    conn: &mut AnyConnection,
+    user: &UserId,
+    keep: &str,
+) -> QueryResult<usize> {
+    diesel::delete(
+        sessions::table
+            .filter(sessions::user_id.eq(user.as_str()))
+            .filter(sessions::id.ne(keep)),
+    )
+    .execute(conn)
+}
+
 /// The account's live sessions, most recently used first.
 pub fn list_for_user(
     conn: &mut AnyConnection,

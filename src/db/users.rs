@@ -129,3 +129,26 @@ pub fn all(conn: &mut AnyConnection) -> QueryResult<Vec<UserRow>> {
         .select(UserRow::as_select())
         .load(conn)
 }
+
+/// People's names by email, for greetings: the account's name, else the name in the
+/// reviewer pool. Addresses without either are left out (the greeting then has no name).
+pub fn names_by_email(
+    conn: &mut AnyConnection,
+    emails: &[String],
+) -> QueryResult<std::collections::HashMap<String, String>> {
+    use super::schema::reviewer_profiles;
+    let mut out: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    for chunk in emails.chunks(500) {
+        let pool: Vec<(String, String)> = reviewer_profiles::table
+            .filter(reviewer_profiles::email.eq_any(chunk))
+            .select((reviewer_profiles::email, reviewer_profiles::name))
+            .load(conn)?;
+        out.extend(pool.into_iter().filter(|(_, n)| !n.trim().is_empty()));
+        let accounts: Vec<(String, String)> = users::table
+            .filter(users::email.eq_any(chunk))
+            .select((users::email, users::name))
+            .load(conn)?;
+        out.extend(accounts.into_iter().filter(|(_, n)| !n.trim().is_empty()));
+    }
+    Ok(out)
+}

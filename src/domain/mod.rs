@@ -11,6 +11,7 @@ pub mod program_current;
 pub mod program_text;
 pub mod review;
 pub mod scores;
+pub mod standing;
 pub mod submission;
 
 use std::collections::BTreeMap;

@@ -47,6 +47,8 @@ pub async fn sweep(pool: &DbPool, now: DateTime<Utc>, base_url: &str) -> anyhow:
             return Ok(0);
         };
         let missing = missing_by_reviewer(&reviews::assigned(c)?);
+        let emails: Vec<String> = missing.keys().cloned().collect();
+        let names = crate::db::users::names_by_email(c, &emails)?;
         let mail = MailContext {
             conference: settings.short_name.clone(),
             base_url: base_url.clone(),
@@ -59,7 +61,14 @@ pub async fn sweep(pool: &DbPool, now: DateTime<Utc>, base_url: &str) -> anyhow:
                     continue;
                 };
                 let key = format!("review-reminder:{}:{day}:{email}", due.timestamp());
-                let m = reviewing::reminder(&mail, &to, papers, &due_text, &key)?;
+                let m = reviewing::reminder(
+                    &mail,
+                    &to,
+                    names.get(email).map_or("", String::as_str),
+                    papers,
+                    &due_text,
+                    &key,
+                )?;
                 if outbox::enqueue(c, &m, now)? {
                     queued += 1;
                 }

@@ -5,6 +5,7 @@
 //! Handlers never send mail directly: they queue a row with `db::outbox::enqueue` inside the
 //! transaction of their action, and the worker delivers it, retrying with backoff.
 
+pub mod account;
 pub mod delivery;
 pub mod letters;
 pub mod messages;

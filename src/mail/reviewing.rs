@@ -162,6 +162,8 @@ pub fn volunteer_invited(ctx: &MailContext, to: &Email, name: &str) -> anyhow::R
 #[template(path = "email/review_reminder.txt")]
 struct Reminder<'a> {
     conference: &'a str,
+    /// The reviewer's name, empty when unknown.
+    name: &'a str,
     papers: &'a [ListedPaper],
     due: &'a str,
     link: &'a str,
@@ -171,6 +173,7 @@ struct Reminder<'a> {
 pub fn reminder(
     ctx: &MailContext,
     to: &Email,
+    name: &str,
     papers: &[ListedPaper],
     due: &str,
     key: &str,
@@ -178,6 +181,7 @@ pub fn reminder(
     let link = format!("{}/reviews", ctx.base_url);
     let body = render(&Reminder {
         conference: &ctx.conference,
+        name: name.trim(),
         papers,
         due,
         link: &link,

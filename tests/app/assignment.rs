@@ -148,7 +148,7 @@ impl Workshop {
             .post_form(
                 "/chair/assignment",
                 "/chair/assignment/commit",
-                &[("run", run)],
+                &[("run", run), ("confirm", "yes")],
             )
             .await;
         assert_eq!(r.status(), 303);

@@ -5,7 +5,7 @@
 use crate::assignment::{COAUTHORS, PEOPLE, Workshop, workshop};
 
 /// The workshop with an assignment and every review submitted (with a confidential comment).
-async fn reviewed() -> (Workshop, Vec<(i32, String)>) {
+pub(crate) async fn reviewed() -> (Workshop, Vec<(i32, String)>) {
     let mut w = workshop().await;
     let run = w.run("total").await;
     w.commit(&run).await;
@@ -54,7 +54,7 @@ async fn decide(w: &Workshop, number: i32, decision: &str) -> reqwest::Response 
 }
 
 async fn release(w: &Workshop, confirm: bool) -> reqwest::Response {
-    let mut fields = vec![];
+    let mut fields = vec![("confirm", "yes")];
     if confirm {
         fields.push(("confirm_undecided", "on"));
     }
@@ -222,7 +222,7 @@ async fn two_chairs_releasing_at_once_send_each_letter_once() {
         w.app
             .client
             .post(w.app.url("/chair/decisions/release"))
-            .form(&[("csrf", csrf.as_str())])
+            .form(&[("csrf", csrf.as_str()), ("confirm", "yes")])
             .send()
     };
     let (a, b) = tokio::join!(post(), post());

@@ -50,7 +50,7 @@ async fn decide_and_release(app: &mut TestApp, chair: &mut reqwest::Client, deci
             .post_form(
                 "/chair/decisions/release",
                 "/chair/decisions/release",
-                &[("confirm_undecided", "on")],
+                &[("confirm_undecided", "on"), ("confirm", "yes")],
             )
             .await;
         assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());

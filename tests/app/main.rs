@@ -3,13 +3,16 @@
 
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+mod account_page;
 mod accounts;
 mod assignment;
 mod camera_ready;
 mod chair;
 mod cli;
+mod dashboard;
 mod decisions;
 mod flows;
+mod flows_chair;
 mod flows_small;
 mod format_budget;
 mod helpers;

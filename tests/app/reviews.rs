@@ -346,7 +346,7 @@ async fn bad_input_gets_a_clear_message_and_changes_nothing() {
             .post_form(
                 &format!("/submissions/{n2}"),
                 &format!("/chair/submissions/{n2}/status"),
-                &[("status", "withdrawn")]
+                &[("status", "withdrawn"), ("confirm", "yes")]
             )
             .await
             .status(),
@@ -510,6 +510,12 @@ async fn reminders_go_out_on_the_configured_days_once_and_never_to_reviewers_who
             .collect();
         assert_eq!(reminders.len(), 2, "{email}");
         assert!(reminders[0].body.contains("Fri 8 Oct 2027, 23:59 PDT"));
+        let name = &w.authors.iter().find(|a| a.email == *email).unwrap().name;
+        assert!(
+            reminders[0].body.starts_with(&format!("Hello {name},")),
+            "the automatic reminder greets by name: {}",
+            reminders[0].body
+        );
     }
 
     // The chairs remind one person, or everyone late, from the progress page.

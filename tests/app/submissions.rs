@@ -521,7 +521,7 @@ async fn chairs_withdraw_and_reinstate_papers() {
     app.post_form(
         "/submissions/1",
         "/chair/submissions/1/status",
-        &[("status", "withdrawn")],
+        &[("status", "withdrawn"), ("confirm", "yes")],
     )
     .await;
     assert!(

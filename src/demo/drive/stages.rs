@@ -206,7 +206,7 @@ pub(crate) async fn assign(
         chair_browser,
         "/chair/assignment",
         "/chair/assignment/commit",
-        &[("run", &run)],
+        &[("run", &run), ("confirm", "yes")],
     )
     .await
 }
@@ -312,7 +312,7 @@ pub(crate) async fn decide(chair: &mut Browser, release: bool) -> anyhow::Result
             chair,
             "/chair/decisions/release",
             "/chair/decisions/release",
-            &[("confirm_undecided", "on")],
+            &[("confirm_undecided", "on"), ("confirm", "yes")],
         )
         .await?;
         // Publish the day the program page proposes from the released decisions.

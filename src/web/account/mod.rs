@@ -1,8 +1,10 @@
 //! Account pages, reached by anyone (signed out or in): register, confirm the email address,
-//! sign in and out, reset a forgotten password, see and end one's sessions. No answer reveals whether an address is
+//! sign in and out, reset a forgotten password, see and end one's sessions, and (signed in)
+//! one's account page: name, affiliation, email address and password (`profile`). No answer reveals whether an address is
 //! registered: the pages say the same either way and the owner learns the rest by email.
 //! Templates: `templates/account/`.
 
+pub mod profile;
 pub mod register;
 pub mod reset;
 pub mod return_to;
@@ -17,4 +19,5 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     signin::routes(cfg);
     reset::routes(cfg);
     sessions::routes(cfg);
+    profile::routes(cfg);
 }

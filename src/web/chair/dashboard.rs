@@ -1,4 +1,4 @@
-//! The chairs' dashboard: the mail queue, failed emails (with a retry), a warning when this
+//! The chairs' dashboard: where the conference stands and the next step (`next_step`), the mail queue, failed emails (with a retry), a warning when this
 //! server could not store an upload for lack of space, and the audit log.
 //! Every handler starts by asking `policy` whether the actor is a chair.
 
@@ -37,6 +37,8 @@ struct AuditEntry {
 #[template(path = "chair/dashboard.html")]
 struct DashboardPage {
     layout: Layout,
+    /// Where the conference stands and the next step (`next_step`).
+    standing: super::next_step::StandingView,
     mail_counts: Vec<(String, i64)>,
     failed: Vec<FailedMail>,
     audit: Vec<AuditEntry>,
@@ -70,7 +72,9 @@ async fn dashboard(ctx: PageCtx) -> Result<HttpResponse, AppError> {
         at: format_in_zone(a.at, tz),
         error: a.error,
     });
+    let standing = super::next_step::standing_view(&ctx).await?;
     let page = DashboardPage {
+        standing,
         layout: ctx.layout("Chair dashboard"),
         storage_alert,
         mail_counts: counts,

@@ -264,6 +264,19 @@ async fn csv_export(ctx: PageCtx, query: web::Query<ListQuery>) -> Result<HttpRe
 #[derive(serde::Deserialize)]
 struct StatusForm {
     status: String,
+    /// "yes" once the chair has seen what withdrawing does.
+    #[serde(default)]
+    confirm: String,
+}
+
+#[derive(Template)]
+#[template(path = "chair/withdraw_confirm.html")]
+struct WithdrawConfirm {
+    layout: Layout,
+    number: i32,
+    title: String,
+    authors: Vec<String>,
+    reviewers: usize,
 }
 
 async fn change_status(
@@ -278,6 +291,27 @@ async fn change_status(
         "active" => SubmissionStatus::Active,
         _ => return Err(AppError::BadRequest("Unknown status.".into())),
     };
+    if status == SubmissionStatus::Withdrawn
+        && paper.row.status() != status
+        && form.confirm != "yes"
+    {
+        let id = paper.row.id.clone();
+        let reviewers = db::run(&ctx.state.pool, move |c| {
+            Ok::<_, DbError>(crate::db::assignments::reviewers_of(c, &id)?.len())
+        })
+        .await?;
+        return render(&WithdrawConfirm {
+            layout: ctx.layout(&format!("Withdraw #{}?", paper.row.number)),
+            number: paper.row.number,
+            title: paper.row.title.clone(),
+            authors: paper
+                .authors
+                .iter()
+                .map(|a| format!("{} <{}>", a.name, a.email))
+                .collect(),
+            reviewers,
+        });
+    }
     if paper.row.status() != status {
         set_status(&ctx, &paper, &chair, status, true).await?;
     }

@@ -113,6 +113,12 @@ struct ReleasePage {
     preview_error: String,
     released: String,
     errors: Vec<String>,
+    /// Letters the release would send now.
+    letters: usize,
+    /// The chair pressed "Release…": ask for the second click.
+    ask: bool,
+    /// …having ticked "release anyway" with undecided papers.
+    ask_undecided: bool,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -126,6 +132,7 @@ async fn show_release(
     status: StatusCode,
     preview: Option<i32>,
     errors: Vec<String>,
+    ask: Option<bool>,
 ) -> Result<HttpResponse, AppError> {
     let (board, template) = db::run(&ctx.state.pool, |c| {
         Ok::<_, DbError>((load_board(c)?, letter_template(c, LetterKind::Decision)?))
@@ -182,9 +189,19 @@ async fn show_release(
             Err(e) => preview_error = e.to_string(),
         }
     }
+    // Letters the release would send: one per author of each paper with a pending change.
+    let letters: usize = board
+        .rows
+        .iter()
+        .filter(|r| pending.iter().any(|p| p.0 == r.number))
+        .map(|r| board.authors.get(&r.id).map_or(0, Vec::len))
+        .sum();
     render_status(
         status,
         &ReleasePage {
+            letters,
+            ask: ask.is_some() && !pending.is_empty(),
+            ask_undecided: ask.unwrap_or(false),
             layout: ctx.layout("Release decisions"),
             undecided: board
                 .undecided()
@@ -207,13 +224,22 @@ async fn show_release(
 
 async fn release_page(ctx: PageCtx, q: web::Query<PreviewQuery>) -> Result<HttpResponse, AppError> {
     policy::perm_manage_conference(&ctx.actor)?;
-    show_release(&ctx, StatusCode::OK, q.into_inner().preview, Vec::new()).await
+    show_release(
+        &ctx,
+        StatusCode::OK,
+        q.into_inner().preview,
+        Vec::new(),
+        None,
+    )
+    .await
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default)]
 pub(super) struct ReleaseForm {
     confirm_undecided: Option<String>,
+    /// "yes" on the second click, after the page said how many letters go to whom.
+    confirm: String,
 }
 
 /// Sends a letter to every author of every paper whose decision changed since its last
@@ -228,6 +254,9 @@ async fn release(
     let mail = ctx.state.mail_context(&settings.short_name);
     let now = ctx.now;
     let confirmed = form.confirm_undecided.is_some();
+    if form.confirm != "yes" {
+        return show_release(&ctx, StatusCode::OK, None, Vec::new(), Some(confirmed)).await;
+    }
     let outcome = db::run(&ctx.state.pool, move |c| {
         db::transaction(c, |c| {
             dec::lock(c)?;
@@ -293,6 +322,7 @@ async fn release(
                 vec![format!(
                     "{undecided} papers have no decision yet (listed below); their authors get no letter now. Tick the box to release the others anyway."
                 )],
+                None,
             )
             .await
         }

@@ -193,6 +193,8 @@ async fn remind(
     // One reminder per person per minute, so a double click sends one.
     let minute = now.timestamp() / 60;
     let sent = db::run(&ctx.state.pool, move |c| {
+        let emails: Vec<String> = missing.keys().cloned().collect();
+        let names = db::users::names_by_email(c, &emails)?;
         db::transaction(c, |c| {
             let mut sent = 0;
             for (email, papers) in &missing {
@@ -200,7 +202,14 @@ async fn remind(
                     continue;
                 };
                 let key = format!("manual-reminder:{minute}:{email}");
-                let m = reviewing::reminder(&mail, &to, papers, &due, &key)?;
+                let m = reviewing::reminder(
+                    &mail,
+                    &to,
+                    names.get(email).map_or("", String::as_str),
+                    papers,
+                    &due,
+                    &key,
+                )?;
                 if outbox::enqueue(c, &m, now)? {
                     sent += 1;
                 }

@@ -6,7 +6,7 @@ use actix_web::http::header::{self, ContentDisposition, DispositionParam, Dispos
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use super::bids::bidding_window;
+use super::bids::{bidding_window, decisions_released};
 use crate::db::assignments::{self as asg};
 use crate::db::reviews::ReviewRow;
 use crate::db::submissions::{self as subs, SubmissionRow};
@@ -71,6 +71,7 @@ struct ListPage {
     due: String,
     time_left: String,
     overdue: bool,
+    reviewing_over: bool,
     bidding_open: bool,
     bidding_closes: String,
 }
@@ -81,7 +82,8 @@ async fn my_reviews(ctx: PageCtx) -> Result<HttpResponse, AppError> {
     policy::perm_reviewer(&ctx.actor, pool || !rows.is_empty())?;
     let tz = ctx.settings.tz();
     let due = ctx.settings.dates.review_due;
-    let window = bidding_window(&ctx);
+    let window = bidding_window(&ctx).await?;
+    let released = decisions_released(&ctx).await?.is_some();
     render(&ListPage {
         layout: ctx.layout("My reviews"),
         papers: rows
@@ -102,6 +104,8 @@ async fn my_reviews(ctx: PageCtx) -> Result<HttpResponse, AppError> {
         due: format_in_zone(due, tz),
         time_left: format_time_left(ctx.now, due),
         overdue: ctx.now > due,
+        // Decisions released: reviewing is over whatever the calendar says.
+        reviewing_over: released,
         bidding_open: pool && window.is_open(),
         bidding_closes: format_in_zone(window.closes_at, tz),
     })

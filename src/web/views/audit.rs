@@ -33,6 +33,8 @@ pub fn describe(action: &str) -> String {
         "camera_ready.save" => "Camera-ready version uploaded",
         "program.save" => "Program saved",
         "program.reset" => "Program reset to the default day",
+        "account.email_changed" => "A person changed their email address",
+        "account.password_changed" => "A person changed their password",
         _ => "",
     };
     if !known.is_empty() {

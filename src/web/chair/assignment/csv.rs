@@ -230,7 +230,7 @@ pub(super) async fn import(ctx: PageCtx, payload: Multipart) -> Result<HttpRespo
     let params = current
         .map(parse_preview)
         .transpose()?
-        .map_or_else(|| default_params(&ctx), |p| p.meta.params);
+        .map_or_else(|| default_params(&ctx, &data), |p| p.meta.params);
     let meta = RunMeta {
         params,
         source: "import".into(),

@@ -6,8 +6,10 @@
 //! `reviewers.html`, `conflicts.html`.
 
 pub mod adjust;
+pub mod committed;
 pub mod conflicts;
 pub mod csv;
+pub mod loads;
 pub mod preview;
 pub mod reviewers;
 pub mod run;
@@ -23,6 +25,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/chair/assignment/remove", web::post().to(adjust::remove))
         .route("/chair/assignment/commit", web::post().to(run::commit))
         .route("/chair/assignment/discard", web::post().to(run::discard))
+        .route(
+            "/chair/assignment/committed",
+            web::get().to(committed::committed),
+        )
         .route("/chair/assignment.csv", web::get().to(csv::export))
         .route("/chair/assignment/import", web::post().to(csv::import));
     reviewers::routes(cfg);

@@ -3,7 +3,6 @@
 //! preview another chair committed or replaced meanwhile. The pages that show and change it
 //! are `run`, `view`, `adjust` and `csv`.
 
-use crate::assignment::Objective;
 use crate::db::assignments::{self as asg, RunRow};
 use crate::db::{self, DbError, audit};
 use crate::domain::pool::RunParams;
@@ -50,15 +49,10 @@ pub(super) fn parse_preview(row: RunRow) -> Result<Preview, AppError> {
     })
 }
 
-pub(super) fn default_params(ctx: &PageCtx) -> RunParams {
-    let s = &ctx.settings;
-    RunParams {
-        objective: Objective::Total,
-        reviews_per_paper: s.reviews_per_paper,
-        reviews_per_published_paper: s.reviews_per_published_paper,
-        min_load: s.reviewer_load_min,
-        max_load: s.reviewer_load_max,
-    }
+/// The run form's defaults: the conference settings, with the minimum load fitted to what
+/// the papers take (`loads`).
+pub(super) fn default_params(ctx: &PageCtx, data: &PoolData) -> RunParams {
+    super::loads::fitted_defaults(&ctx.settings, super::loads::Demand::of(data)).0
 }
 
 pub(super) async fn load(ctx: &PageCtx) -> Result<(PoolData, Option<Preview>), AppError> {

@@ -11,7 +11,8 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use super::preview::{ProposedPair, RunMeta, default_params, load, open_preview, store_preview};
+use super::loads::{Demand, LoadFix, fitted_defaults};
+use super::preview::{ProposedPair, RunMeta, load, open_preview, store_preview};
 use super::view::{PreviewView, preview_view};
 use crate::assignment::{Objective, solve};
 use crate::db::assignments::{self as asg};
@@ -111,6 +112,15 @@ struct Page {
     /// (number, email, messages) of an addition waiting for "add anyway".
     pending_add: Option<(i32, String, Vec<String>)>,
     due: String,
+    /// Why the form's minimum load is below the settings' (`loads::fitted_defaults`).
+    load_note: Option<String>,
+    /// What to change when the loads cannot be met, with links to the settings.
+    fixes: Vec<LoadFix>,
+    /// The first committed assignments, shown when no preview is open.
+    committed_rows: Vec<super::committed::Row>,
+    /// The chair is asked to confirm committing the preview: (assignments added, removed,
+    /// reviewers who will be emailed).
+    confirm_commit: Option<(usize, usize, usize)>,
 }
 
 pub(super) async fn show(
@@ -120,17 +130,36 @@ pub(super) async fn show(
     errors: Vec<String>,
     pending_add: Option<(i32, String, Vec<String>)>,
 ) -> Result<HttpResponse, AppError> {
+    show_page(ctx, status, form, errors, pending_add, Vec::new(), None).await
+}
+
+async fn show_page(
+    ctx: &PageCtx,
+    status: StatusCode,
+    form: Option<RunForm>,
+    errors: Vec<String>,
+    pending_add: Option<(i32, String, Vec<String>)>,
+    fixes: Vec<LoadFix>,
+    confirm_commit: Option<(usize, usize, usize)>,
+) -> Result<HttpResponse, AppError> {
     let (data, preview) = load(ctx).await?;
-    let params = preview
-        .as_ref()
-        .map_or_else(|| default_params(ctx), |p| p.meta.params);
+    let (defaults, load_note) = fitted_defaults(&ctx.settings, Demand::of(&data));
+    let params = preview.as_ref().map_or(defaults, |p| p.meta.params);
+    let load_note = load_note.filter(|_| preview.is_none() && form.is_none());
     let conflicts = data.conflicts();
     let view = preview
         .as_ref()
         .map(|p| preview_view(&data, p, &conflicts, &ctx.actor));
+    let committed_total = data.committed.len() + data.stale.len();
+    let committed_rows = if preview.is_none() && committed_total > 0 {
+        super::committed::first_rows(ctx, 20).await?
+    } else {
+        Vec::new()
+    };
     render_status(
         status,
         &Page {
+            committed_rows,
             layout: ctx.layout("Reviewer assignment"),
             form: form.unwrap_or_else(|| RunForm::from_params(&params)),
             errors,
@@ -142,6 +171,9 @@ pub(super) async fn show(
             bids: data.bids.len(),
             pending_add,
             due: format_in_zone(ctx.settings.dates.review_due, ctx.settings.tz()),
+            load_note,
+            fixes,
+            confirm_commit,
         },
     )
 }
@@ -215,11 +247,14 @@ pub(super) async fn run(
         Err(inf) => {
             let mut errors = vec!["No assignment satisfies these constraints:".to_string()];
             errors.extend(inf.reasons);
-            return show(
+            let fixes = super::loads::fixes(&params, Demand::of(&data));
+            return show_page(
                 &ctx,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Some(form),
                 errors,
+                None,
+                fixes,
                 None,
             )
             .await;
@@ -266,6 +301,9 @@ pub(super) async fn run(
 #[derive(Debug, serde::Deserialize)]
 pub(super) struct RunRef {
     run: String,
+    /// "yes" once the chair has seen what committing will do.
+    #[serde(default)]
+    confirm: String,
 }
 
 pub(super) async fn discard(
@@ -340,6 +378,36 @@ pub(super) async fn commit(
     if !problems.is_empty() {
         problems.insert(0, "The preview is out of date; nothing was committed. Run the engine again or remove these pairs:".into());
         return show(&ctx, StatusCode::CONFLICT, None, problems, None).await;
+    }
+    if form.confirm != "yes" {
+        let current: BTreeSet<(String, String)> = data
+            .committed
+            .iter()
+            .map(|&(p, r)| (data.papers[p].id.clone(), data.pool[r].person.email.clone()))
+            .chain(
+                data.stale
+                    .iter()
+                    .map(|a| (a.submission_id.clone(), a.reviewer_email.clone())),
+            )
+            .collect();
+        let added = wanted.difference(&current).count();
+        let removed: Vec<_> = current.difference(&wanted).collect();
+        let people: BTreeSet<&str> = wanted
+            .difference(&current)
+            .chain(removed.iter().copied())
+            .map(|(_, e)| e.as_str())
+            .collect();
+        let summary = (added, removed.len(), people.len());
+        return show_page(
+            &ctx,
+            StatusCode::OK,
+            None,
+            Vec::new(),
+            None,
+            Vec::new(),
+            Some(summary),
+        )
+        .await;
     }
     let mail = ctx.state.mail_context(&ctx.settings.short_name);
     let due = format_in_zone(ctx.settings.dates.review_due, ctx.settings.tz());
