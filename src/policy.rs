@@ -12,6 +12,9 @@ use crate::domain::account::Email;
 use crate::domain::conference::format_in_zone;
 use crate::domain::ids::UserId;
 
+mod discussion;
+pub use discussion::*;
+
 /// A signed-in person.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Member {

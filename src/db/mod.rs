@@ -9,6 +9,7 @@ pub mod assignments;
 pub mod audit;
 pub mod conference;
 pub mod decisions;
+pub mod discussion;
 pub mod outbox;
 pub mod reviewer_copies;
 pub mod reviews;

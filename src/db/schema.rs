@@ -306,3 +306,80 @@ diesel::table! {
 
 diesel::joinable!(sessions -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(sessions, users);
+
+diesel::table! {
+    discussion_comments (id) {
+        id -> Text,
+        submission_id -> Text,
+        writer_email -> Text,
+        writer_role -> Text,
+        audience -> Text,
+        body -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    discussion_comment_edits (id) {
+        id -> Text,
+        comment_id -> Text,
+        version -> Integer,
+        body -> Text,
+        replaced_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    author_responses (id) {
+        id -> Text,
+        submission_id -> Text,
+        state -> Text,
+        body -> Text,
+        version -> Integer,
+        submitted_at -> Nullable<Timestamp>,
+        updated_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    author_response_revisions (id) {
+        id -> Text,
+        response_id -> Text,
+        version -> Integer,
+        body -> Text,
+        submitted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    response_acknowledgements (submission_id, reviewer_email) {
+        submission_id -> Text,
+        reviewer_email -> Text,
+        acknowledged_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    meta_reviews (submission_id) {
+        submission_id -> Text,
+        summary -> Text,
+        recommendation -> Text,
+        version -> Integer,
+        written_by -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    discussion_digests (email) {
+        email -> Text,
+        last_sent_at -> Nullable<Timestamp>,
+        seen_until -> Timestamp,
+        unsubscribed -> Bool,
+        unsubscribe_token -> Text,
+    }
+}

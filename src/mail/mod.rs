@@ -6,6 +6,7 @@
 //! transaction of their action, and the worker delivers it, retrying with backoff.
 
 pub mod delivery;
+pub mod discussion;
 pub mod letters;
 pub mod messages;
 pub mod reviewing;

@@ -9,6 +9,7 @@ mod camera_ready;
 mod chair;
 mod cli;
 mod decisions;
+mod discussion;
 mod flows;
 mod flows_small;
 mod format_budget;

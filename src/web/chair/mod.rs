@@ -9,8 +9,11 @@ pub mod board;
 pub mod dashboard;
 pub mod decide;
 pub mod decisions;
+pub mod discussion_export;
+pub mod discussion_settings;
 pub mod letters;
 pub mod mail;
+pub mod meta_review;
 pub mod papers;
 pub mod program;
 pub mod release;
@@ -23,6 +26,8 @@ use actix_web::web;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     dashboard::routes(cfg);
     settings::routes(cfg);
+    discussion_settings::routes(cfg);
+    discussion_export::routes(cfg);
     papers::routes(cfg);
     assignment::routes(cfg);
     reviews::routes(cfg);
@@ -30,5 +35,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     release::routes(cfg);
     letters::routes(cfg);
     mail::routes(cfg);
+    meta_review::routes(cfg);
     program::routes(cfg);
 }
