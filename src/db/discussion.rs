@@ -387,7 +387,9 @@ pub fn meta_review_of(
 }
 
 pub fn all_meta_reviews(c: &mut AnyConnection) -> QueryResult<Vec<MetaReviewRow>> {
-    meta_reviews::table.select(MetaReviewRow::as_select()).load(c)
+    meta_reviews::table
+        .select(MetaReviewRow::as_select())
+        .load(c)
 }
 
 /// Saves a meta-review if its version is still `expected` (0: none yet); the new version,
@@ -519,7 +521,11 @@ pub fn mark_digest_sent(
 }
 
 /// Stops (or restarts) digest emails for the holder of `token`; false for an unknown token.
-pub fn set_unsubscribed(c: &mut AnyConnection, token: &str, unsubscribed: bool) -> QueryResult<bool> {
+pub fn set_unsubscribed(
+    c: &mut AnyConnection,
+    token: &str,
+    unsubscribed: bool,
+) -> QueryResult<bool> {
     Ok(diesel::update(
         discussion_digests::table.filter(discussion_digests::unsubscribe_token.eq(token)),
     )
@@ -549,7 +555,11 @@ pub fn reviewers_revised_since(
 
 /// Whether a conflict was entered between paper `submission_id` and `email` (a chair's own
 /// conflict hides the paper's discussion from them).
-pub fn conflict_entered(c: &mut AnyConnection, submission_id: &str, email: &str) -> QueryResult<bool> {
+pub fn conflict_entered(
+    c: &mut AnyConnection,
+    submission_id: &str,
+    email: &str,
+) -> QueryResult<bool> {
     use super::schema::entered_conflicts;
     Ok(entered_conflicts::table
         .filter(entered_conflicts::submission_id.eq(submission_id))
@@ -602,7 +612,10 @@ pub fn summaries(
     for id in counts {
         out.entry(id).or_default().comments += 1;
     }
-    for r in all_responses(c)?.into_iter().filter(ResponseRow::is_submitted) {
+    for r in all_responses(c)?
+        .into_iter()
+        .filter(ResponseRow::is_submitted)
+    {
         out.entry(r.submission_id).or_default().response_submitted = true;
     }
     for (id, _, _) in all_acknowledgements(c)? {

@@ -63,7 +63,10 @@ impl Default for DiscussionSettings {
 
 impl DiscussionSettings {
     /// The response window (opens, closes) when the response phase is enabled.
-    pub fn response_window(&self, review_due: DateTime<Utc>) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+    pub fn response_window(
+        &self,
+        review_due: DateTime<Utc>,
+    ) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
         if !self.response_enabled {
             return None;
         }
@@ -170,10 +173,21 @@ pub enum ResponseMode {
 pub struct ResponseText(String);
 
 impl ResponseText {
-    pub fn parse(raw: &str, word_limit: u32, mode: ResponseMode) -> Result<ResponseText, FieldErrors> {
+    pub fn parse(
+        raw: &str,
+        word_limit: u32,
+        mode: ResponseMode,
+    ) -> Result<ResponseText, FieldErrors> {
         let mut e = FieldErrors::new();
         let min = usize::from(mode == ResponseMode::Submit);
-        let text = bounded_text(&mut e, "body", "Your response", raw, min, RESPONSE_MAX_CHARS);
+        let text = bounded_text(
+            &mut e,
+            "body",
+            "Your response",
+            raw,
+            min,
+            RESPONSE_MAX_CHARS,
+        );
         let words = word_count(&text);
         if words > word_limit as usize {
             e.add(
@@ -213,7 +227,14 @@ impl TryFrom<&MetaReviewForm> for MetaReview {
 
     fn try_from(f: &MetaReviewForm) -> Result<Self, FieldErrors> {
         let mut e = FieldErrors::new();
-        let summary = bounded_text(&mut e, "summary", "Summary", &f.summary, 1, META_REVIEW_MAX_CHARS);
+        let summary = bounded_text(
+            &mut e,
+            "summary",
+            "Summary",
+            &f.summary,
+            1,
+            META_REVIEW_MAX_CHARS,
+        );
         let recommendation = Decision::parse(f.recommendation.trim());
         if recommendation.is_none() {
             e.add("recommendation", "Choose a recommendation.");
@@ -276,19 +297,53 @@ impl DiscussionSettingsForm {
         decisions_release: DateTime<Utc>,
     ) -> Result<DiscussionSettings, FieldErrors> {
         let mut e = FieldErrors::new();
-        let response_opens = optional_time(&mut e, "response_opens", "Response opens", &self.response_opens, tz);
-        let response_closes = optional_time(&mut e, "response_closes", "Response closes", &self.response_closes, tz);
-        let number = |e: &mut FieldErrors, field: &str, label: &str, raw: &str, min: u32, max: u32| {
+        let response_opens = optional_time(
+            &mut e,
+            "response_opens",
+            "Response opens",
+            &self.response_opens,
+            tz,
+        );
+        let response_closes = optional_time(
+            &mut e,
+            "response_closes",
+            "Response closes",
+            &self.response_closes,
+            tz,
+        );
+        let number = |e: &mut FieldErrors,
+                      field: &str,
+                      label: &str,
+                      raw: &str,
+                      min: u32,
+                      max: u32| {
             match raw.trim().parse::<u32>() {
                 Ok(n) if (min..=max).contains(&n) => n,
                 _ => {
-                    e.add(field, format!("{label} must be a whole number from {min} to {max}."));
+                    e.add(
+                        field,
+                        format!("{label} must be a whole number from {min} to {max}."),
+                    );
                     min
                 }
             }
         };
-        let response_word_limit = number(&mut e, "response_word_limit", "The word limit", &self.response_word_limit, 50, 5000);
-        let comment_edit_minutes = number(&mut e, "comment_edit_minutes", "The editing time", &self.comment_edit_minutes, 0, 1440);
+        let response_word_limit = number(
+            &mut e,
+            "response_word_limit",
+            "The word limit",
+            &self.response_word_limit,
+            50,
+            5000,
+        );
+        let comment_edit_minutes = number(
+            &mut e,
+            "comment_edit_minutes",
+            "The editing time",
+            &self.comment_edit_minutes,
+            0,
+            1440,
+        );
         let settings = DiscussionSettings {
             response_enabled: self.response_enabled.is_some(),
             response_opens,
@@ -304,9 +359,21 @@ impl DiscussionSettingsForm {
             let opens = response_opens.unwrap_or(review_due);
             let closes = response_closes.unwrap_or(opens + chrono::Duration::days(3));
             if closes <= opens {
-                e.add("response_closes", format!("The response must close after it opens ({}).", format_in_zone(opens, tz)));
+                e.add(
+                    "response_closes",
+                    format!(
+                        "The response must close after it opens ({}).",
+                        format_in_zone(opens, tz)
+                    ),
+                );
             } else if settings.response_enabled && closes > decisions_release {
-                e.add("response_closes", format!("The response must close before decisions are released ({}).", format_in_zone(decisions_release, tz)));
+                e.add(
+                    "response_closes",
+                    format!(
+                        "The response must close before decisions are released ({}).",
+                        format_in_zone(decisions_release, tz)
+                    ),
+                );
             }
         }
         e.into_result(|| settings)
@@ -314,17 +381,29 @@ impl DiscussionSettingsForm {
 }
 
 /// Reads an optional `datetime-local` value in zone `tz`.
-fn optional_time(e: &mut FieldErrors, field: &str, label: &str, raw: &str, tz: Tz) -> Option<DateTime<Utc>> {
+fn optional_time(
+    e: &mut FieldErrors,
+    field: &str,
+    label: &str,
+    raw: &str,
+    tz: Tz,
+) -> Option<DateTime<Utc>> {
     let raw = raw.trim();
     if raw.is_empty() {
         return None;
     }
     let naive = NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M:%S")
         .or_else(|_| NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M"));
-    match naive.ok().and_then(|n| tz.from_local_datetime(&n).earliest()) {
+    match naive
+        .ok()
+        .and_then(|n| tz.from_local_datetime(&n).earliest())
+    {
         Some(t) => Some(t.with_timezone(&Utc)),
         None => {
-            e.add(field, format!("{label}: enter a date and time like 2027-10-10T12:00, or leave it empty."));
+            e.add(
+                field,
+                format!("{label}: enter a date and time like 2027-10-10T12:00, or leave it empty."),
+            );
             None
         }
     }
@@ -347,8 +426,8 @@ mod tests {
         assert!(ResponseText::parse("", 5, ResponseMode::Draft).is_ok());
         assert!(ResponseText::parse("", 5, ResponseMode::Submit).is_err());
         assert!(ResponseText::parse("one two three four five", 5, ResponseMode::Submit).is_ok());
-        let e = ResponseText::parse("one two three four five six", 5, ResponseMode::Draft)
-            .unwrap_err();
+        let e =
+            ResponseText::parse("one two three four five six", 5, ResponseMode::Draft).unwrap_err();
         assert!(e.get("body").unwrap().contains("6 words"), "{e}");
         assert_eq!(word_count(" a\tb\n\nc "), 3);
     }
@@ -405,7 +484,12 @@ mod tests {
             response_closes: "2027-10-30T12:00".into(),
             ..form.clone()
         };
-        assert!(late.parse(tz, due, release).unwrap_err().get("response_closes").is_some());
+        assert!(
+            late.parse(tz, due, release)
+                .unwrap_err()
+                .get("response_closes")
+                .is_some()
+        );
         let bad = DiscussionSettingsForm {
             response_word_limit: "ten".into(),
             response_opens: "soon".into(),
@@ -417,7 +501,10 @@ mod tests {
 
     #[test]
     fn audiences_read_back() {
-        assert_eq!(CommentAudience::parse("authors"), Some(CommentAudience::Authors));
+        assert_eq!(
+            CommentAudience::parse("authors"),
+            Some(CommentAudience::Authors)
+        );
         assert_eq!(CommentAudience::parse(""), Some(CommentAudience::Reviewers));
         assert_eq!(CommentAudience::parse("everyone"), None);
         assert_eq!(WriterRole::parse("chair"), Some(WriterRole::Chair));

@@ -9,7 +9,10 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::db::{self, DbPool, assignments as asg, conference, decisions, discussion as disc, outbox, reviews, submissions as subs, to_db, users};
+use crate::db::{
+    self, DbPool, assignments as asg, conference, decisions, discussion as disc, outbox, reviews,
+    submissions as subs, to_db, users,
+};
 use crate::domain::account::Email;
 use crate::domain::discussion::{CommentAudience, WriterRole};
 use crate::mail::discussion::{DigestPaper, digest};
@@ -82,7 +85,8 @@ pub async fn sweep(pool: &DbPool, now: DateTime<Utc>, base_url: &str) -> anyhow:
                     is_chair: true,
                     withdrawn: false,
                 };
-                let conflicted = policy::chair_conflicted(rights, disc::conflict_entered(c, paper_id, email)?);
+                let conflicted =
+                    policy::chair_conflicted(rights, disc::conflict_entered(c, paper_id, email)?);
                 seats.push((
                     email.clone(),
                     Seat::Chair { conflicted },
@@ -103,9 +107,10 @@ pub async fn sweep(pool: &DbPool, now: DateTime<Utc>, base_url: &str) -> anyhow:
                     continue;
                 }
                 for x in comments.iter().filter(|x| x.submission_id == paper_id) {
-                    let (Some(audience), Some(role)) =
-                        (CommentAudience::parse(&x.audience), WriterRole::parse(&x.writer_role))
-                    else {
+                    let (Some(audience), Some(role)) = (
+                        CommentAudience::parse(&x.audience),
+                        WriterRole::parse(&x.writer_role),
+                    ) else {
                         continue;
                     };
                     if x.writer_email == email || !policy::comment_visible(seat, audience, &w) {
@@ -158,8 +163,11 @@ pub async fn sweep(pool: &DbPool, now: DateTime<Utc>, base_url: &str) -> anyhow:
                 let mut told: Vec<DigestPaper> = Vec::new();
                 let mut newest = seen_until;
                 for p in papers.values() {
-                    let fresh: Vec<&(DateTime<Utc>, String)> =
-                        p.comments.iter().filter(|(at, _)| to_db(*at) > to_db(seen_until)).collect();
+                    let fresh: Vec<&(DateTime<Utc>, String)> = p
+                        .comments
+                        .iter()
+                        .filter(|(at, _)| to_db(*at) > to_db(seen_until))
+                        .collect();
                     if fresh.is_empty() {
                         continue;
                     }

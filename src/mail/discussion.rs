@@ -36,7 +36,9 @@ pub fn response_arrived(
     Ok(NewMail {
         dedupe_key: format!("response:{submission_id}:{}", to.as_str()),
         recipient: to.clone(),
-        subject: ctx.subject(&format!("The authors of #{number} responded to the reviews")),
+        subject: ctx.subject(&format!(
+            "The authors of #{number} responded to the reviews"
+        )),
         body_text: body,
     })
 }
@@ -68,7 +70,10 @@ pub fn digest(
     unsubscribe_token: &str,
     key: &str,
 ) -> anyhow::Result<NewMail> {
-    let unsubscribe = format!("{}/discussion/unsubscribe/{unsubscribe_token}", ctx.base_url);
+    let unsubscribe = format!(
+        "{}/discussion/unsubscribe/{unsubscribe_token}",
+        ctx.base_url
+    );
     let body = render(&Digest {
         conference: &ctx.conference,
         papers,

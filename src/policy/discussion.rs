@@ -375,11 +375,19 @@ mod tests {
     #[test]
     fn a_conflicted_chair_reads_nothing_and_authors_never_read_the_reviewer_thread() {
         let chair = member(true);
-        assert!(perm_read_discussion(&chair, Seat::Chair { conflicted: false }, &window(0)).is_ok());
-        assert!(perm_read_discussion(&chair, Seat::Chair { conflicted: true }, &window(0)).is_err());
+        assert!(
+            perm_read_discussion(&chair, Seat::Chair { conflicted: false }, &window(0)).is_ok()
+        );
+        assert!(
+            perm_read_discussion(&chair, Seat::Chair { conflicted: true }, &window(0)).is_err()
+        );
         assert_eq!(
-            perm_read_discussion(&member(false), Seat::Chair { conflicted: false }, &window(0))
-                .err(),
+            perm_read_discussion(
+                &member(false),
+                Seat::Chair { conflicted: false },
+                &window(0)
+            )
+            .err(),
             Some(Denied::ChairsOnly)
         );
         assert_eq!(
@@ -391,10 +399,28 @@ mod tests {
             CommentAudience::Authors,
             &window(0)
         ));
-        assert!(comment_visible(Seat::Author, CommentAudience::Authors, &window(0)));
-        assert!(!comment_visible(Seat::Author, CommentAudience::Authors, &window(-1)));
-        assert!(!comment_visible(Seat::Author, CommentAudience::Reviewers, &window(10)));
-        assert!(chair_conflicted(PaperRights { is_author: true, ..Default::default() }, false));
+        assert!(comment_visible(
+            Seat::Author,
+            CommentAudience::Authors,
+            &window(0)
+        ));
+        assert!(!comment_visible(
+            Seat::Author,
+            CommentAudience::Authors,
+            &window(-1)
+        ));
+        assert!(!comment_visible(
+            Seat::Author,
+            CommentAudience::Reviewers,
+            &window(10)
+        ));
+        assert!(chair_conflicted(
+            PaperRights {
+                is_author: true,
+                ..Default::default()
+            },
+            false
+        ));
         assert!(chair_conflicted(PaperRights::default(), true));
     }
 
@@ -409,13 +435,22 @@ mod tests {
         assert!(post(last + 1, CommentAudience::Reviewers).is_err());
         assert!(post(10, CommentAudience::Authors).is_ok());
         let late = post(3 * 86_400 + 1, CommentAudience::Authors).unwrap_err();
-        assert!(late.to_string().contains("during the author response"), "{late}");
+        assert!(
+            late.to_string().contains("during the author response"),
+            "{late}"
+        );
         let mut w = window(10);
         w.comments_to_authors = false;
         assert!(perm_post_comment(&r, REVIEWER_DONE, false, CommentAudience::Authors, &w).is_err());
         assert!(
-            perm_post_comment(&r, REVIEWER_DONE, true, CommentAudience::Reviewers, &window(10))
-                .is_err(),
+            perm_post_comment(
+                &r,
+                REVIEWER_DONE,
+                true,
+                CommentAudience::Reviewers,
+                &window(10)
+            )
+            .is_err(),
             "withdrawn"
         );
     }
@@ -468,8 +503,13 @@ mod tests {
         assert!(perm_acknowledge_response(&r, REVIEWER_DONE, true, &window(10)).is_ok());
         assert!(perm_acknowledge_response(&r, REVIEWER_DONE, false, &window(10)).is_err());
         assert!(
-            perm_acknowledge_response(&member(true), Seat::Chair { conflicted: false }, true, &window(10))
-                .is_err()
+            perm_acknowledge_response(
+                &member(true),
+                Seat::Chair { conflicted: false },
+                true,
+                &window(10)
+            )
+            .is_err()
         );
         assert!(perm_meta_review(&member(true), false).is_ok());
         assert!(perm_meta_review(&member(true), true).is_err());
@@ -482,6 +522,9 @@ mod tests {
             revise_after_response_until(true, &window(10)),
             Some(due() + Duration::days(8))
         );
-        assert_eq!(revise_after_response_until(true, &window(8 * 86_400 + 1)), None);
+        assert_eq!(
+            revise_after_response_until(true, &window(8 * 86_400 + 1)),
+            None
+        );
     }
 }

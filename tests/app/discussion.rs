@@ -48,7 +48,10 @@ fn paper_one_authors() -> Vec<&'static str> {
 fn assert_no_author_identity(text: &str, what: &str) {
     for id in paper_one_authors() {
         assert!(!text.contains(id), "{what} reveals {id}");
-        assert!(!text.contains(&id.replace('\'', "&#x27;")), "{what} reveals {id}");
+        assert!(
+            !text.contains(&id.replace('\'', "&#x27;")),
+            "{what} reveals {id}"
+        );
     }
 }
 
@@ -126,7 +129,10 @@ async fn reviewers_discuss_after_their_own_review_labelled_and_never_named() {
     let (a, b) = (reviewers[0].clone(), reviewers[1].clone());
     w.sign_in_as(&a).await;
     let before = w.app.get_text("/reviews/1").await;
-    assert!(before.contains("The discussion opens once you submit your review"), "{before}");
+    assert!(
+        before.contains("The discussion opens once you submit your review"),
+        "{before}"
+    );
     assert_eq!(comment(&w, "Too early", "reviewers").await.status(), 403);
 
     submit_review(&mut w, &a).await;
@@ -143,23 +149,36 @@ async fn reviewers_discuss_after_their_own_review_labelled_and_never_named() {
     submit_review(&mut w, &b).await;
     let shown = w.app.get_text("/reviews/1").await;
     assert!(shown.contains("Reviewer A") && shown.contains("The baselines look weak"));
-    assert_no_reviewer_identity(&shown, &[a.clone()], "B's view of A's comment");
+    assert_no_reviewer_identity(&shown, std::slice::from_ref(&a), "B's view of A's comment");
     assert_no_author_identity(&shown, "B's discussion");
 
     // From the due date on, every assigned reviewer reads it, submitted or not.
     let (w2, reviewers2) = assigned().await;
     let mut w2 = w2;
     submit_review(&mut w2, &reviewers2[0]).await;
-    assert_eq!(comment(&w2, "Early thought", "reviewers").await.status(), 303);
+    assert_eq!(
+        comment(&w2, "Early thought", "reviewers").await.status(),
+        303
+    );
     w2.sign_in_as(&reviewers2[1]).await;
     w2.app.clock.set(due() + Duration::seconds(1));
-    assert!(w2.app.get_text("/reviews/1").await.contains("Early thought"));
+    assert!(
+        w2.app
+            .get_text("/reviews/1")
+            .await
+            .contains("Early thought")
+    );
 }
 
 #[tokio::test]
 async fn chairs_see_who_wrote_each_comment_and_post_as_chair() {
     let (mut w, reviewers) = reviewed().await;
-    assert_eq!(comment(&w, "I changed my mind.", "reviewers").await.status(), 303);
+    assert_eq!(
+        comment(&w, "I changed my mind.", "reviewers")
+            .await
+            .status(),
+        303
+    );
     w.as_chair().await;
     let page = w.app.get_text("/chair/papers/1/discussion").await;
     assert!(page.contains(&reviewers[1].email) && page.contains(&reviewers[1].name));
@@ -169,7 +188,10 @@ async fn chairs_see_who_wrote_each_comment_and_post_as_chair() {
         .post_form(
             "/chair/papers/1/discussion",
             "/chair/papers/1/comments",
-            &[("body", "Please converge by Friday."), ("audience", "reviewers")],
+            &[
+                ("body", "Please converge by Friday."),
+                ("audience", "reviewers"),
+            ],
         )
         .await;
     assert_eq!(r.status(), 303);
@@ -182,7 +204,12 @@ async fn chairs_see_who_wrote_each_comment_and_post_as_chair() {
 #[tokio::test]
 async fn a_conflicted_chair_sees_nothing_of_the_papers_discussion() {
     let (w, _) = reviewed().await;
-    assert_eq!(comment(&w, "SECRET-THREAD-TEXT", "reviewers").await.status(), 303);
+    assert_eq!(
+        comment(&w, "SECRET-THREAD-TEXT", "reviewers")
+            .await
+            .status(),
+        303
+    );
     // The author of paper 1 is a chair too.
     let mut w = w;
     let author = w.authors[0].clone();
@@ -192,7 +219,11 @@ async fn a_conflicted_chair_sees_nothing_of_the_papers_discussion() {
     assert_eq!(r.status(), 403);
     let html = r.text().await.unwrap();
     assert!(html.contains("conflict") && !html.contains("SECRET-THREAD-TEXT"));
-    for path in ["/chair/discussion.csv", "/chair/discussion.json", "/chair/decisions"] {
+    for path in [
+        "/chair/discussion.csv",
+        "/chair/discussion.json",
+        "/chair/decisions",
+    ] {
         let text = w.app.get_text(path).await;
         assert!(!text.contains("SECRET-THREAD-TEXT"), "{path}");
     }
@@ -210,7 +241,10 @@ async fn a_conflicted_chair_sees_nothing_of_the_papers_discussion() {
     w.as_chair().await;
     {
         let mut c = w.app.pool.get().unwrap();
-        let id = cfp::db::submissions::find_by_number(&mut c, 1).unwrap().unwrap().id;
+        let id = cfp::db::submissions::find_by_number(&mut c, 1)
+            .unwrap()
+            .unwrap()
+            .id;
         let chair = cfp::db::users::find_by_email(
             &mut c,
             &cfp::domain::account::Email::parse(&w.chair.email).unwrap(),
@@ -218,27 +252,56 @@ async fn a_conflicted_chair_sees_nothing_of_the_papers_discussion() {
         .unwrap()
         .unwrap();
         cfp::db::assignments::enter_conflict(
-            &mut c, &id, &w.chair.email, "chair", "former student", &chair.user_id(), due(),
+            &mut c,
+            &id,
+            &w.chair.email,
+            "chair",
+            "former student",
+            &chair.user_id(),
+            due(),
         )
         .unwrap();
     }
     assert_eq!(w.app.get("/chair/papers/1/discussion").await.status(), 403);
-    assert!(!w.app.get_text("/chair/discussion.json").await.contains("SECRET-THREAD-TEXT"));
+    assert!(
+        !w.app
+            .get_text("/chair/discussion.json")
+            .await
+            .contains("SECRET-THREAD-TEXT")
+    );
 }
 
 /// A client of its own, signed in as `user`, with the CSRF token of `page`.
 async fn browser(w: &Workshop, user: &TestUser, page: &str) -> (reqwest::Client, String) {
     let c = client();
-    let form = c.get(w.app.url("/signin")).send().await.unwrap().text().await.unwrap();
+    let form = c
+        .get(w.app.url("/signin"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let csrf = extract_csrf(&form).unwrap();
     let r = c
         .post(w.app.url("/signin"))
-        .form(&[("csrf", csrf.as_str()), ("email", &user.email), ("password", &user.password)])
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", &user.email),
+            ("password", &user.password),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), 303);
-    let html = c.get(w.app.url(page)).send().await.unwrap().text().await.unwrap();
+    let html = c
+        .get(w.app.url(page))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     (c, extract_csrf(&html).unwrap())
 }
 
@@ -267,7 +330,10 @@ async fn two_people_commenting_at_once_both_land() {
 #[tokio::test]
 async fn a_comment_is_editable_for_a_while_stale_edits_are_refused_and_history_is_kept() {
     let (mut w, _) = reviewed().await;
-    assert_eq!(comment(&w, "First wording", "reviewers").await.status(), 303);
+    assert_eq!(
+        comment(&w, "First wording", "reviewers").await.status(),
+        303
+    );
     let page = w.app.get_text("/reviews/1").await;
     let id = page
         .split("/reviews/1/comments/")
@@ -279,8 +345,12 @@ async fn a_comment_is_editable_for_a_while_stale_edits_are_refused_and_history_i
     let edit = |body: &'static str, version: &'static str| {
         let (app, action) = (&w.app, action.clone());
         async move {
-            app.post_form("/reviews/1", &action, &[("body", body), ("version", version)])
-                .await
+            app.post_form(
+                "/reviews/1",
+                &action,
+                &[("body", body), ("version", version)],
+            )
+            .await
         }
     };
     assert_eq!(edit("Second wording", "1").await.status(), 303);
@@ -288,7 +358,10 @@ async fn a_comment_is_editable_for_a_while_stale_edits_are_refused_and_history_i
     assert_eq!(stale.status(), 409);
     let html = stale.text().await.unwrap();
     assert!(html.contains("NOT saved") && html.contains("Second wording"));
-    assert!(html.contains("Third wording from an old tab"), "the text is kept");
+    assert!(
+        html.contains("Third wording from an old tab"),
+        "the text is kept"
+    );
     assert_eq!(edit("", "2").await.status(), 422);
 
     w.app.clock.advance(Duration::minutes(16));
@@ -297,7 +370,10 @@ async fn a_comment_is_editable_for_a_while_stale_edits_are_refused_and_history_i
     assert!(late.text().await.unwrap().contains("15 minutes"));
     let page = w.app.get_text("/reviews/1").await;
     assert!(page.contains("Second wording") && page.contains("edited"));
-    assert!(!page.contains("First wording"), "reviewers see the current text only");
+    assert!(
+        !page.contains("First wording"),
+        "reviewers see the current text only"
+    );
 
     w.as_chair().await;
     let chair = w.app.get_text("/chair/papers/1/discussion").await;
@@ -337,7 +413,13 @@ async fn authors_respond_in_the_window_and_the_reviewers_are_told() {
     w.sign_in_as(&author).await;
     let early = w.app.get("/submissions/1/response").await;
     assert_eq!(early.status(), 403);
-    assert!(early.text().await.unwrap().contains("The author response opens on"));
+    assert!(
+        early
+            .text()
+            .await
+            .unwrap()
+            .contains("The author response opens on")
+    );
 
     w.app.clock.set(due() + Duration::hours(1));
     let paper = w.app.get_text("/submissions/1").await;
@@ -345,7 +427,10 @@ async fn authors_respond_in_the_window_and_the_reviewers_are_told() {
     let page = w.app.get_text("/submissions/1/response").await;
     assert!(page.contains("Reviewer A") && page.contains("Visible strengths."));
     assert!(!page.contains("SECRET-FOR-CHAIRS"), "no confidential part");
-    assert!(!page.contains("Overall:"), "scores are hidden unless the chair shows them");
+    assert!(
+        !page.contains("Overall:"),
+        "scores are hidden unless the chair shows them"
+    );
     assert_no_reviewer_identity(&page, &reviewers, "the author's response page");
 
     assert_eq!(respond(&w, "draft", "A first draft").await.status(), 303);
@@ -358,12 +443,21 @@ async fn authors_respond_in_the_window_and_the_reviewers_are_told() {
         )
         .await;
     assert_eq!(autosaved.status(), 200);
-    assert_eq!(autosaved.json::<serde_json::Value>().await.unwrap()["version"], 2);
+    assert_eq!(
+        autosaved.json::<serde_json::Value>().await.unwrap()["version"],
+        2
+    );
     let too_long = "word ".repeat(61);
     let refused = respond(&w, "submit", &too_long).await;
     assert_eq!(refused.status(), 422);
     assert!(refused.text().await.unwrap().contains("61 words"));
-    assert!(w.app.mails().await.iter().all(|m| !m.subject.contains("responded")));
+    assert!(
+        w.app
+            .mails()
+            .await
+            .iter()
+            .all(|m| !m.subject.contains("responded"))
+    );
 
     let text = "We thank the reviewers and added the stiff benchmark.";
     assert_eq!(respond(&w, "submit", text).await.status(), 303);
@@ -377,22 +471,43 @@ async fn authors_respond_in_the_window_and_the_reviewers_are_told() {
     let page = w.app.get_text("/reviews/1").await;
     assert!(page.contains(text) && page.contains("I have read the response"));
     assert!(page.find(text).unwrap() < page.find("No comment yet").unwrap());
-    let ack = w.app.post_form("/reviews/1", "/reviews/1/acknowledge", &[]).await;
+    let ack = w
+        .app
+        .post_form("/reviews/1", "/reviews/1/acknowledge", &[])
+        .await;
     assert_eq!(ack.status(), 303);
-    assert!(w.app.get_text("/reviews/1").await.contains("You marked that you have read"));
+    assert!(
+        w.app
+            .get_text("/reviews/1")
+            .await
+            .contains("You marked that you have read")
+    );
     w.as_chair().await;
     let chair = w.app.get_text("/chair/papers/1/discussion").await;
     assert!(chair.contains(text) && chair.contains("<td>yes</td>"));
 
     // Edits until the deadline, none after; the email is not sent twice.
     w.sign_in_as(&author).await;
-    assert_eq!(respond(&w, "submit", "An improved response.").await.status(), 303);
-    w.app.clock.set(due() + Duration::days(3) + Duration::seconds(1));
+    assert_eq!(
+        respond(&w, "submit", "An improved response.")
+            .await
+            .status(),
+        303
+    );
+    w.app
+        .clock
+        .set(due() + Duration::days(3) + Duration::seconds(1));
     let late = respond(&w, "submit", "Too late").await;
     assert_eq!(late.status(), 403);
     assert!(late.text().await.unwrap().contains("deadline has passed"));
     let mails = w.app.mails_to(&reviewers[0].email).await;
-    assert_eq!(mails.iter().filter(|m| m.subject.contains("responded")).count(), 1);
+    assert_eq!(
+        mails
+            .iter()
+            .filter(|m| m.subject.contains("responded"))
+            .count(),
+        1
+    );
 }
 
 #[tokio::test]
@@ -401,10 +516,26 @@ async fn comments_reach_the_authors_only_when_addressed_to_them_in_the_response_
     enable_response(&w, true);
     let refused = comment(&w, "Dear authors, early", "authors").await;
     assert_eq!(refused.status(), 403);
-    assert!(refused.text().await.unwrap().contains("during the author response"));
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("during the author response")
+    );
     w.app.clock.set(due() + Duration::hours(2));
-    assert_eq!(comment(&w, "Dear authors, what about stiffness?", "authors").await.status(), 303);
-    assert_eq!(comment(&w, "Between us: weak paper", "reviewers").await.status(), 303);
+    assert_eq!(
+        comment(&w, "Dear authors, what about stiffness?", "authors")
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(
+        comment(&w, "Between us: weak paper", "reviewers")
+            .await
+            .status(),
+        303
+    );
     let mut w = w;
     w.sign_in_as(&w.authors[0].clone()).await;
     let page = w.app.get_text("/submissions/1/response").await;
@@ -424,30 +555,52 @@ async fn a_reviewer_may_revise_after_the_response_and_it_shows() {
         .post_form(
             "/reviews/1",
             "/reviews/1",
-            &[("action", "submit"), ("version", &version), ("overall", "7"), ("confidence", "4"),
-              ("summary", "S"), ("strengths_weaknesses", "W")],
+            &[
+                ("action", "submit"),
+                ("version", &version),
+                ("overall", "7"),
+                ("confidence", "4"),
+                ("summary", "S"),
+                ("strengths_weaknesses", "W"),
+            ],
         )
         .await;
-    assert_eq!(locked.status(), 403, "after the due date, before any response");
+    assert_eq!(
+        locked.status(),
+        403,
+        "after the due date, before any response"
+    );
     w.sign_in_as(&w.authors[0].clone()).await;
     assert_eq!(respond(&w, "submit", "Our answer.").await.status(), 303);
     w.app.clock.advance(Duration::minutes(30));
     w.sign_in_as(&reviewers[1]).await;
     let page = w.app.get_text("/reviews/1").await;
-    assert!(page.contains("you may revise your submitted review until"), "{page}");
+    assert!(
+        page.contains("you may revise your submitted review until"),
+        "{page}"
+    );
     let r = w
         .app
         .post_form(
             "/reviews/1",
             "/reviews/1",
-            &[("action", "submit"), ("version", &version_on(&page)), ("overall", "8"),
-              ("confidence", "4"), ("summary", "S"), ("strengths_weaknesses", "Convinced now.")],
+            &[
+                ("action", "submit"),
+                ("version", &version_on(&page)),
+                ("overall", "8"),
+                ("confidence", "4"),
+                ("summary", "S"),
+                ("strengths_weaknesses", "Convinced now."),
+            ],
         )
         .await;
     assert_eq!(r.status(), 303);
     w.sign_in_as(&reviewers[0]).await;
     let other = w.app.get_text("/reviews/1").await;
-    assert!(other.contains("Reviewer B revised their review after the response"), "{other}");
+    assert!(
+        other.contains("Reviewer B revised their review after the response"),
+        "{other}"
+    );
     assert!(other.contains("Convinced now."));
 }
 
@@ -461,30 +614,57 @@ async fn the_meta_review_reaches_authors_only_with_the_released_decision_when_se
             app.post_form(
                 "/chair/papers/1/discussion",
                 "/chair/papers/1/meta-review",
-                &[("summary", summary), ("recommendation", rec), ("version", version)],
+                &[
+                    ("summary", summary),
+                    ("recommendation", rec),
+                    ("version", version),
+                ],
             )
             .await
         }
     };
     let bad = save("", "maybe", "0").await;
     assert_eq!(bad.status(), 422);
-    assert!(bad.text().await.unwrap().contains("Choose a recommendation"));
-    assert_eq!(save("META-SUMMARY: a clear contribution.", "spotlight", "0").await.status(), 303);
+    assert!(
+        bad.text()
+            .await
+            .unwrap()
+            .contains("Choose a recommendation")
+    );
+    assert_eq!(
+        save("META-SUMMARY: a clear contribution.", "spotlight", "0")
+            .await
+            .status(),
+        303
+    );
     let stale = save("An older view", "reject", "0").await;
     assert_eq!(stale.status(), 409);
     assert!(stale.text().await.unwrap().contains("META-SUMMARY"));
     let board = w.app.get_text("/chair/decisions").await;
-    assert!(board.contains("accept (spotlight)"), "the board shows the recommendation");
+    assert!(
+        board.contains("accept (spotlight)"),
+        "the board shows the recommendation"
+    );
 
-    w.app.change_settings(|s| s.discussion.meta_review_to_authors = true);
+    w.app
+        .change_settings(|s| s.discussion.meta_review_to_authors = true);
     let author = w.authors[0].clone();
     w.sign_in_as(&author).await;
-    assert!(!w.app.get_text("/submissions/1").await.contains("META-SUMMARY"));
+    assert!(
+        !w.app
+            .get_text("/submissions/1")
+            .await
+            .contains("META-SUMMARY")
+    );
     w.as_chair().await;
     for n in 1..=5 {
         let r = w
             .app
-            .post_form("/chair/decisions", "/chair/decisions/set", &[("number", &n.to_string()), ("decision", "poster")])
+            .post_form(
+                "/chair/decisions",
+                "/chair/decisions/set",
+                &[("number", &n.to_string()), ("decision", "poster")],
+            )
             .await;
         assert_eq!(r.status(), 303);
     }
@@ -496,25 +676,46 @@ async fn the_meta_review_reaches_authors_only_with_the_released_decision_when_se
     w.sign_in_as(&author).await;
     let page = w.app.get_text("/submissions/1").await;
     assert!(page.contains("META-SUMMARY") && page.contains("Meta-review by the chairs"));
-    w.app.change_settings(|s| s.discussion.meta_review_to_authors = false);
-    assert!(!w.app.get_text("/submissions/1").await.contains("META-SUMMARY"));
+    w.app
+        .change_settings(|s| s.discussion.meta_review_to_authors = false);
+    assert!(
+        !w.app
+            .get_text("/submissions/1")
+            .await
+            .contains("META-SUMMARY")
+    );
 }
 
 #[tokio::test]
 async fn the_board_and_the_exports_carry_the_discussion_for_chairs_only() {
     let (mut w, reviewers) = reviewed().await;
     enable_response(&w, false);
-    assert_eq!(comment(&w, "EXPORTED-COMMENT", "reviewers").await.status(), 303);
+    assert_eq!(
+        comment(&w, "EXPORTED-COMMENT", "reviewers").await.status(),
+        303
+    );
     w.app.clock.set(due() + Duration::hours(1));
     w.sign_in_as(&w.authors[0].clone()).await;
-    assert_eq!(respond(&w, "submit", "EXPORTED-RESPONSE").await.status(), 303);
+    assert_eq!(
+        respond(&w, "submit", "EXPORTED-RESPONSE").await.status(),
+        303
+    );
     w.as_chair().await;
     let board = w.app.get_text("/chair/decisions").await;
-    assert!(board.contains("0 of 2"), "response read by none of 2: {board}");
+    assert!(
+        board.contains("0 of 2"),
+        "response read by none of 2: {board}"
+    );
     let csv = w.app.get_text("/chair/discussion.csv").await;
     assert!(csv.contains("EXPORTED-COMMENT") && csv.contains("EXPORTED-RESPONSE"));
     assert!(csv.contains(&reviewers[1].email), "chairs see who wrote it");
-    let json: serde_json::Value = w.app.get("/chair/discussion.json").await.json().await.unwrap();
+    let json: serde_json::Value = w
+        .app
+        .get("/chair/discussion.json")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(json[0]["number"], 1);
     assert_eq!(json[0]["comments"][0]["label"], "Reviewer B");
     assert_eq!(json[0]["response"]["text"], "EXPORTED-RESPONSE");
@@ -533,10 +734,17 @@ async fn digests_come_at_most_hourly_never_about_ones_own_comments_and_stop_on_r
         let (pool, base) = (pool.clone(), base.clone());
         // The outbox delivers what is due by the app's clock.
         clock.set(at);
-        async move { cfp::jobs::discussion_digest::sweep(&pool, at, &base).await.unwrap() }
+        async move {
+            cfp::jobs::discussion_digest::sweep(&pool, at, &base)
+                .await
+                .unwrap()
+        }
     };
     let start = Utc.with_ymd_and_hms(2027, 9, 19, 12, 0, 0).unwrap();
-    assert_eq!(comment(&w, "First comment", "reviewers").await.status(), 303);
+    assert_eq!(
+        comment(&w, "First comment", "reviewers").await.status(),
+        303
+    );
     // Reviewer A and the chair are told; B wrote it.
     assert_eq!(sweep(start + Duration::minutes(1)).await, 2);
     let a = digests(&w.app, &reviewers[0].email).await;
@@ -545,25 +753,53 @@ async fn digests_come_at_most_hourly_never_about_ones_own_comments_and_stop_on_r
     assert!(a[0].body.contains("http://cfp.test/reviews/1#discussion"));
     assert_no_author_identity(&a[0].body, "a digest");
     assert_no_reviewer_identity(&a[0].body, &reviewers, "a digest");
-    assert!(digests(&w.app, &reviewers[1].email).await.is_empty(), "not about one's own comment");
+    assert!(
+        digests(&w.app, &reviewers[1].email).await.is_empty(),
+        "not about one's own comment"
+    );
 
     w.app.clock.set(start + Duration::minutes(5));
-    assert_eq!(comment(&w, "Second comment", "reviewers").await.status(), 303);
-    assert_eq!(sweep(start + Duration::minutes(10)).await, 0, "within the hour");
+    assert_eq!(
+        comment(&w, "Second comment", "reviewers").await.status(),
+        303
+    );
+    assert_eq!(
+        sweep(start + Duration::minutes(10)).await,
+        0,
+        "within the hour"
+    );
     assert_eq!(sweep(start + Duration::minutes(62)).await, 2);
     assert_eq!(digests(&w.app, &reviewers[0].email).await.len(), 2);
 
     let link = a[0].link_path("/discussion/unsubscribe/");
     w.app.client = client();
-    assert!(w.app.get_text(&link).await.contains("Stop the digest emails"));
+    assert!(
+        w.app
+            .get_text(&link)
+            .await
+            .contains("Stop the digest emails")
+    );
     let r = w.app.post_form(&link, &link, &[("digests", "off")]).await;
     assert_eq!(r.status(), 200);
     w.sign_in_as(&reviewers[1]).await;
     w.app.clock.set(start + Duration::minutes(70));
-    assert_eq!(comment(&w, "Third comment", "reviewers").await.status(), 303);
-    assert_eq!(sweep(start + Duration::minutes(200)).await, 1, "only the chair");
+    assert_eq!(
+        comment(&w, "Third comment", "reviewers").await.status(),
+        303
+    );
+    assert_eq!(
+        sweep(start + Duration::minutes(200)).await,
+        1,
+        "only the chair"
+    );
     assert_eq!(digests(&w.app, &reviewers[0].email).await.len(), 2);
-    assert_eq!(w.app.get("/discussion/unsubscribe/not-a-token").await.status(), 404);
+    assert_eq!(
+        w.app
+            .get("/discussion/unsubscribe/not-a-token")
+            .await
+            .status(),
+        404
+    );
 }
 
 async fn digests(app: &crate::helpers::TestApp, to: &str) -> Vec<crate::helpers::ReceivedMail> {
@@ -585,19 +821,35 @@ async fn the_discussion_settings_are_validated_and_kept_by_the_main_settings_for
         .post_form(
             "/chair/discussion/settings",
             "/chair/discussion/settings",
-            &[("version", &version), ("response_enabled", "on"), ("response_closes", "2027-12-01T12:00"),
-              ("response_word_limit", "400"), ("comment_edit_minutes", "10")],
+            &[
+                ("version", &version),
+                ("response_enabled", "on"),
+                ("response_closes", "2027-12-01T12:00"),
+                ("response_word_limit", "400"),
+                ("comment_edit_minutes", "10"),
+            ],
         )
         .await;
     assert_eq!(refused.status(), 422);
-    assert!(refused.text().await.unwrap().contains("before decisions are released"));
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("before decisions are released")
+    );
     let saved = w
         .app
         .post_form(
             "/chair/discussion/settings",
             "/chair/discussion/settings",
-            &[("version", &version), ("response_enabled", "on"), ("response_word_limit", "400"),
-              ("comment_edit_minutes", "10"), ("meta_review_to_authors", "on")],
+            &[
+                ("version", &version),
+                ("response_enabled", "on"),
+                ("response_word_limit", "400"),
+                ("comment_edit_minutes", "10"),
+                ("meta_review_to_authors", "on"),
+            ],
         )
         .await;
     assert_eq!(saved.status(), 303);
@@ -605,7 +857,12 @@ async fn the_discussion_settings_are_validated_and_kept_by_the_main_settings_for
     let main = w.app.get_text("/chair/settings").await;
     let mut fields: Vec<(String, String)> = Vec::new();
     for part in main.split("<input ").skip(1) {
-        let attr = |k: &str| part.split(&format!("{k}=\"")).nth(1).and_then(|r| r.split('"').next()).map(str::to_string);
+        let attr = |k: &str| {
+            part.split(&format!("{k}=\""))
+                .nth(1)
+                .and_then(|r| r.split('"').next())
+                .map(str::to_string)
+        };
         if let (Some(name), Some(value)) = (attr("name"), attr("value")) {
             let checkbox = part.contains("type=\"checkbox\"");
             if !checkbox || part.contains(" checked") {
@@ -614,24 +871,52 @@ async fn the_discussion_settings_are_validated_and_kept_by_the_main_settings_for
         }
     }
     for part in main.split("<textarea ").skip(1) {
-        let name = part.split("name=\"").nth(1).and_then(|r| r.split('"').next()).unwrap();
-        let value = part.split('>').nth(1).and_then(|r| r.split("</textarea").next()).unwrap();
+        let name = part
+            .split("name=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .unwrap();
+        let value = part
+            .split('>')
+            .nth(1)
+            .and_then(|r| r.split("</textarea").next())
+            .unwrap();
         fields.push((name.into(), html_unescape(value)));
     }
     for part in main.split("<select ").skip(1) {
-        let name = part.split("name=\"").nth(1).and_then(|r| r.split('"').next()).unwrap();
-        let value = part.split("selected").next().and_then(|r| r.rsplit("value=\"").next()).and_then(|r| r.split('"').next()).unwrap();
+        let name = part
+            .split("name=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .unwrap();
+        let value = part
+            .split("selected")
+            .next()
+            .and_then(|r| r.rsplit("value=\"").next())
+            .and_then(|r| r.split('"').next())
+            .unwrap();
         fields.push((name.into(), value.into()));
     }
-    let pairs: Vec<(&str, &str)> = fields.iter().filter(|(k, _)| k != "csrf").map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let r = w.app.post_form("/chair/settings", "/chair/settings", &pairs).await;
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .filter(|(k, _)| k != "csrf")
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let r = w
+        .app
+        .post_form("/chair/settings", "/chair/settings", &pairs)
+        .await;
     assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
     let again = w.app.get_text("/chair/discussion/settings").await;
     assert!(again.contains("value=\"400\""), "the word limit is kept");
 }
 
 fn html_unescape(s: &str) -> String {
-    s.replace("&#x27;", "'").replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    s.replace("&#x27;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
 
 #[tokio::test]
@@ -641,10 +926,21 @@ async fn every_discussion_route_refuses_whoever_may_not_reach_it() {
     w.app.clock.set(due() + Duration::hours(1));
     // Signed out: sign in first.
     w.app.client = client();
-    for path in ["/chair/papers/1/discussion", "/submissions/1/response", "/chair/discussion/settings", "/chair/discussion.csv"] {
+    for path in [
+        "/chair/papers/1/discussion",
+        "/submissions/1/response",
+        "/chair/discussion/settings",
+        "/chair/discussion.csv",
+    ] {
         let r = w.app.get(path).await;
         assert_eq!(r.status(), 303, "{path}");
-        assert!(r.headers()["location"].to_str().unwrap().starts_with("/signin"), "{path}");
+        assert!(
+            r.headers()["location"]
+                .to_str()
+                .unwrap()
+                .starts_with("/signin"),
+            "{path}"
+        );
     }
     // A reviewer of another paper, and an author, are told paper 1's pages do not exist.
     let outsider = w
@@ -655,25 +951,72 @@ async fn every_discussion_route_refuses_whoever_may_not_reach_it() {
         .clone();
     w.sign_in_as(&outsider).await;
     let csrf = w.app.csrf("/reviews").await;
-    for path in ["/reviews/1/comments", "/reviews/1/acknowledge", "/submissions/1/response"] {
-        let r = w.app.client.post(w.app.url(path)).form(&[("csrf", csrf.as_str()), ("body", "x"), ("action", "draft"), ("version", "0")]).send().await.unwrap();
+    for path in [
+        "/reviews/1/comments",
+        "/reviews/1/acknowledge",
+        "/submissions/1/response",
+    ] {
+        let r = w
+            .app
+            .client
+            .post(w.app.url(path))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("body", "x"),
+                ("action", "draft"),
+                ("version", "0"),
+            ])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 404, "{path}");
     }
     assert_eq!(w.app.get("/submissions/1/response").await.status(), 404);
-    for path in ["/chair/papers/1/discussion", "/chair/discussion/settings", "/chair/discussion.json"] {
+    for path in [
+        "/chair/papers/1/discussion",
+        "/chair/discussion/settings",
+        "/chair/discussion.json",
+    ] {
         assert_eq!(w.app.get(path).await.status(), 403, "{path}");
     }
     // The paper's author cannot post in the reviewers' thread, nor write a meta-review.
     w.sign_in_as(&w.authors[0].clone()).await;
     let csrf = w.app.csrf("/submissions").await;
-    for (path, status) in [("/reviews/1/comments", 404), ("/chair/papers/1/meta-review", 403), ("/chair/papers/1/comments", 403)] {
-        let r = w.app.client.post(w.app.url(path)).form(&[("csrf", csrf.as_str()), ("body", "x"), ("summary", "x"), ("recommendation", "talk"), ("version", "0")]).send().await.unwrap();
+    for (path, status) in [
+        ("/reviews/1/comments", 404),
+        ("/chair/papers/1/meta-review", 403),
+        ("/chair/papers/1/comments", 403),
+    ] {
+        let r = w
+            .app
+            .client
+            .post(w.app.url(path))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("body", "x"),
+                ("summary", "x"),
+                ("recommendation", "talk"),
+                ("version", "0"),
+            ])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), status, "{path}");
     }
     // A reviewer cannot acknowledge before a response exists, nor post without the CSRF token.
     w.sign_in_as(&reviewers[0]).await;
-    let ack = w.app.post_form("/reviews/1", "/reviews/1/acknowledge", &[]).await;
+    let ack = w
+        .app
+        .post_form("/reviews/1", "/reviews/1/acknowledge", &[])
+        .await;
     assert_eq!(ack.status(), 403);
-    let forged = w.app.client.post(w.app.url("/reviews/1/comments")).form(&[("body", "forged")]).send().await.unwrap();
+    let forged = w
+        .app
+        .client
+        .post(w.app.url("/reviews/1/comments"))
+        .form(&[("body", "forged")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(forged.status(), 403);
 }

@@ -105,24 +105,23 @@ fn show(
     let spec = ReviewFormSpec::neurips();
     let shows_scores = ctx.settings.discussion.response_shows_scores;
     // The reviews so far in author view, labelled in assignment order as on every page.
-    let reviews = l
-        .d
-        .assigned
-        .iter()
-        .enumerate()
-        .filter_map(|(i, email)| {
-            let r = l
-                .reviews
-                .iter()
-                .find(|r| r.reviewer_email == *email && r.is_submitted())?;
-            let mut s = shown(&spec, ctx.settings.reviewer_labels.label(i), r);
-            if !shows_scores {
-                s.overall.clear();
-                s.confidence.clear();
-            }
-            Some(s)
-        })
-        .collect();
+    let reviews =
+        l.d.assigned
+            .iter()
+            .enumerate()
+            .filter_map(|(i, email)| {
+                let r = l
+                    .reviews
+                    .iter()
+                    .find(|r| r.reviewer_email == *email && r.is_submitted())?;
+                let mut s = shown(&spec, ctx.settings.reviewer_labels.label(i), r);
+                if !shows_scores {
+                    s.overall.clear();
+                    s.confidence.clear();
+                }
+                Some(s)
+            })
+            .collect();
     let can = policy::perm_write_response(&ctx.actor, l.paper.rights, &l.w);
     let closes = l.w.response.map(|(_, c)| c).unwrap_or(ctx.now);
     let body = body.unwrap_or_else(|| {
@@ -190,7 +189,12 @@ enum Saved {
     Invalid(FieldErrors),
 }
 
-async fn store(ctx: &PageCtx, l: &Loaded, form: &ResponseForm, submit: bool) -> Result<Saved, AppError> {
+async fn store(
+    ctx: &PageCtx,
+    l: &Loaded,
+    form: &ResponseForm,
+    submit: bool,
+) -> Result<Saved, AppError> {
     let member = policy::perm_write_response(&ctx.actor, l.paper.rights, &l.w)?.clone();
     let already = l.d.response.as_ref().is_some_and(|r| r.is_submitted());
     let mode = if submit || already {
@@ -198,7 +202,11 @@ async fn store(ctx: &PageCtx, l: &Loaded, form: &ResponseForm, submit: bool) -> 
     } else {
         ResponseMode::Draft
     };
-    let text = match ResponseText::parse(&form.body, ctx.settings.discussion.response_word_limit, mode) {
+    let text = match ResponseText::parse(
+        &form.body,
+        ctx.settings.discussion.response_word_limit,
+        mode,
+    ) {
         Ok(t) => t,
         Err(e) => return Ok(Saved::Invalid(e)),
     };
@@ -214,15 +222,8 @@ async fn store(ctx: &PageCtx, l: &Loaded, form: &ResponseForm, submit: bool) -> 
     let user = member.id.clone();
     let outcome = db::run(&ctx.state.pool, move |c| {
         db::transaction(c, |c| {
-            let saved = disc::save_response(
-                c,
-                &id,
-                text.as_str(),
-                submit,
-                expected,
-                user.as_str(),
-                now,
-            )?;
+            let saved =
+                disc::save_response(c, &id, text.as_str(), submit, expected, user.as_str(), now)?;
             match saved {
                 disc::ResponseSaved::Done {
                     version,
@@ -285,7 +286,10 @@ async fn save(
                     "Draft saved. It is not submitted yet: reviewers do not see it."
                 },
             );
-            Ok(see_other(&format!("/submissions/{}/response", l.paper.row.number)))
+            Ok(see_other(&format!(
+                "/submissions/{}/response",
+                l.paper.row.number
+            )))
         }
         Saved::Invalid(errors) => show(
             &ctx,

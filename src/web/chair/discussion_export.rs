@@ -139,8 +139,7 @@ async fn export_rows(ctx: &PageCtx) -> Result<Vec<ExportPaper>, AppError> {
         for a in subs::all_authors(c)? {
             authors.entry(a.submission_id).or_default().push(a.email);
         }
-        let conflicted: HashSet<String> =
-            disc::conflicted_papers(c, &email)?.into_iter().collect();
+        let conflicted: HashSet<String> = disc::conflicted_papers(c, &email)?.into_iter().collect();
         let mut assigned: HashMap<String, Vec<(chrono::NaiveDateTime, String)>> = HashMap::new();
         for a in asg::all_assignments(c)? {
             assigned
@@ -249,8 +248,16 @@ async fn export_csv(ctx: PageCtx) -> Result<HttpResponse, AppError> {
     let err = |e: csv::Error| AppError::Unexpected(e.into());
     let mut out = csv::Writer::from_writer(Vec::new());
     out.write_record([
-        "number", "title", "kind", "label", "writer_email", "writer_name", "audience", "at",
-        "edited", "text",
+        "number",
+        "title",
+        "kind",
+        "label",
+        "writer_email",
+        "writer_name",
+        "audience",
+        "at",
+        "edited",
+        "text",
     ])
     .map_err(err)?;
     for p in &rows {

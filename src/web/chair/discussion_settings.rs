@@ -58,7 +58,13 @@ async fn form_page(ctx: PageCtx) -> Result<HttpResponse, AppError> {
         ctx.settings.tz(),
         ctx.settings_version,
     );
-    show(&ctx, &ctx.settings, StatusCode::OK, form, FieldErrors::new())
+    show(
+        &ctx,
+        &ctx.settings,
+        StatusCode::OK,
+        form,
+        FieldErrors::new(),
+    )
 }
 
 async fn save(

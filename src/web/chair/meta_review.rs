@@ -15,7 +15,9 @@ use crate::db::{self, DbError, audit, discussion as disc, from_db};
 use crate::domain::FieldErrors;
 use crate::domain::conference::format_in_zone;
 use crate::domain::decision::Decision;
-use crate::domain::discussion::{CommentAudience, CommentText, MetaReview, MetaReviewForm, WriterRole};
+use crate::domain::discussion::{
+    CommentAudience, CommentText, MetaReview, MetaReviewForm, WriterRole,
+};
 use crate::domain::submission::SubmissionStatus;
 use crate::policy::{self, Member, PaperRights, Seat};
 use crate::web::error::AppError;
@@ -28,7 +30,10 @@ use crate::web::{Layout, render_status, see_other};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/chair/papers/{number}/discussion", web::get().to(page))
-        .route("/chair/papers/{number}/comments", web::post().to(post_comment))
+        .route(
+            "/chair/papers/{number}/comments",
+            web::post().to(post_comment),
+        )
         .route(
             "/chair/papers/{number}/comments/{id}",
             web::post().to(edit_comment),
@@ -144,22 +149,23 @@ fn render_page(
         CommentAudience::Reviewers,
         &w,
     );
-    let reviewers = l
-        .d
-        .assigned
-        .iter()
-        .enumerate()
-        .map(|(i, email)| ReviewerLine {
-            label: style.label(i),
-            name: l.names.get(email).cloned().unwrap_or_default(),
-            email: email.clone(),
-            read_response: l.d.acknowledged.contains(email),
-            revised: l.d.revised_after_response.contains(email),
-        })
-        .collect();
+    let reviewers =
+        l.d.assigned
+            .iter()
+            .enumerate()
+            .map(|(i, email)| ReviewerLine {
+                label: style.label(i),
+                name: l.names.get(email).cloned().unwrap_or_default(),
+                email: email.clone(),
+                read_response: l.d.acknowledged.contains(email),
+                revised: l.d.revised_after_response.contains(email),
+            })
+            .collect();
     let response_state = match (&l.d.response, w.response) {
         (Some(r), _) if r.is_submitted() => String::new(),
-        (Some(_), _) => "The authors have a draft response; reviewers see it once it is submitted.".into(),
+        (Some(_), _) => {
+            "The authors have a draft response; reviewers see it once it is submitted.".into()
+        }
         (None, Some((opens, closes))) => format!(
             "No response yet. The authors may respond from {} to {}.",
             format_in_zone(opens, tz),
@@ -178,21 +184,19 @@ fn render_page(
             ..MetaReviewForm::default()
         },
     });
-    let meta_written = l
-        .d
-        .meta
-        .as_ref()
-        .map(|m| format!("Last saved {}.", format_in_zone(from_db(m.updated_at), tz)))
-        .unwrap_or_default();
-    let meta_stored = l
-        .d
-        .meta
-        .as_ref()
-        .filter(|_| meta_errors.get("version").is_some())
-        .map(|m| {
-            let rec = Decision::parse(&m.recommendation).map_or("", Decision::label);
-            (m.summary.clone(), rec.to_string())
-        });
+    let meta_written =
+        l.d.meta
+            .as_ref()
+            .map(|m| format!("Last saved {}.", format_in_zone(from_db(m.updated_at), tz)))
+            .unwrap_or_default();
+    let meta_stored =
+        l.d.meta
+            .as_ref()
+            .filter(|_| meta_errors.get("version").is_some())
+            .map(|m| {
+                let rec = Decision::parse(&m.recommendation).map_or("", Decision::label);
+                (m.summary.clone(), rec.to_string())
+            });
     let meta_note = if ctx.settings.discussion.meta_review_to_authors {
         "The authors read the summary and recommendation with their decision, once decisions are released; never before."
     } else {
@@ -261,7 +265,10 @@ async fn post_comment(
         Err(errors) => {
             return RetryPage {
                 layout: ctx.layout("Comment not saved"),
-                message: errors.get("body").unwrap_or("Check the comment.").to_string(),
+                message: errors
+                    .get("body")
+                    .unwrap_or("Check the comment.")
+                    .to_string(),
                 action: format!("/chair/papers/{}/comments", l.row.number),
                 back: page_url(l.row.number),
                 body: form.body,
@@ -317,12 +324,11 @@ async fn edit_comment(
     let (number, comment_id) = path.into_inner();
     let l = load(&ctx, number).await?;
     let w = l.d.window(&ctx.settings, ctx.now);
-    let comment = l
-        .d
-        .comments
-        .iter()
-        .find(|c| c.id == comment_id)
-        .ok_or(AppError::NotFound)?;
+    let comment =
+        l.d.comments
+            .iter()
+            .find(|c| c.id == comment_id)
+            .ok_or(AppError::NotFound)?;
     let mine = comment.writer_email == l.member.email.as_str()
         && comment.writer_role == WriterRole::Chair.as_str();
     policy::perm_edit_comment(&ctx.actor, l.seat, mine, comment.posted_at(), &w)?;
@@ -342,7 +348,10 @@ async fn edit_comment(
         Ok(t) => t,
         Err(errors) => {
             return retry(
-                errors.get("body").unwrap_or("Check the comment.").to_string(),
+                errors
+                    .get("body")
+                    .unwrap_or("Check the comment.")
+                    .to_string(),
                 None,
                 expected,
             )
@@ -382,16 +391,17 @@ async fn save_meta_review(
     let meta = match MetaReview::try_from(&form) {
         Ok(m) => m,
         Err(errors) => {
-            return render_page(&ctx, &l, StatusCode::UNPROCESSABLE_ENTITY, Some(form), errors);
+            return render_page(
+                &ctx,
+                &l,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(form),
+                errors,
+            );
         }
     };
     let expected: i32 = form.version.trim().parse().unwrap_or(-1);
-    let (id, user, now, number) = (
-        l.row.id.clone(),
-        l.member.id.clone(),
-        ctx.now,
-        l.row.number,
-    );
+    let (id, user, now, number) = (l.row.id.clone(), l.member.id.clone(), ctx.now, l.row.number);
     let summary = meta.summary.clone();
     let saved = db::run(&ctx.state.pool, move |c| {
         db::transaction(c, |c| {

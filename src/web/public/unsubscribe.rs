@@ -62,7 +62,9 @@ async fn set(
     };
     let lookup = token.clone();
     let found = db::run(&ctx.state.pool, move |c| {
-        db::transaction(c, |c| Ok::<_, DbError>(disc::set_unsubscribed(c, &lookup, off)?))
+        db::transaction(c, |c| {
+            Ok::<_, DbError>(disc::set_unsubscribed(c, &lookup, off)?)
+        })
     })
     .await?;
     if !found {

@@ -61,7 +61,10 @@ impl Section {
         submitted: bool,
     ) -> Result<Section, AppError> {
         let id = row.id.clone();
-        let d = db::run(&ctx.state.pool, move |c| PaperDiscussion::load(c, &id, false)).await?;
+        let d = db::run(&ctx.state.pool, move |c| {
+            PaperDiscussion::load(c, &id, false)
+        })
+        .await?;
         Ok(build(ctx, row, member, submitted, &d))
     }
 }
@@ -79,13 +82,8 @@ fn build(
     };
     let read = policy::perm_read_discussion(&ctx.actor, seat, &w);
     let withdrawn = row.status() == SubmissionStatus::Withdrawn;
-    let post = policy::perm_post_comment(
-        &ctx.actor,
-        seat,
-        withdrawn,
-        CommentAudience::Reviewers,
-        &w,
-    );
+    let post =
+        policy::perm_post_comment(&ctx.actor, seat, withdrawn, CommentAudience::Reviewers, &w);
     let me = member.email.as_str();
     let readable = read.is_ok();
     let response = if readable {
@@ -219,7 +217,10 @@ async fn post_comment(
         Err(errors) => {
             return RetryPage {
                 layout: ctx.layout("Comment not saved"),
-                message: errors.get("body").unwrap_or("Check the comment.").to_string(),
+                message: errors
+                    .get("body")
+                    .unwrap_or("Check the comment.")
+                    .to_string(),
                 action: format!("/reviews/{}/comments", l.row.number),
                 back: l.page(),
                 body: form.body,
@@ -231,10 +232,9 @@ async fn post_comment(
             .respond(StatusCode::UNPROCESSABLE_ENTITY);
         }
     };
-    let label = l
-        .d
-        .label_of(l.member.email.as_str(), ctx.settings.reviewer_labels)
-        .unwrap_or_default();
+    let label =
+        l.d.label_of(l.member.email.as_str(), ctx.settings.reviewer_labels)
+            .unwrap_or_default();
     let (id, email, user, now, number) = (
         l.row.id.clone(),
         l.member.email.as_str().to_string(),
@@ -281,12 +281,11 @@ async fn edit_comment(
     let l = load(&ctx, number).await?;
     let w = l.d.window(&ctx.settings, ctx.now);
     let me = l.member.email.as_str();
-    let comment = l
-        .d
-        .comments
-        .iter()
-        .find(|c| c.id == comment_id)
-        .ok_or(AppError::NotFound)?;
+    let comment =
+        l.d.comments
+            .iter()
+            .find(|c| c.id == comment_id)
+            .ok_or(AppError::NotFound)?;
     let mine = comment.writer_email == me && comment.writer_role == WriterRole::Reviewer.as_str();
     policy::perm_edit_comment(&ctx.actor, l.seat(), mine, comment.posted_at(), &w)?;
     let expected: i32 = form.version.trim().parse().unwrap_or(-1);
@@ -305,7 +304,10 @@ async fn edit_comment(
         Ok(t) => t,
         Err(errors) => {
             return retry(
-                errors.get("body").unwrap_or("Check the comment.").to_string(),
+                errors
+                    .get("body")
+                    .unwrap_or("Check the comment.")
+                    .to_string(),
                 None,
                 expected,
             )
@@ -353,7 +355,9 @@ async fn acknowledge(
         ctx.now,
     );
     db::run(&ctx.state.pool, move |c| {
-        db::transaction(c, |c| Ok::<_, DbError>(disc::acknowledge(c, &id, &email, now)?))
+        db::transaction(c, |c| {
+            Ok::<_, DbError>(disc::acknowledge(c, &id, &email, now)?)
+        })
     })
     .await?;
     set_flash(

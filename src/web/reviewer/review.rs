@@ -67,9 +67,16 @@ async fn load(ctx: &PageCtx, number: i32) -> Result<Loaded, AppError> {
         let has_pdf = subs::documents(c, &row.id)?
             .iter()
             .any(|d| d.kind == "paper");
-        let responded = crate::db::discussion::response_of(c, &row.id)?.is_some_and(|r| r.is_submitted());
+        let responded =
+            crate::db::discussion::response_of(c, &row.id)?.is_some_and(|r| r.is_submitted());
         let released_at = crate::db::decisions::released_at(c)?;
-        Ok(Some((row, assigned, reviews, has_pdf, (responded, released_at))))
+        Ok(Some((
+            row,
+            assigned,
+            reviews,
+            has_pdf,
+            (responded, released_at),
+        )))
     })
     .await?;
     policy::perm_view_assigned(&ctx.actor, found.is_some())?;

@@ -165,7 +165,11 @@ pub fn shown_comments(
             };
             Some(ShownComment {
                 id: c.id.clone(),
-                label: if mine { format!("You ({label})") } else { label },
+                label: if mine {
+                    format!("You ({label})")
+                } else {
+                    label
+                },
                 who,
                 to_authors: audience == CommentAudience::Authors,
                 audience: audience.label(),
