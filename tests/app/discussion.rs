@@ -11,7 +11,7 @@ use crate::assignment::{COAUTHORS, PEOPLE, Workshop, workshop};
 use crate::helpers::{TestUser, client, extract_csrf};
 
 /// Reviews are due Fri 8 Oct 2027, 23:59:59 PDT.
-fn due() -> chrono::DateTime<Utc> {
+pub fn due() -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2027, 10, 9, 6, 59, 59).unwrap()
 }
 
@@ -45,7 +45,7 @@ fn paper_one_authors() -> Vec<&'static str> {
     vec![name, email, affiliation, cn, ce, ca]
 }
 
-fn assert_no_author_identity(text: &str, what: &str) {
+pub fn assert_no_author_identity(text: &str, what: &str) {
     for id in paper_one_authors() {
         assert!(!text.contains(id), "{what} reveals {id}");
         assert!(
@@ -55,7 +55,7 @@ fn assert_no_author_identity(text: &str, what: &str) {
     }
 }
 
-fn assert_no_reviewer_identity(text: &str, reviewers: &[TestUser], what: &str) {
+pub fn assert_no_reviewer_identity(text: &str, reviewers: &[TestUser], what: &str) {
     for r in reviewers {
         for id in [&r.name, &r.email, &r.affiliation] {
             assert!(!text.contains(id.as_str()), "{what} reveals {id}");
@@ -96,7 +96,7 @@ async fn submit_review(w: &mut Workshop, reviewer: &TestUser) {
 }
 
 /// Posts a comment on paper 1 as the signed-in reviewer.
-async fn comment(w: &Workshop, body: &str, audience: &str) -> reqwest::Response {
+pub async fn comment(w: &Workshop, body: &str, audience: &str) -> reqwest::Response {
     w.app
         .post_form(
             "/reviews/1",
@@ -107,7 +107,7 @@ async fn comment(w: &Workshop, body: &str, audience: &str) -> reqwest::Response 
 }
 
 /// Both reviews of paper 1 submitted; the second reviewer is signed in.
-async fn reviewed() -> (Workshop, Vec<TestUser>) {
+pub async fn reviewed() -> (Workshop, Vec<TestUser>) {
     let (mut w, reviewers) = assigned().await;
     for r in &reviewers {
         submit_review(&mut w, r).await;
@@ -115,7 +115,7 @@ async fn reviewed() -> (Workshop, Vec<TestUser>) {
     (w, reviewers)
 }
 
-fn enable_response(w: &Workshop, comments_to_authors: bool) {
+pub fn enable_response(w: &Workshop, comments_to_authors: bool) {
     w.app.change_settings(|s| {
         s.discussion.response_enabled = true;
         s.discussion.comments_to_authors = comments_to_authors;
@@ -393,7 +393,7 @@ async fn the_server_closes_the_discussion_when_decisions_are_due() {
 }
 
 /// Posts the response form of paper 1 as the signed-in author.
-async fn respond(w: &Workshop, action: &str, body: &str) -> reqwest::Response {
+pub async fn respond(w: &Workshop, action: &str, body: &str) -> reqwest::Response {
     let page = w.app.get_text("/submissions/1/response").await;
     let version = version_on(&page);
     w.app
