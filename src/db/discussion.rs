@@ -635,3 +635,63 @@ pub fn conflicted_papers(c: &mut AnyConnection, email: &str) -> QueryResult<Vec<
         .select(entered_conflicts::submission_id)
         .load(c)
 }
+
+/// (paper id, area chair email) of every area-chair assignment.
+pub fn all_area_chairs(c: &mut AnyConnection) -> QueryResult<Vec<(String, String)>> {
+    use super::schema::area_chairs;
+    area_chairs::table
+        .order((area_chairs::email, area_chairs::submission_id))
+        .select((area_chairs::submission_id, area_chairs::email))
+        .load(c)
+}
+
+/// Whether `email` is an area chair of paper `submission_id`.
+pub fn is_area_chair(c: &mut AnyConnection, submission_id: &str, email: &str) -> QueryResult<bool> {
+    use super::schema::area_chairs;
+    Ok(area_chairs::table
+        .filter(area_chairs::submission_id.eq(submission_id))
+        .filter(area_chairs::email.eq(email))
+        .count()
+        .get_result::<i64>(c)?
+        > 0)
+}
+
+/// The papers (ids) `email` is area chair of.
+pub fn area_chair_papers(c: &mut AnyConnection, email: &str) -> QueryResult<Vec<String>> {
+    use super::schema::area_chairs;
+    area_chairs::table
+        .filter(area_chairs::email.eq(email))
+        .select(area_chairs::submission_id)
+        .load(c)
+}
+
+/// The area chairs of one paper.
+pub fn area_chairs_of(c: &mut AnyConnection, submission_id: &str) -> QueryResult<Vec<String>> {
+    use super::schema::area_chairs;
+    area_chairs::table
+        .filter(area_chairs::submission_id.eq(submission_id))
+        .select(area_chairs::email)
+        .load(c)
+}
+
+/// Replaces every area-chair assignment with `pairs` (paper id, email).
+pub fn replace_area_chairs(
+    c: &mut AnyConnection,
+    pairs: &[(String, String)],
+    by: &str,
+    now: DateTime<Utc>,
+) -> QueryResult<()> {
+    use super::schema::area_chairs;
+    diesel::delete(area_chairs::table).execute(c)?;
+    for (paper, email) in pairs {
+        diesel::insert_into(area_chairs::table)
+            .values((
+                area_chairs::submission_id.eq(paper),
+                area_chairs::email.eq(email),
+                area_chairs::assigned_at.eq(to_db(now)),
+                area_chairs::assigned_by.eq(by),
+            ))
+            .execute(c)?;
+    }
+    Ok(())
+}

@@ -383,3 +383,12 @@ diesel::table! {
         unsubscribe_token -> Text,
     }
 }
+
+diesel::table! {
+    area_chairs (submission_id, email) {
+        submission_id -> Text,
+        email -> Text,
+        assigned_at -> Timestamp,
+        assigned_by -> Text,
+    }
+}

@@ -119,6 +119,7 @@ impl CommentAudience {
 pub enum WriterRole {
     Reviewer,
     Chair,
+    AreaChair,
 }
 
 impl WriterRole {
@@ -126,6 +127,7 @@ impl WriterRole {
         match raw {
             "reviewer" => Some(WriterRole::Reviewer),
             "chair" => Some(WriterRole::Chair),
+            "area_chair" => Some(WriterRole::AreaChair),
             _ => None,
         }
     }
@@ -134,6 +136,16 @@ impl WriterRole {
         match self {
             WriterRole::Reviewer => "reviewer",
             WriterRole::Chair => "chair",
+            WriterRole::AreaChair => "area_chair",
+        }
+    }
+
+    /// How a chair's or area chair's comment is labelled ("Chair", "Area chair"); reviewers
+    /// get their review label instead.
+    pub fn desk_label(self) -> &'static str {
+        match self {
+            WriterRole::AreaChair => "Area chair",
+            WriterRole::Chair | WriterRole::Reviewer => "Chair",
         }
     }
 }
@@ -409,6 +421,66 @@ fn optional_time(
     }
 }
 
+/// Reads the chairs' area-chair list: one line per area chair, "email: 1, 4, 7-9" (paper
+/// numbers and ranges). Errors name the line.
+pub fn parse_area_chairs(raw: &str) -> Result<Vec<(String, Vec<i32>)>, Vec<String>> {
+    let mut out: Vec<(String, Vec<i32>)> = Vec::new();
+    let mut errors = Vec::new();
+    for (i, line) in raw
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let n = i + 1;
+        let Some((email, papers)) = line.split_once(':') else {
+            errors.push(format!("Line {n}: write an email, a colon and paper numbers, e.g. ada@example.org: 1, 4, 7-9."));
+            continue;
+        };
+        let email = match super::account::Email::parse(email.trim()) {
+            Ok(e) => e.as_str().to_string(),
+            Err(_) => {
+                errors.push(format!(
+                    "Line {n}: \"{}\" is not an email address.",
+                    email.trim()
+                ));
+                continue;
+            }
+        };
+        let mut numbers = Vec::new();
+        for part in papers.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let range = match part.split_once('-') {
+                Some((a, b)) => a
+                    .trim()
+                    .parse::<i32>()
+                    .ok()
+                    .zip(b.trim().parse::<i32>().ok()),
+                None => part.parse::<i32>().ok().map(|x| (x, x)),
+            };
+            match range {
+                Some((a, b)) if 0 < a && a <= b && b - a < 10_000 => numbers.extend(a..=b),
+                _ => errors.push(format!(
+                    "Line {n}: \"{part}\" is not a paper number or a range like 7-9."
+                )),
+            }
+        }
+        numbers.sort_unstable();
+        numbers.dedup();
+        match out.iter_mut().find(|(e, _)| *e == email) {
+            Some((_, list)) => {
+                list.extend(numbers);
+                list.sort_unstable();
+                list.dedup();
+            }
+            None => out.push((email, numbers)),
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -497,6 +569,22 @@ mod tests {
         };
         let e = bad.parse(tz, due, release).unwrap_err();
         assert!(e.get("response_word_limit").is_some() && e.get("response_opens").is_some());
+    }
+
+    #[test]
+    fn area_chair_lists_read_numbers_and_ranges_and_name_bad_lines() {
+        let ok =
+            parse_area_chairs("Ada@Example.org: 1, 4, 7-9\n\nbo@example.org:2\nada@example.org: 3")
+                .unwrap();
+        assert_eq!(
+            ok[0],
+            ("ada@example.org".to_string(), vec![1, 3, 4, 7, 8, 9])
+        );
+        assert_eq!(ok[1], ("bo@example.org".to_string(), vec![2]));
+        let bad =
+            parse_area_chairs("nobody: 1\nada@example.org 1\nada@example.org: x").unwrap_err();
+        assert_eq!(bad.len(), 3);
+        assert!(bad[2].starts_with("Line 3"));
     }
 
     #[test]

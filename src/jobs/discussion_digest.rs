@@ -79,6 +79,15 @@ pub async fn sweep(pool: &DbPool, now: DateTime<Utc>, base_url: &str) -> anyhow:
                     format!("{base_url}/reviews/{}#discussion", row.number),
                 ));
             }
+            for email in disc::area_chairs_of(c, paper_id)? {
+                let conflicted =
+                    authors.contains(&email) || disc::conflict_entered(c, paper_id, &email)?;
+                seats.push((
+                    email,
+                    Seat::AreaChair { conflicted },
+                    format!("{base_url}/area-chair/papers/{}", row.number),
+                ));
+            }
             for email in &chairs {
                 let rights = PaperRights {
                     is_author: authors.contains(email),
@@ -102,7 +111,7 @@ pub async fn sweep(pool: &DbPool, now: DateTime<Utc>, base_url: &str) -> anyhow:
             }
             let mut seen: HashSet<String> = HashSet::new();
             for (email, seat, link) in seats {
-                // One seat per person and paper: the first (reviewer, then chair, then author).
+                // One seat per person and paper: the first (reviewer, area chair, chair, author).
                 if !seen.insert(email.clone()) || !policy::seat_reads_discussion(seat, &w) {
                     continue;
                 }
@@ -117,7 +126,7 @@ pub async fn sweep(pool: &DbPool, now: DateTime<Utc>, base_url: &str) -> anyhow:
                         continue;
                     }
                     let label = match role {
-                        WriterRole::Chair => "Chair".to_string(),
+                        WriterRole::Chair | WriterRole::AreaChair => role.desk_label().to_string(),
                         WriterRole::Reviewer => assigned
                             .iter()
                             .position(|e| *e == x.writer_email)

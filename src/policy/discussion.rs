@@ -76,6 +76,8 @@ pub enum Seat {
     Reviewer { review_submitted: bool },
     /// A chair; conflicted when an author of the paper or a conflict was entered for them.
     Chair { conflicted: bool },
+    /// An area chair of the paper; conflicted as a chair is.
+    AreaChair { conflicted: bool },
     /// One of the paper's authors.
     Author,
 }
@@ -90,7 +92,7 @@ pub fn chair_conflicted(rights: PaperRights, conflict_entered: bool) -> bool {
 pub fn seat_reads_discussion(seat: Seat, w: &DiscussionWindow) -> bool {
     match seat {
         Seat::Reviewer { review_submitted } => review_submitted || w.now > w.review_due,
-        Seat::Chair { conflicted } => !conflicted,
+        Seat::Chair { conflicted } | Seat::AreaChair { conflicted } => !conflicted,
         Seat::Author => w.response_started(),
     }
 }
@@ -125,8 +127,33 @@ pub fn perm_read_discussion<'a>(
                 Ok(member)
             }
         }
+        Seat::AreaChair { conflicted } => {
+            if conflicted {
+                Err(Denied::Closed(
+                    "You have a conflict with this paper: its discussion is hidden from you; the chairs handle it.".into(),
+                ))
+            } else {
+                Ok(member)
+            }
+        }
         Seat::Author => Err(Denied::NotFound),
     }
+}
+
+/// An area chair's pages of a paper (reviews with their reviewers, the discussion, reminders,
+/// the meta-review): its area chairs without a conflict on it. Anyone else is told the paper
+/// does not exist. Area chairs never decide (`perm_decide` is for chairs).
+pub fn perm_area_chair(actor: &Actor, assigned: bool, conflicted: bool) -> Result<&Member, Denied> {
+    let member = perm_signed_in(actor)?;
+    if !assigned {
+        return Err(Denied::NotFound);
+    }
+    if conflicted {
+        return Err(Denied::Closed(
+            "You have a conflict with this paper: the chairs handle it instead of you.".into(),
+        ));
+    }
+    Ok(member)
 }
 
 pub fn can_read_discussion(actor: &Actor, seat: Seat, w: &DiscussionWindow) -> bool {
@@ -222,7 +249,7 @@ pub fn can_edit_comment(
 pub fn comment_visible(seat: Seat, audience: CommentAudience, w: &DiscussionWindow) -> bool {
     match seat {
         Seat::Reviewer { .. } => true,
-        Seat::Chair { conflicted } => !conflicted,
+        Seat::Chair { conflicted } | Seat::AreaChair { conflicted } => !conflicted,
         Seat::Author => audience == CommentAudience::Authors && w.response_started(),
     }
 }
@@ -512,6 +539,20 @@ mod tests {
             .is_err()
         );
         assert!(perm_meta_review(&member(true), false).is_ok());
+        assert_eq!(
+            perm_area_chair(&member(false), false, false).err(),
+            Some(Denied::NotFound)
+        );
+        assert!(perm_area_chair(&member(false), true, true).is_err());
+        assert!(perm_area_chair(&member(false), true, false).is_ok());
+        let ac = Seat::AreaChair { conflicted: false };
+        assert!(perm_read_discussion(&member(false), ac, &window(0)).is_ok());
+        assert!(comment_visible(ac, CommentAudience::Reviewers, &window(0)));
+        assert!(!comment_visible(
+            Seat::AreaChair { conflicted: true },
+            CommentAudience::Reviewers,
+            &window(0)
+        ));
         assert!(perm_meta_review(&member(true), true).is_err());
         assert!(perm_meta_review(&member(false), false).is_err());
         assert!(!meta_review_shown_to_authors(false, true));

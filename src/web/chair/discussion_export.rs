@@ -183,7 +183,7 @@ async fn export_rows(ctx: &PageCtx) -> Result<Vec<ExportPaper>, AppError> {
         }
         let order = assigned.get(&p.id).cloned().unwrap_or_default();
         let label = |writer: &str, role: WriterRole| match role {
-            WriterRole::Chair => "Chair".to_string(),
+            WriterRole::Chair | WriterRole::AreaChair => role.desk_label().to_string(),
             WriterRole::Reviewer => order
                 .iter()
                 .position(|(_, e)| e == writer)

@@ -4,6 +4,7 @@
 //! mail, and the program editor. A chair with a conflict on a paper sees neither its reviewers
 //! nor its reviews. Templates: `templates/chair/`.
 
+pub mod area_chairs;
 pub mod assignment;
 pub mod board;
 pub mod dashboard;
@@ -30,6 +31,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     discussion_export::routes(cfg);
     papers::routes(cfg);
     assignment::routes(cfg);
+    area_chairs::routes(cfg);
     reviews::routes(cfg);
     decisions::routes(cfg);
     release::routes(cfg);

@@ -127,6 +127,7 @@ pub fn shown_comments(
     let viewer_role = match viewer.seat {
         Seat::Reviewer { .. } => Some(WriterRole::Reviewer),
         Seat::Chair { .. } => Some(WriterRole::Chair),
+        Seat::AreaChair { .. } => Some(WriterRole::AreaChair),
         Seat::Author => None,
     };
     d.comments
@@ -139,7 +140,7 @@ pub fn shown_comments(
             let role = WriterRole::parse(&c.writer_role)?;
             let mine = Some(role) == viewer_role && c.writer_email == viewer.email;
             let label = match role {
-                WriterRole::Chair => "Chair".to_string(),
+                WriterRole::Chair | WriterRole::AreaChair => role.desk_label().to_string(),
                 WriterRole::Reviewer => d
                     .label_of(&c.writer_email, style)
                     .unwrap_or_else(|| "A former reviewer".into()),
