@@ -90,3 +90,36 @@ pub fn digest(
         body_text: body,
     })
 }
+
+#[derive(Template)]
+#[template(path = "email/area_chair.txt")]
+struct AreaChair<'a> {
+    conference: &'a str,
+    papers: &'a [super::reviewing::ListedPaper],
+    link: &'a str,
+}
+
+/// Tells someone which papers they are now area chair of; `round` names the save.
+pub fn area_chair(
+    ctx: &MailContext,
+    to: &Email,
+    papers: &[super::reviewing::ListedPaper],
+    round: &str,
+) -> anyhow::Result<NewMail> {
+    let link = format!("{}/area-chair", ctx.base_url);
+    let body = render(&AreaChair {
+        conference: &ctx.conference,
+        papers,
+        link: &link,
+    })?;
+    Ok(NewMail {
+        dedupe_key: format!("area-chair:{round}:{}", to.as_str()),
+        recipient: to.clone(),
+        subject: ctx.subject(&format!(
+            "You are area chair of {} paper{}",
+            papers.len(),
+            if papers.len() == 1 { "" } else { "s" }
+        )),
+        body_text: body,
+    })
+}

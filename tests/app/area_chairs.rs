@@ -20,9 +20,7 @@ async fn make_area_chairs(w: &crate::assignment::Workshop, lines: &str) -> reqwe
 async fn an_area_chair_leads_their_papers_and_reaches_nothing_else() {
     let (mut w, reviewers) = reviewed().await;
     assert_eq!(
-        comment(&w, "A first thought", "reviewers")
-            .await
-            .status(),
+        comment(&w, "A first thought", "reviewers").await.status(),
         303
     );
     let ac = TestUser::new("Ana Areachair");

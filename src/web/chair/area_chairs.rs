@@ -187,7 +187,7 @@ async fn save(ctx: PageCtx, CsrfForm(form): CsrfForm<Form>) -> Result<HttpRespon
     set_flash(
         &ctx.session,
         &format!(
-            "Saved: {people} area chair(s) for {count} paper(s). They find their papers at /area-chair once signed in with that address."
+            "Saved: {people} area chair(s) for {count} paper(s). Area chairs whose papers changed are emailed a link to their papers."
         ),
     );
     Ok(see_other("/chair/area-chairs"))
