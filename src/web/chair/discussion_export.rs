@@ -64,7 +64,7 @@ impl DiscussionBoard {
         if own || self.conflicted.contains(id) {
             return BoardDiscussion {
                 comments: "–".into(),
-                response: "–".into(),
+                response: String::new(),
                 meta: "–".into(),
             };
         }
@@ -73,19 +73,30 @@ impl DiscussionBoard {
         BoardDiscussion {
             comments: s.comments.to_string(),
             response: if s.response_submitted {
-                format!("{} of {reviewers}", s.acknowledgements)
+                format!("response read by {} of {reviewers}", s.acknowledgements)
             } else if self.response_enabled {
                 "no response".into()
             } else {
-                "–".into()
+                String::new()
             },
+            // Short, to keep the decision column in view: "talk", "spotlight", …
             meta: s
                 .recommendation
                 .as_deref()
                 .and_then(Decision::parse)
-                .map_or("–", Decision::label)
+                .map_or("–", short_label)
                 .to_string(),
         }
+    }
+}
+
+/// A recommendation in a few words, for the board's narrow column.
+fn short_label(d: Decision) -> &'static str {
+    match d {
+        Decision::Reject => "reject",
+        Decision::Poster => "poster",
+        Decision::Spotlight => "spotlight",
+        Decision::Talk => "talk",
     }
 }
 
