@@ -168,4 +168,35 @@ async fn an_area_chair_reminds_only_the_reviewers_who_have_not_submitted_once_a_
     w.sign_in_as(&stranger).await;
     assert_eq!(w.app.get("/area-chair/papers/1").await.status(), 404);
     assert_eq!(w.app.get("/chair/area-chairs").await.status(), 403);
+    let csrf = w.app.csrf("/reviews").await;
+    for path in [
+        "/area-chair/papers/1/comments",
+        "/area-chair/papers/1/meta-review",
+        "/area-chair/papers/1/remind",
+    ] {
+        let r = w
+            .app
+            .client
+            .post(w.app.url(path))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("body", "x"),
+                ("summary", "x"),
+                ("recommendation", "talk"),
+                ("version", "0"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404, "{path}");
+    }
+    let post = w
+        .app
+        .client
+        .post(w.app.url("/chair/area-chairs"))
+        .form(&[("csrf", csrf.as_str()), ("assignments", "x@example.org: 1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(post.status(), 403);
 }

@@ -375,9 +375,80 @@ async fn a_comment_is_editable_for_a_while_stale_edits_are_refused_and_history_i
         "reviewers see the current text only"
     );
 
+    // Within the editing time again, reviewer A still may not edit B's comment.
+    w.app.clock.advance(Duration::minutes(-16));
     w.as_chair().await;
     let chair = w.app.get_text("/chair/papers/1/discussion").await;
     assert!(chair.contains("Earlier text") && chair.contains("First wording"));
+    let first_reviewer = chair
+        .split("&lt;")
+        .nth(1)
+        .and_then(|r| r.split("&gt;").next())
+        .unwrap()
+        .to_string();
+    let a = w
+        .authors
+        .iter()
+        .find(|x| x.email == first_reviewer)
+        .unwrap()
+        .clone();
+    w.sign_in_as(&a).await;
+    let other = w
+        .app
+        .post_form(
+            "/reviews/1",
+            &action,
+            &[("body", "Not mine"), ("version", "2")],
+        )
+        .await;
+    assert_eq!(other.status(), 403);
+
+    // A chair edits their own comment; another chair may not.
+    w.as_chair().await;
+    let posted = w
+        .app
+        .post_form(
+            "/chair/papers/1/discussion",
+            "/chair/papers/1/comments",
+            &[("body", "Chair wording"), ("audience", "reviewers")],
+        )
+        .await;
+    assert_eq!(posted.status(), 303);
+    let page = w.app.get_text("/chair/papers/1/discussion").await;
+    let chair_action = page
+        .split("action=\"/chair/papers/1/comments/")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .map(|id| format!("/chair/papers/1/comments/{id}"))
+        .unwrap();
+    let edited = w
+        .app
+        .post_form(
+            "/chair/papers/1/discussion",
+            &chair_action,
+            &[("body", "Chair wording, clearer"), ("version", "1")],
+        )
+        .await;
+    assert_eq!(edited.status(), 303);
+    let second = TestUser::new("Second Chair");
+    w.app.client = client();
+    w.app.register_and_sign_in(&second).await;
+    w.app.make_chair(&second.email);
+    let refused = w
+        .app
+        .post_form(
+            "/chair/papers/1/discussion",
+            &chair_action,
+            &[("body", "Hijack"), ("version", "2")],
+        )
+        .await;
+    assert_eq!(refused.status(), 403);
+    assert!(
+        w.app
+            .get_text("/chair/papers/1/discussion")
+            .await
+            .contains("Chair wording, clearer")
+    );
 }
 
 #[tokio::test]
