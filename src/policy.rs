@@ -382,12 +382,14 @@ pub fn perm_camera_ready<'a>(
     Ok(member)
 }
 
-/// Whether an audit entry of `action` about a paper names its reviewers (hidden from a
-/// chair who wrote the paper).
+/// Whether an audit entry of `action` about a paper names its reviewers or tells of its
+/// discussion or meta-review (hidden from a chair who wrote the paper).
 pub fn audit_names_reviewers(action: &str) -> bool {
     action.starts_with("review.")
         || action.starts_with("conflict.")
         || action == "assignment.conflict_reported"
+        || action.starts_with("discussion.")
+        || action.starts_with("meta_review.")
 }
 
 /// Any signed-in person.

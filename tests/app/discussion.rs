@@ -219,6 +219,11 @@ async fn a_conflicted_chair_sees_nothing_of_the_papers_discussion() {
     assert_eq!(r.status(), 403);
     let html = r.text().await.unwrap();
     assert!(html.contains("conflict") && !html.contains("SECRET-THREAD-TEXT"));
+    let history = w.app.get_text("/submissions/1").await;
+    assert!(
+        !history.contains("Comment posted in the discussion"),
+        "the paper's history"
+    );
     for path in [
         "/chair/discussion.csv",
         "/chair/discussion.json",

@@ -33,6 +33,11 @@ pub fn describe(action: &str) -> String {
         "camera_ready.save" => "Camera-ready version uploaded",
         "program.save" => "Program saved",
         "program.reset" => "Program reset to the default day",
+        "discussion.comment" => "Comment posted in the discussion",
+        "response.submit" => "Authors' response submitted; reviewers emailed",
+        "response.revise" => "Authors' response changed",
+        "meta_review.save" => "Meta-review saved",
+        "area_chairs.set" => "Area chairs changed",
         _ => "",
     };
     if !known.is_empty() {
