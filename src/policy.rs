@@ -12,6 +12,9 @@ use crate::domain::account::Email;
 use crate::domain::conference::format_in_zone;
 use crate::domain::ids::UserId;
 
+mod discussion;
+pub use discussion::*;
+
 /// A signed-in person.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Member {
@@ -379,14 +382,16 @@ pub fn perm_camera_ready<'a>(
     Ok(member)
 }
 
-/// Whether an audit entry of `action` about a paper names its reviewers (hidden from a
-/// chair who wrote the paper).
+/// Whether an audit entry of `action` about a paper names its reviewers or tells of its
+/// discussion or meta-review (hidden from a chair who wrote the paper).
 pub fn audit_names_reviewers(action: &str) -> bool {
     action.starts_with("review.")
         || action.starts_with("conflict.")
         || action == "assignment.conflict_reported"
         || action == "assignment.add"
         || action == "assignment.remove"
+        || action.starts_with("discussion.")
+        || action.starts_with("meta_review.")
 }
 
 /// Any signed-in person.

@@ -10,6 +10,7 @@ pub mod assignments;
 pub mod audit;
 pub mod conference;
 pub mod decisions;
+pub mod discussion;
 pub mod email_changes;
 pub mod outbox;
 pub mod reviewer_copies;

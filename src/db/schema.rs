@@ -321,3 +321,89 @@ diesel::table! {
         created_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    discussion_comments (id) {
+        id -> Text,
+        submission_id -> Text,
+        writer_email -> Text,
+        writer_role -> Text,
+        audience -> Text,
+        body -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    discussion_comment_edits (id) {
+        id -> Text,
+        comment_id -> Text,
+        version -> Integer,
+        body -> Text,
+        replaced_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    author_responses (id) {
+        id -> Text,
+        submission_id -> Text,
+        state -> Text,
+        body -> Text,
+        version -> Integer,
+        submitted_at -> Nullable<Timestamp>,
+        updated_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    author_response_revisions (id) {
+        id -> Text,
+        response_id -> Text,
+        version -> Integer,
+        body -> Text,
+        submitted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    response_acknowledgements (submission_id, reviewer_email) {
+        submission_id -> Text,
+        reviewer_email -> Text,
+        acknowledged_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    meta_reviews (submission_id) {
+        submission_id -> Text,
+        summary -> Text,
+        recommendation -> Text,
+        version -> Integer,
+        written_by -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    discussion_digests (email) {
+        email -> Text,
+        last_sent_at -> Nullable<Timestamp>,
+        seen_until -> Timestamp,
+        unsubscribed -> Bool,
+        unsubscribe_token -> Text,
+    }
+}
+
+diesel::table! {
+    area_chairs (submission_id, email) {
+        submission_id -> Text,
+        email -> Text,
+        assigned_at -> Timestamp,
+        assigned_by -> Text,
+    }
+}

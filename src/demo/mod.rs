@@ -8,6 +8,7 @@
 
 mod afm;
 pub mod content;
+pub mod discussion;
 pub mod drive;
 mod filler;
 mod layout;

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod conference;
 pub mod decision;
+pub mod discussion;
 pub mod ids;
 pub mod pool;
 pub mod program;

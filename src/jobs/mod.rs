@@ -1,11 +1,12 @@
-//! Everything the worker runs on a timer, in one scheduler ([`spawn`]): review reminders and
-//! camera-ready reminders (queued about once a minute, each at most once per person and day),
+//! Everything the worker runs on a timer, in one scheduler ([`spawn`]): review reminders,
+//! discussion digests (`discussion_digest`) and camera-ready reminders (queued about once a minute, each at most once per person and day),
 //! outbox delivery rounds (every `mail.worker_interval_secs`) and the storage sweep (every
 //! hour, `crate::ops::gc`). `serve` starts it; the delivery itself (claim, send, record)
 //! lives in `crate::mail::delivery`. It runs until the mailer's stop is requested: at start
 //! it takes back this server's interrupted claims, at the end it returns those in flight.
 
 pub mod camera_ready_reminders;
+pub mod discussion_digest;
 pub mod review_reminders;
 
 use crate::mail::delivery::{Delivery, Mailer};
@@ -51,6 +52,11 @@ pub fn spawn(mailer: Mailer) -> tokio::task::JoinHandle<()> {
                     Ok(0) => {}
                     Ok(n) => tracing::info!(queued = n, "camera-ready reminders"),
                     Err(e) => tracing::error!(error = %e, "camera-ready reminders failed"),
+                }
+                match discussion_digest::sweep(&mailer.pool, now, &mailer.base_url).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(queued = n, "discussion digests"),
+                    Err(e) => tracing::error!(error = %e, "discussion digests failed"),
                 }
             }
             match mailer.deliver_due().await {

@@ -7,6 +7,7 @@
 
 pub mod account;
 pub mod delivery;
+pub mod discussion;
 pub mod letters;
 pub mod messages;
 pub mod reviewing;

@@ -12,6 +12,7 @@
 
 pub mod account;
 pub mod api;
+pub mod area_chair;
 pub mod author;
 pub mod chair;
 pub mod csv;
@@ -69,6 +70,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     account::routes(cfg);
     author::routes(cfg);
     reviewer::routes(cfg);
+    area_chair::routes(cfg);
     chair::routes(cfg);
 }
 

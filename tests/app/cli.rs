@@ -179,6 +179,20 @@ async fn demo_fills_an_empty_database_through_the_site_and_refuses_a_full_one() 
     // Reviewed, decided and released: most reviews submitted, slots filled, letters queued.
     let reviews = cfp::db::reviews::all(&mut c).unwrap();
     assert!(reviews.iter().filter(|r| r.is_submitted()).count() > assigned.len() * 8 / 10);
+    // Discussed: responses for most papers, a few threads, acknowledgements, meta-reviews.
+    let responses = cfp::db::discussion::all_responses(&mut c).unwrap();
+    assert!(responses.iter().filter(|r| r.is_submitted()).count() > 50);
+    assert!(cfp::db::discussion::all_comments(&mut c).unwrap().len() >= 10);
+    assert!(
+        cfp::db::discussion::all_acknowledgements(&mut c)
+            .unwrap()
+            .len()
+            > 50
+    );
+    assert_eq!(
+        cfp::db::discussion::all_meta_reviews(&mut c).unwrap().len(),
+        80
+    );
     let decisions = cfp::db::decisions::all(&mut c).unwrap();
     assert_eq!(decisions.len(), 80);
     let count = |d: &str| decisions.iter().filter(|x| x.decision == d).count();

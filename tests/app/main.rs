@@ -5,12 +5,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 mod account_page;
 mod accounts;
+mod area_chairs;
 mod assignment;
 mod camera_ready;
 mod chair;
 mod cli;
 mod dashboard;
 mod decisions;
+mod discussion;
 mod flows;
 mod flows_chair;
 mod flows_small;

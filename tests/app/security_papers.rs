@@ -1,6 +1,8 @@
 //! Security hardening around papers: the reviewer's copy of a PDF carries no author metadata
 //! and no active content (checked by parsing the served bytes) and the author is told what it
-//! lacks; a conflict a chair enters on an assigned pair ends the reviewer's access at once.
+//! lacks; a conflict a chair enters on an assigned pair ends the reviewer's access at once;
+//! the discussion's pages (reviewer, author, chair, unsubscribe) carry the security headers
+//! and no identity crosses between authors and reviewers.
 
 use chrono::{Duration, TimeZone, Utc};
 use pdf_extract::{Dictionary, Document, Object, Stream};
@@ -207,3 +209,110 @@ async fn a_conflict_the_chair_enters_on_an_assigned_pair_ends_access_at_once() {
         "the paper left the reviewer's list"
     );
 }
+
+/// The security headers every signed-in page carries, and no inline script.
+async fn assert_hardened(response: reqwest::Response, path: &str) -> String {
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    };
+    assert_eq!(response.status(), 200, "{path}");
+    assert_eq!(header("cache-control"), "no-store", "{path}");
+    assert_eq!(header("x-content-type-options"), "nosniff", "{path}");
+    assert_eq!(header("x-frame-options"), "DENY", "{path}");
+    let csp = header("content-security-policy");
+    assert!(
+        csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"),
+        "{path}: {csp}"
+    );
+    let html = response.text().await.unwrap();
+    assert!(
+        !html.contains("<script>") && !html.contains(" onclick="),
+        "{path}"
+    );
+    html
+}
+
+#[tokio::test]
+async fn the_discussion_pages_are_hardened_and_never_carry_identities_across() {
+    use crate::discussion::{
+        assert_no_author_identity, assert_no_reviewer_identity, comment, due, enable_response,
+        respond, reviewed,
+    };
+    let (mut w, reviewers) = reviewed().await;
+    enable_response(&w, true);
+    w.app.clock.set(due() + Duration::hours(1));
+    assert_eq!(
+        comment(&w, "To the authors: why this solver?", "authors")
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(
+        comment(&w, "Among us: borderline.", "reviewers")
+            .await
+            .status(),
+        303
+    );
+    let author = w.authors[0].clone();
+    w.sign_in_as(&author).await;
+    assert_eq!(
+        respond(&w, "submit", "Because it is stable.")
+            .await
+            .status(),
+        303
+    );
+    for path in ["/submissions/1/response", "/submissions/1"] {
+        let html = assert_hardened(w.app.get(path).await, path).await;
+        assert_no_reviewer_identity(&html, &reviewers, path);
+    }
+    for r in &reviewers {
+        w.sign_in_as(r).await;
+        let html = assert_hardened(w.app.get("/reviews/1").await, "/reviews/1").await;
+        assert!(html.contains("Because it is stable."));
+        assert_no_author_identity(&html, "a reviewer's discussion");
+        let others: Vec<TestUserRef> = reviewers.iter().filter(|o| o.email != r.email).collect();
+        for o in others {
+            assert!(
+                !html.contains(&o.email) && !html.contains(&o.name),
+                "a co-reviewer's identity"
+            );
+        }
+    }
+    w.as_chair().await;
+    for path in [
+        "/chair/papers/1/discussion",
+        "/chair/discussion/settings",
+        "/chair/decisions",
+    ] {
+        assert_hardened(w.app.get(path).await, path).await;
+    }
+    let mails = w.app.mails().await;
+    for m in mails.iter().filter(|m| m.subject.contains("responded")) {
+        assert_no_author_identity(&m.body, "the response email");
+    }
+    // The digest's unsubscribe page, opened without signing in.
+    let at = due() + Duration::hours(3);
+    w.app.clock.set(at);
+    cfp::jobs::discussion_digest::sweep(&w.app.pool, at, "http://cfp.test")
+        .await
+        .unwrap();
+    let digest = w
+        .app
+        .mails_to(&reviewers[0].email)
+        .await
+        .into_iter()
+        .find(|m| m.subject.contains("in the discussion"))
+        .expect("a digest");
+    assert_no_author_identity(&digest.body, "a digest");
+    let link = digest.link_path("/discussion/unsubscribe/");
+    w.app.client = crate::helpers::client();
+    let html = w.app.get_text(&link).await;
+    assert!(html.contains("Stop the digest emails"));
+}
+
+type TestUserRef<'a> = &'a crate::helpers::TestUser;

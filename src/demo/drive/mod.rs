@@ -4,6 +4,7 @@
 //! submission form with a generated PDF and its format check. No row is written by hand
 //! except the chair flag, which `cfp chair add` sets the same way.
 
+mod discussion;
 mod stages;
 
 use std::sync::Arc;
@@ -30,6 +31,10 @@ pub enum Stage {
     Assigned,
     /// Reviewers write their reviews (most submitted, a few left as drafts).
     Reviewed,
+    /// The chair opens the author response; the authors of most papers respond, reviewers
+    /// of a few papers discuss and most tick "I have read the response"; the chair writes a
+    /// meta-review of every paper.
+    Discussed,
     /// The chair decides every paper from the ranking: 4 talks, 8 spotlights, posters for
     /// half of the papers, the rest rejected (nothing released).
     Decided,
@@ -361,6 +366,13 @@ pub async fn run(mut config: Settings, stage: Stage, seed: u64) -> anyhow::Resul
     }
     if stage >= Stage::Reviewed {
         stages::review(&mut browsers, &workshop, seed).await?;
+    }
+    if stage >= Stage::Discussed {
+        let chair_browser = browsers
+            .iter()
+            .position(|(e, _)| *e == workshop.chair.email)
+            .context("the chair has no browser")?;
+        discussion::discuss(&mut browsers, chair_browser, &workshop, seed).await?;
     }
     if stage >= Stage::Decided {
         let chair_browser = browsers

@@ -13,7 +13,7 @@ use crate::demo::{DemoTrack, DemoWorkshop};
 use crate::domain::conference::to_local_input;
 
 /// Values of every field of the form posting to `action`, as a browser would send them back.
-fn form_values(html: &str, action: &str) -> Vec<(String, String)> {
+pub(super) fn form_values(html: &str, action: &str) -> Vec<(String, String)> {
     let Some(form) = html
         .split(&format!("action=\"{action}\""))
         .nth(1)
@@ -69,7 +69,7 @@ fn set(fields: &mut [(String, String)], name: &str, value: String) {
     }
 }
 
-async fn expect_redirect(
+pub(super) async fn expect_redirect(
     b: &mut Browser,
     page: &str,
     action: &str,
@@ -280,6 +280,17 @@ pub(crate) async fn review(
     Ok(())
 }
 
+/// What the paper ranked `i` (0-based) of `count` gets: the four best contributed talks, the
+/// next eight spotlights, posters up to half of the papers, the rest rejected.
+pub(super) fn recommendation_for(i: usize, count: usize) -> &'static str {
+    match i {
+        0..4 => "talk",
+        4..12 => "spotlight",
+        _ if i < count / 2 => "poster",
+        _ => "reject",
+    }
+}
+
 /// The chair decides from the decisions page, best calibrated score first: the four best are
 /// contributed talks, the next eight spotlights, posters up to half of the papers, the rest
 /// rejected; with `release`, the chair then releases them (every author gets a letter).
@@ -291,14 +302,8 @@ pub(crate) async fn decide(chair: &mut Browser, release: bool) -> anyhow::Result
         .skip(1)
         .filter_map(|r| r.split('"').next().map(str::to_string))
         .collect();
-    let half = numbers.len() / 2;
     for (i, n) in numbers.iter().enumerate() {
-        let decision = match i {
-            0..4 => "talk",
-            4..12 => "spotlight",
-            _ if i < half => "poster",
-            _ => "reject",
-        };
+        let decision = recommendation_for(i, numbers.len());
         expect_redirect(
             chair,
             "/chair/decisions",

@@ -402,6 +402,8 @@ impl TryFrom<&SettingsForm> for ConferenceSettings {
             show_obligations_when_deciding,
             camera_ready_page_limit,
             camera_ready_reminder_days,
+            // Edited on its own page (`/chair/discussion/settings`); the caller keeps the stored one.
+            discussion: Default::default(),
         })
     }
 }

@@ -59,6 +59,9 @@ pub struct ConferenceSettings {
     /// version get a reminder.
     #[serde(default = "default_reminder_days")]
     pub camera_ready_reminder_days: Vec<u32>,
+    /// The discussion after reviewing and the author response (its own settings page).
+    #[serde(default)]
+    pub discussion: crate::domain::discussion::DiscussionSettings,
 }
 
 /// A page more than the submission for the camera-ready version (room for the authors'
@@ -250,6 +253,7 @@ impl ConferenceSettings {
             show_obligations_when_deciding: false,
             camera_ready_page_limit: default_camera_ready_page_limit(),
             camera_ready_reminder_days: default_reminder_days(),
+            discussion: Default::default(),
         }
     }
 

@@ -7,6 +7,7 @@
 pub mod camera_ready;
 pub mod create;
 pub mod form;
+pub mod response;
 pub mod submissions;
 pub mod update;
 pub mod withdraw;
@@ -17,4 +18,5 @@ use actix_web::web;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     submissions::routes(cfg);
     camera_ready::routes(cfg);
+    response::routes(cfg);
 }

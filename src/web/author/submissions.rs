@@ -145,6 +145,8 @@ struct ShowPage {
     locked_reason: String,
     submitted: String,
     unlocked_until: String,
+    /// "Respond to the reviews (until …)" for authors once the response phase began.
+    response_link: String,
     /// The paper's audit trail, for chairs: (when, what, details).
     history: Vec<(String, String, String)>,
 }
@@ -213,7 +215,9 @@ async fn show(ctx: PageCtx, path: web::Path<i32>) -> Result<HttpResponse, AppErr
     let reviews = paper_reviews(&ctx, &paper).await?;
     let released = released_view(&ctx, &paper).await?;
     let camera_ready = crate::web::author::camera_ready::paper_section(&ctx, &paper).await?;
+    let response_link = super::response::link_text(&ctx, paper.rights);
     let page = ShowPage {
+        response_link,
         layout: ctx.layout(&format!("#{} {}", paper.row.number, paper.row.title)),
         reviews,
         released,

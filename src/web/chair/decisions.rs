@@ -54,6 +54,8 @@ struct BoardRow {
     own: bool,
     /// Why the last change of this row was refused (a full slot, …), shown beside it.
     row_error: String,
+    /// The discussion at a glance (comments, response read, meta-review).
+    discussion: super::discussion_export::BoardDiscussion,
 }
 
 #[derive(Debug, Default, Clone, serde::Deserialize, serde::Serialize)]
@@ -115,6 +117,7 @@ pub(super) async fn show(
     row_error: Option<(i32, String)>,
 ) -> Result<HttpResponse, AppError> {
     let board = db::run(&ctx.state.pool, load_board).await?;
+    let discussion = super::discussion_export::board_discussion(ctx).await?;
     let mut talk_votes: HashMap<&str, usize> = HashMap::new();
     let mut obligations: HashMap<&str, (usize, usize)> = HashMap::new();
     for a in &board.assigned {
@@ -192,6 +195,7 @@ pub(super) async fn show(
                     .filter(|(n, _)| *n == r.number)
                     .map(|(_, e)| e.clone())
                     .unwrap_or_default(),
+                discussion: discussion.row(&r.id, own, &board.assigned),
             })
         })
         .collect();

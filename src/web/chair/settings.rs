@@ -44,7 +44,11 @@ async fn save_settings(
 ) -> Result<HttpResponse, AppError> {
     let chair = policy::perm_manage_conference(&ctx.actor)?.id.clone();
     let settings = match ConferenceSettings::try_from(&form) {
-        Ok(s) => s,
+        // The discussion settings have their own page: this form keeps them as stored.
+        Ok(s) => ConferenceSettings {
+            discussion: ctx.settings.discussion.clone(),
+            ..s
+        },
         Err(errors) => {
             return render_status(
                 StatusCode::UNPROCESSABLE_ENTITY,

@@ -6,6 +6,7 @@ pub mod accepted;
 pub mod home;
 pub mod program;
 pub mod published;
+pub mod unsubscribe;
 
 use actix_web::{Route, guard, web};
 
@@ -20,4 +21,5 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     home::routes(cfg);
     accepted::routes(cfg);
     program::routes(cfg);
+    unsubscribe::routes(cfg);
 }

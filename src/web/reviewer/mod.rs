@@ -6,6 +6,7 @@
 
 pub mod assigned;
 pub mod bids;
+pub mod discussion;
 pub mod profile;
 pub mod review;
 
@@ -15,6 +16,7 @@ use actix_web::web;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     assigned::routes(cfg);
     bids::routes(cfg);
+    discussion::routes(cfg);
     profile::routes(cfg);
     review::routes(cfg);
 }

@@ -47,6 +47,8 @@ struct Loaded {
     /// (label, review) of the other assigned reviewers' reviews.
     others: Vec<(String, ReviewRow)>,
     has_pdf: bool,
+    /// Until when a submitted review may be revised because the authors responded.
+    revise_after_response: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// The paper `number` if it is assigned to the viewer; 404 otherwise, as for no paper.
@@ -65,11 +67,25 @@ async fn load(ctx: &PageCtx, number: i32) -> Result<Loaded, AppError> {
         let has_pdf = subs::documents(c, &row.id)?
             .iter()
             .any(|d| d.kind == "paper");
-        Ok(Some((row, assigned, reviews, has_pdf)))
+        let responded =
+            crate::db::discussion::response_of(c, &row.id)?.is_some_and(|r| r.is_submitted());
+        let released_at = crate::db::decisions::released_at(c)?;
+        Ok(Some((
+            row,
+            assigned,
+            reviews,
+            has_pdf,
+            (responded, released_at),
+        )))
     })
     .await?;
     policy::perm_view_assigned(&ctx.actor, found.is_some())?;
-    let (row, assigned, all_reviews, has_pdf) = found.ok_or(AppError::NotFound)?;
+    let (row, assigned, all_reviews, has_pdf, (responded, released_at)) =
+        found.ok_or(AppError::NotFound)?;
+    let revise_after_response = policy::revise_after_response_until(
+        responded,
+        &policy::DiscussionWindow::new(&ctx.settings, released_at, ctx.now),
+    );
     let style = ctx.settings.reviewer_labels;
     let label_of: HashMap<&str, String> = assigned
         .iter()
@@ -94,13 +110,18 @@ async fn load(ctx: &PageCtx, number: i32) -> Result<Loaded, AppError> {
         review,
         others,
         has_pdf,
+        revise_after_response,
     })
 }
 
-fn window(ctx: &PageCtx, review: Option<&ReviewRow>) -> ReviewWindow {
+fn window(ctx: &PageCtx, l: &Loaded) -> ReviewWindow {
+    let review = l.review.as_ref();
     ReviewWindow {
         due: ctx.settings.dates.review_due,
-        reopened_until: review.and_then(ReviewRow::reopened_until),
+        // A chair's reopening, or the time after the authors' response.
+        reopened_until: review
+            .and_then(ReviewRow::reopened_until)
+            .max(l.revise_after_response.filter(|_| review.is_some())),
         now: ctx.now,
         tz: ctx.settings.tz(),
     }
@@ -131,6 +152,7 @@ struct Page {
     /// The stored newer version after a refused stale save.
     newer: Option<ShownReview>,
     revisions: i64,
+    discussion: super::discussion::Section,
 }
 
 impl Page {
@@ -165,7 +187,7 @@ async fn show(
 ) -> Result<HttpResponse, AppError> {
     let spec = ReviewFormSpec::neurips();
     let kind = form_kind(l.row.track());
-    let win = window(ctx, l.review.as_ref());
+    let win = window(ctx, l);
     let withdrawn = l.row.status() == SubmissionStatus::Withdrawn;
     let submitted = l.review.as_ref().is_some_and(ReviewRow::is_submitted);
     let can = policy::perm_write_review(&ctx.actor, true, withdrawn, submitted, &win);
@@ -189,6 +211,7 @@ async fn show(
         Vec::new()
     };
     let due = ctx.settings.dates.review_due;
+    let discussion = super::discussion::Section::load(ctx, &l.row, &l.member, submitted).await?;
     render_status(
         status,
         &Page {
@@ -217,6 +240,7 @@ async fn show(
             others,
             newer,
             revisions,
+            discussion,
         },
     )
 }
@@ -243,7 +267,7 @@ async fn store(
     expected: i32,
 ) -> Result<Saved, AppError> {
     let kind = form_kind(l.row.track());
-    let win = window(ctx, l.review.as_ref());
+    let win = window(ctx, l);
     let withdrawn = l.row.status() == SubmissionStatus::Withdrawn;
     let submitted = l.review.as_ref().is_some_and(ReviewRow::is_submitted);
     policy::perm_write_review(&ctx.actor, true, withdrawn, submitted, &win)?;

@@ -35,6 +35,11 @@ pub fn describe(action: &str) -> String {
         "program.reset" => "Program reset to the default day",
         "account.email_changed" => "A person changed their email address",
         "account.password_changed" => "A person changed their password",
+        "discussion.comment" => "Comment posted in the discussion",
+        "response.submit" => "Authors' response submitted; reviewers emailed",
+        "response.revise" => "Authors' response changed",
+        "meta_review.save" => "Meta-review saved",
+        "area_chairs.set" => "Area chairs changed",
         _ => "",
     };
     if !known.is_empty() {

@@ -3,6 +3,7 @@
 //! panel on a paper's page (`paper_reviews`) and an author's released decision (`released`).
 
 pub mod audit;
+pub mod discussion;
 pub mod format_report;
 pub mod paper_reviews;
 pub mod released;

@@ -17,6 +17,8 @@ pub struct ReleasedView {
     pub presentation: String,
     pub accepted: bool,
     pub reviews: Vec<ShownReview>,
+    /// The chairs' meta-review (summary, recommendation), when the settings show it.
+    pub meta_review: Option<(String, String)>,
 }
 
 /// The released decision and the reviews in author view (labels, no reviewer identity, no
@@ -29,11 +31,12 @@ pub async fn released_view(
         return Ok(None);
     }
     let id = paper.row.id.clone();
-    let (decision, assigned, all) = db::run(&ctx.state.pool, move |c| {
+    let (decision, assigned, all, meta) = db::run(&ctx.state.pool, move |c| {
         Ok::<_, DbError>((
             dec::find(c, &id)?,
             crate::db::assignments::reviewers_of(c, &id)?,
             reviews::for_submission(c, &id)?,
+            crate::db::discussion::meta_review_of(c, &id)?,
         ))
     })
     .await?;
@@ -62,5 +65,17 @@ pub async fn released_view(
         presentation: told.presentation().to_string(),
         accepted: told.is_accept(),
         reviews,
+        meta_review: meta
+            .filter(|_| {
+                policy::meta_review_shown_to_authors(
+                    true,
+                    ctx.settings.discussion.meta_review_to_authors,
+                )
+            })
+            .map(|m| {
+                let rec = crate::domain::decision::Decision::parse(&m.recommendation)
+                    .map_or("", crate::domain::decision::Decision::label);
+                (m.summary, rec.to_string())
+            }),
     }))
 }
