@@ -57,16 +57,32 @@ impl Operation {
     }
 }
 
-fn is_whitespace(c: u8) -> bool {
-    b" \t\n\r\0\x0C".contains(&c)
-}
+/// Character classes of PDF syntax (§7.2.3), looked up once per byte.
+const WHITESPACE: u8 = 1;
+const DELIMITER: u8 = 2;
+static CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let spaces = b" \t\n\r\0\x0C";
+    let mut i = 0;
+    while i < spaces.len() {
+        table[spaces[i] as usize] = WHITESPACE;
+        i += 1;
+    }
+    let delimiters = b"()<>[]{}/%";
+    let mut i = 0;
+    while i < delimiters.len() {
+        table[delimiters[i] as usize] = DELIMITER;
+        i += 1;
+    }
+    table
+};
 
-fn is_delimiter(c: u8) -> bool {
-    b"()<>[]{}/%".contains(&c)
+fn is_whitespace(c: u8) -> bool {
+    CLASS[c as usize] == WHITESPACE
 }
 
 fn is_regular(c: u8) -> bool {
-    !is_whitespace(c) && !is_delimiter(c)
+    CLASS[c as usize] == 0
 }
 
 fn hex_value(c: u8) -> Option<u8> {
@@ -409,6 +425,9 @@ fn literal_word(word: &[u8]) -> Option<Arg> {
     if !(first.is_ascii_digit() || matches!(first, b'+' | b'-' | b'.')) {
         return None;
     }
+    if let Some(v) = plain_number(word) {
+        return Some(Arg::Num(v));
+    }
     let text = std::str::from_utf8(word).ok()?;
     if let Ok(v) = text.parse::<f64>() {
         return Some(Arg::Num(v));
@@ -432,4 +451,39 @@ fn literal_word(word: &[u8]) -> Option<Arg> {
         .unwrap_or(0);
     let value = trimmed[..end].parse::<f64>().unwrap_or(0.0);
     Some(Arg::Num(if negative { -value } else { value }))
+}
+
+/// The common case of a content-stream number, `-12.375` (sign, at most 15 digits, at most one
+/// point), without the general float parser. Exactly what `str::parse::<f64>` gives: the digits
+/// form an integer below 2^53 and the power of ten is exact, so the one division rounds once.
+pub(crate) fn plain_number(word: &[u8]) -> Option<f64> {
+    let (negative, digits) = match word.split_first()? {
+        (b'-', rest) => (true, rest),
+        (b'+', rest) => (false, rest),
+        _ => (false, word),
+    };
+    if digits.is_empty() || digits.len() > 16 {
+        return None;
+    }
+    let mut mantissa: u64 = 0;
+    let mut count = 0;
+    let mut decimals: Option<usize> = None;
+    for (i, &c) in digits.iter().enumerate() {
+        match c {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + u64::from(c - b'0');
+                count += 1;
+            }
+            b'.' if decimals.is_none() => decimals = Some(digits.len() - i - 1),
+            _ => return None,
+        }
+    }
+    if count == 0 || count > 15 {
+        return None;
+    }
+    const POWERS: [f64; 16] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    let value = mantissa as f64 / POWERS[decimals.unwrap_or(0)];
+    Some(if negative { -value } else { value })
 }
