@@ -411,13 +411,15 @@ fn inflate_within(data: &[u8], cap: usize) -> Option<Vec<u8>> {
 
 /// A page's content streams, decoded and joined.
 fn page_content(doc: &Document, decoder: &Decoder, page_id: ObjectId) -> Vec<u8> {
+    // Decoded straight into one buffer: a page's content is held once, however many streams.
     let mut out = Vec::new();
     for id in doc.get_page_contents(page_id) {
-        if let Ok(Object::Stream(stream)) = doc.get_object(id)
-            && let Some(data) = decoder.decode(stream)
-        {
-            out.extend_from_slice(&data);
-            out.push(b'\n');
+        if let Ok(Object::Stream(stream)) = doc.get_object(id) {
+            if !out.is_empty() {
+                out.reserve_exact(1);
+                out.push(b'\n');
+            }
+            decoder.decode_into(stream, &mut out);
         }
     }
     out
@@ -479,5 +481,45 @@ pub(crate) fn deref<'a>(doc: &'a Document, object: &'a Object) -> Option<&'a Obj
     match object {
         Object::Reference(id) => doc.get_object(*id).ok(),
         other => Some(other),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+
+    fn object_stream(unpacked: usize) -> pdf_extract::Stream {
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        z.write_all(&vec![b' '; unpacked]).unwrap();
+        let mut dict = Dictionary::new();
+        dict.set("Type", Object::Name(b"ObjStm".to_vec()));
+        dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
+        pdf_extract::Stream::new(dict, z.finish().unwrap())
+    }
+
+    #[test]
+    fn object_streams_are_unpacked_once_within_the_sum_cap_of_the_document() {
+        ObjectStreams::start(1 << 20);
+        let mut streams: Vec<Object> = (0..3)
+            .map(|_| Object::Stream(object_stream(400 << 10)))
+            .collect();
+        for (i, stream) in streams.iter_mut().enumerate() {
+            load_filter((i as u32 + 1, 0), stream);
+        }
+        let (used, cut) = ObjectStreams::finish();
+        assert_eq!(used, 800 << 10, "two fit under the 1 MiB cap");
+        assert!(cut, "the third is beyond the sum cap");
+        let contents: Vec<usize> = streams
+            .iter()
+            .map(|s| s.as_stream().unwrap().content.len())
+            .collect();
+        assert_eq!(contents, vec![400 << 10, 400 << 10, 0]);
+        for s in &streams {
+            // Unpacked (or emptied): lopdf finds no filter and unpacks nothing again.
+            assert!(s.as_stream().unwrap().dict.get(b"Filter").is_err());
+        }
     }
 }

@@ -102,15 +102,7 @@ fn measure(bytes: &[u8], at: usize) -> Option<(std::ops::Range<usize>, usize)> {
 }
 
 fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
-    let (&first, rest) = needle.split_first()?;
-    let mut at = from;
-    loop {
-        at += haystack.get(at..)?.iter().position(|&c| c == first)?;
-        if haystack.get(at + 1..at + needle.len()) == Some(rest) {
-            return Some(at);
-        }
-        at += 1;
-    }
+    memchr::memmem::find(haystack.get(from..)?, needle).map(|p| p + from)
 }
 
 #[cfg(test)]

@@ -89,6 +89,9 @@ fn hex_value(c: u8) -> Option<u8> {
     (c as char).to_digit(16).map(|d| d as u8)
 }
 
+/// Longest run of blanks and comments skipped before an empty operation is handed back.
+const FILLER_RUN: usize = 1 << 20;
+
 /// Largest number of operands kept for one operation (more are dropped).
 const MAX_ARGS: usize = 64;
 
@@ -114,7 +117,11 @@ impl<'a> Lexer<'a> {
         op.elems.clear();
         op.bytes.clear();
         loop {
-            self.skip_space();
+            if self.skip_space() {
+                // A long run of blanks or comments: hand back an empty operation so the caller
+                // can look at its clock (a compression bomb of blanks is one long run).
+                return true;
+            }
             let Some(c) = self.peek() else {
                 return false;
             };
@@ -171,8 +178,14 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn skip_space(&mut self) {
+    /// Skips blanks and comments; `true` when it stopped after [`FILLER_RUN`] bytes with more
+    /// to skip.
+    fn skip_space(&mut self) -> bool {
+        let stop = self.pos.saturating_add(FILLER_RUN);
         while let Some(c) = self.peek() {
+            if self.pos >= stop {
+                return true;
+            }
             if is_whitespace(c) {
                 self.pos += 1;
             } else if c == b'%' {
@@ -183,6 +196,7 @@ impl<'a> Lexer<'a> {
                 break;
             }
         }
+        false
     }
 
     fn name(&mut self, op: &mut Operation) -> Arg {
@@ -290,7 +304,9 @@ impl<'a> Lexer<'a> {
         self.pos += 1;
         let mut items: Vec<Arg> = Vec::new();
         loop {
-            self.skip_space();
+            if self.skip_space() {
+                break; // a megabyte of blanks inside an array: give the clock a chance
+            }
             let Some(c) = self.peek() else { break };
             let item = match c {
                 b']' => {

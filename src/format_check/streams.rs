@@ -174,6 +174,13 @@ impl Decoder {
     /// before it is taken. One inflater serves every stream of the check.
     /// With `cut_at_cap` false, stopping at `cap` is what was asked for and not recorded.
     fn inflate(&self, input: &[u8], cap: usize, cut_at_cap: bool) -> Option<Vec<u8>> {
+        let mut out = Vec::new();
+        self.inflate_into(input, cap, cut_at_cap, &mut out);
+        if out.is_empty() { None } else { Some(out) }
+    }
+
+    /// [`Decoder::inflate`] appending to `out`; `cap` bounds what is appended.
+    fn inflate_into(&self, input: &[u8], cap: usize, cut_at_cap: bool, out: &mut Vec<u8>) {
         let zlib = input.len() >= 2 && (u16::from(input[0]) << 8 | u16::from(input[1])) % 31 == 0;
         let mut slot = self.inflater.borrow_mut();
         let inflater = match slot.as_mut() {
@@ -183,29 +190,25 @@ impl Decoder {
             }
             _ => &mut slot.insert((zlib, flate2::Decompress::new(zlib))).1,
         };
-        let mut out: Vec<u8> = Vec::new();
+        let base = out.len();
+        // Room `out` already has is written into too: it counts like room we add.
+        if let Err(cut) = self.reserve(out.capacity() - out.len()) {
+            self.note(cut);
+            return;
+        }
         loop {
             if out.len() == out.capacity() {
-                if out.len() >= cap && !cut_at_cap {
-                    break;
-                }
-                if out.len() >= cap {
-                    // Full at the cap: is there more to come?
-                    let mut probe = Vec::with_capacity(1);
-                    let consumed = usize::try_from(inflater.total_in()).unwrap_or(input.len());
-                    let more = inflater
-                        .decompress_vec(input.get(consumed..).unwrap_or(&[]), &mut probe, flate2::FlushDecompress::None)
-                        .is_ok()
-                        && !probe.is_empty();
-                    if more {
+                let produced = out.len() - base;
+                if produced >= cap {
+                    if cut_at_cap && more_output(inflater, input) {
                         self.note(Cut::StreamCap);
                     }
                     break;
                 }
                 let step = (input.len().saturating_mul(4))
-                    .max(out.len())
+                    .max(produced)
                     .clamp(1024, INFLATE_STEP)
-                    .min(cap - out.len());
+                    .min(cap - produced);
                 if let Err(cut) = self.reserve(step) {
                     self.note(cut);
                     break;
@@ -220,7 +223,7 @@ impl Decoder {
             let before = out.len();
             let status = inflater.decompress_vec(
                 input.get(consumed..).unwrap_or(&[]),
-                &mut out,
+                out,
                 flate2::FlushDecompress::None,
             );
             match status {
@@ -230,8 +233,35 @@ impl Decoder {
                 Ok(_) => {}
             }
         }
-        if out.is_empty() { None } else { Some(out) }
     }
+
+    /// Appends the decoded content of `stream` to `out` within the budgets (Flate streams are
+    /// unpacked in place, others decoded and copied).
+    pub fn decode_into(&self, stream: &Stream, out: &mut Vec<u8>) {
+        if matches!(filters(&stream.dict).as_slice(), [f] if f == b"FlateDecode" || f == b"Fl") {
+            self.inflate_into(&stream.content, self.per_stream, true, out);
+        } else if let Some(data) = self.decode(stream) {
+            if out.is_empty() {
+                *out = data;
+            } else {
+                out.extend_from_slice(&data);
+            }
+        }
+    }
+}
+
+/// Whether the inflater has more output after filling the room it had.
+fn more_output(inflater: &mut flate2::Decompress, input: &[u8]) -> bool {
+    let mut probe = Vec::with_capacity(1);
+    let consumed = usize::try_from(inflater.total_in()).unwrap_or(input.len());
+    inflater
+        .decompress_vec(
+            input.get(consumed..).unwrap_or(&[]),
+            &mut probe,
+            flate2::FlushDecompress::None,
+        )
+        .is_ok()
+        && !probe.is_empty()
 }
 
 /// Largest step by which an inflated stream grows (and is charged to the budgets).
