@@ -175,8 +175,7 @@ pub(crate) fn extract(
     if object_streams_cut {
         gaps.push(Gap {
             pages: Vec::new(),
-            what: "some of the document's objects (fonts, drawings or pages may be missing)"
-                .into(),
+            what: "some of the document's objects (fonts, drawings or pages may be missing)".into(),
             why: format!(
                 "its compressed object streams unpack to more than {} MiB",
                 (limits.max_document_bytes / 4) >> 20
@@ -318,9 +317,7 @@ fn load_filter(id: ObjectId, object: &mut Object) -> Option<(ObjectId, Object)> 
     let Object::Stream(stream) = object else {
         return Some((id, object.clone()));
     };
-    let kind = |dict: &Dictionary, key: &[u8], value: &[u8]| {
-        matches!(dict.get(key), Ok(Object::Name(n)) if n == value)
-    };
+    let kind = |dict: &Dictionary, key: &[u8], value: &[u8]| matches!(dict.get(key), Ok(Object::Name(n)) if n == value);
     if kind(&stream.dict, b"Subtype", b"Image") {
         stream.content.clear();
         stream.dict.remove(b"Filter");

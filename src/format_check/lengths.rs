@@ -127,7 +127,8 @@ mod tests {
         let font = b"%PDF-1.5 /ObjStm\n2 0 obj<</Length1 3 0 R/Length 2>>stream\nAB\nendstream";
         assert!(matches!(direct_lengths(font), Cow::Borrowed(_)));
         // A reference that is not a stream's length is kept.
-        let other = b"%PDF-1.5 /ObjStm\n2 0 obj<</Length 3 0 R>>endobj 4 0 obj<<>>stream\nA\nendstream";
+        let other =
+            b"%PDF-1.5 /ObjStm\n2 0 obj<</Length 3 0 R>>endobj 4 0 obj<<>>stream\nA\nendstream";
         assert!(matches!(direct_lengths(other), Cow::Borrowed(_)));
     }
 }
