@@ -184,6 +184,10 @@ def build_tex(name, spec, text, work, figdir):
                                                                    errors="replace"))
         tried[n] = content
         if content == spec["pages"]:
+            if total is None:
+                # The closing label can fall on a page TeX ships with nothing else on it and
+                # be lost; the page count of the file is the same number.
+                total = office.pages(d / "paper.pdf")
             return (d / "paper.pdf").read_bytes(), content, total
         step = 1 if abs(content - spec["pages"]) == 1 else 2
         n = n + step if content < spec["pages"] else n - step
