@@ -45,6 +45,14 @@ FIGURES = {
 SCALES = [("conv3.pdf", "0.3"), ("conv3.pdf", "0.6"), ("conv3.pdf", "1.0")]
 MPL3 = [("scatter3.pdf", "0.6"), ("traj3.pdf", "1.0"), ("heat3.pdf", "0.45")]
 MPL42 = [("conv42.pdf", "0.6"), ("scatter42.pdf", "0.5"), ("heat42.pdf", "0.4")]
+# Seeds, method names and titles; `heldout.py` replaces them (and the text, the figures and the
+# output folder) to make a second corpus the same ways from other material.
+SEED_OFFSET = 0
+METHODS = ["StiffNet", "FlowSolve", "AdjointRK", "NeuralPDE-X", "ODE-Former", "SymplecticNet"]
+TITLES = ["Stable Adjoints for Stiff Neural Differential Equations",
+          "Learning Integrators with Guaranteed Order",
+          "Operator Learning for Irregular Time Series",
+          "Physics-Informed Flows on Curved Domains"]
 
 
 def people(text, rng, count, t1_only):
@@ -176,6 +184,10 @@ def build_tex(name, spec, text, work, figdir):
                                                                    errors="replace"))
         tried[n] = content
         if content == spec["pages"]:
+            if total is None:
+                # The closing label can fall on a page TeX ships with nothing else on it and
+                # be lost; the page count of the file is the same number.
+                total = office.pages(d / "paper.pdf")
             return (d / "paper.pdf").read_bytes(), content, total
         step = 1 if abs(content - spec["pages"]) == 1 else 2
         n = n + step if content < spec["pages"] else n - step
@@ -184,10 +196,11 @@ def build_tex(name, spec, text, work, figdir):
     raise SystemExit(f"{name}: could not reach {spec['pages']} content pages ({tried})")
 
 
-def main():
-    only = set(a for a in sys.argv[1:] if not a.startswith("--"))
-    keep = "--keep" in sys.argv
-    text = source_text.load()
+def main(argv=None, text=None):
+    argv = sys.argv[1:] if argv is None else argv
+    only = set(a for a in argv if not a.startswith("--"))
+    keep = "--keep" in argv
+    text = text or source_text.load()
     OUT.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="cfp-corpus-"))
     figdir = work / "figures"
@@ -202,15 +215,11 @@ def main():
     for index, (name, spec, expected, codes) in enumerate(tex_specs()):
         if only and name not in only:
             continue
-        rng = random.Random(1000 + index)
-        spec["seed"] = 2000 + index
+        rng = random.Random(1000 + index + SEED_OFFSET)
+        spec["seed"] = 2000 + index + SEED_OFFSET
         spec["authors"] = people(text, rng, rng.choice([2, 3]), spec["engine"] == "pdflatex")
-        spec["method"] = rng.choice(["StiffNet", "FlowSolve", "AdjointRK", "NeuralPDE-X",
-                                     "ODE-Former", "SymplecticNet"])
-        spec["title"] = rng.choice(["Stable Adjoints for Stiff Neural Differential Equations",
-                                    "Learning Integrators with Guaranteed Order",
-                                    "Operator Learning for Irregular Time Series",
-                                    "Physics-Informed Flows on Curved Domains"])
+        spec["method"] = rng.choice(METHODS)
+        spec["title"] = rng.choice(TITLES)
         pdf, content, total = build_tex(name, spec, text, work, figdir)
         notes = (f"{spec['engine']}, options {spec.get('options', [])}, figures "
                  f"{[f for f, _ in spec.get('figures', [])]}, "
@@ -218,7 +227,7 @@ def main():
                  f"{'tikz ' if spec.get('tikz') else ''}"
                  f"leaks {[k for k in ('selfcite_our', 'footnote_initials', 'footnote_email', 'ack', 'meta_author', 'meta_xmp', 'figure_name', 'body_name') if spec.get(k)]}")
         entries.append(write(name, pdf, expected, codes, spec["authors"], content, total, notes))
-    for entry in office.build_all(work, text, people, run):
+    for entry in office.build_all(work, text, people, run, SEED_OFFSET):
         if only and entry["name"] not in only:
             continue
         entries.append(write(entry["name"], entry["pdf"], entry["expected"], entry["codes"],

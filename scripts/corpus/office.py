@@ -75,7 +75,7 @@ def chromium_pdf(work, name, page_html, run):
     return out
 
 
-def chromium_papers(work, text, people, run):
+def chromium_papers(work, text, people, run, offset=0):
     variants = [
         ("chrome_pass", "pass", [], dict()),
         ("chrome_fail_margins_1in", "fail", ["margins"], dict(side="1")),
@@ -85,7 +85,7 @@ def chromium_papers(work, text, people, run):
         ("chrome_fail_names_in_byline", "fail", ["anonymity"], dict(names=True)),
     ]
     for index, (name, expected, codes, kw) in enumerate(variants):
-        rng = random.Random(3000 + index)
+        rng = random.Random(3000 + index + offset)
         authors = people(text, rng, 2, False)
         css = CSS.format(paper=kw.get("paper", "8.5in 11in"), side=kw.get("side", "1.5"),
                          size=kw.get("size", "10"), lead=kw.get("lead", "11"))
@@ -93,8 +93,8 @@ def chromium_papers(work, text, people, run):
             css = css.replace("margin: 1in 1.5in 1in 1.5in;", "margin: 1in 1.27in 1.69in 1.5in;")
         byline = (" &nbsp; ".join(html.escape(a["name"]) for a in authors) if kw.get("names")
                   else "Anonymous Author(s)<br>Affiliation<br>Address<br>email")
-        paras = body_paragraphs(text, rng, "FlowSolve", 14)
-        title = "Learned Solvers for Stiff Dynamics"
+        paras = body_paragraphs(text, rng, text.get("chrome_method", "FlowSolve"), 14)
+        title = text.get("chrome_title", "Learned Solvers for Stiff Dynamics")
         main = chromium_pdf(work, name + "_main", chromium_html(title, paras, [], byline, css),
                             run)
         full = chromium_pdf(work, name, chromium_html(title, paras, text["references"][:12],
@@ -169,7 +169,7 @@ def soffice_pdf(work, name, content, run):
     return work / f"{name}.pdf"
 
 
-def office_papers(work, text, people, run):
+def office_papers(work, text, people, run, offset=0):
     variants = [
         ("office_pass", "pass", [], dict(), 12),
         ("office_pass_three_pages", "pass", [], dict(), 20),
@@ -179,15 +179,30 @@ def office_papers(work, text, people, run):
         ("office_fail_author_metadata", "fail", ["anonymity"], dict(meta=True), 10),
     ]
     for index, (name, expected, codes, kw, count) in enumerate(variants):
-        rng = random.Random(4000 + index)
+        rng = random.Random(4000 + index + offset)
         authors = people(text, rng, 2, False)
         meta = "<dc:title>Learned Solvers</dc:title>"
         if kw.pop("meta", False):
             meta += f"<meta:initial-creator>{html.escape(authors[0]['name'])}</meta:initial-creator>"
             meta += f"<dc:creator>{html.escape(authors[0]['name'])}</dc:creator>"
-        paras = body_paragraphs(text, rng, "AdjointRK", count)
-        title = "Adaptive Step Sizes for Neural Differential Equations"
-        main = soffice_pdf(work, name + "_main", fodt(title, paras, [], meta, **kw), run)
+        title = text.get("office_title",
+                         "Adaptive Step Sizes for Neural Differential Equations")
+        # The page-limit variant must really have 5 pages of content, the others at most 4:
+        # lengthen or shorten the text until the rendering without back matter says so.
+        state = rng.getstate()
+        for _ in range(8):
+            rng.setstate(state)
+            paras = body_paragraphs(text, rng, text.get("office_method", "AdjointRK"), count)
+            main = soffice_pdf(work, name + "_main", fodt(title, paras, [], meta, **kw), run)
+            content = pages(main)
+            if "page_limit" in codes and content != 5:
+                count += 3 if content < 5 else -3
+            elif "page_limit" not in codes and content > 4:
+                count -= 3
+            else:
+                break
+        else:
+            raise SystemExit(f"{name}: could not reach the intended number of content pages")
         full = soffice_pdf(work, name, fodt(title, paras, text["references"][:14], meta, **kw),
                            run)
         yield dict(name=name, pdf=full.read_bytes(), expected=expected, codes=codes,
@@ -196,8 +211,8 @@ def office_papers(work, text, people, run):
 
 
 # ---------------------------------------------------------------- files to refuse
-def reject_files(work, text, people, run, base_pdf):
-    rng = random.Random(5000)
+def reject_files(work, text, people, run, base_pdf, offset=0):
+    rng = random.Random(5000 + offset)
     authors = people(text, rng, 2, False)
     png = work / "figure.png"
     import matplotlib.pyplot as plt
@@ -220,10 +235,10 @@ def reject_files(work, text, people, run, base_pdf):
                notes="qpdf AES-256 with user password cfp-user")
 
 
-def build_all(work, text, people, run):
-    yield from chromium_papers(work, text, people, run)
-    yield from office_papers(work, text, people, run)
-    yield from reject_files(work, text, people, run, work / "chrome_pass.pdf")
+def build_all(work, text, people, run, offset=0):
+    yield from chromium_papers(work, text, people, run, offset)
+    yield from office_papers(work, text, people, run, offset)
+    yield from reject_files(work, text, people, run, work / "chrome_pass.pdf", offset)
 
 
 __all__ = ["build_all", "figures", "latex", "Path"]

@@ -13,6 +13,7 @@ use std::time::Instant;
 use pdf_extract::{Dictionary, Document, LoadOptions, Object, ObjectId};
 
 use crate::format_check::interp::{Interp, Stop};
+use crate::format_check::lengths::direct_lengths;
 use crate::format_check::metadata::{XMP_CAP, read_metadata};
 use crate::format_check::report::describe_pages;
 use crate::format_check::rules::Limits;
@@ -129,9 +130,11 @@ pub(crate) fn extract(
         filter: Some(load_filter),
         ..LoadOptions::default()
     };
+    ObjectStreams::start(limits.max_document_bytes / 4);
     let loaded = catch_unwind(AssertUnwindSafe(|| {
-        Document::load_mem_with_options(bytes, options)
+        Document::load_mem_with_options(&direct_lengths(bytes), options)
     }));
+    let (object_stream_bytes, object_streams_cut) = ObjectStreams::finish();
     let doc = match loaded {
         Ok(Ok(doc)) => doc,
         Ok(Err(err)) => return Err(classify_load_error(bytes, &err.to_string())),
@@ -148,6 +151,12 @@ pub(crate) fn extract(
         )));
     }
     let page_map = doc.get_pages();
+    if page_map.is_empty() && object_streams_cut {
+        return Err(ExtractError::TooComplex(format!(
+            "its compressed object streams unpack to more than {} MiB",
+            (limits.max_document_bytes / 4) >> 20
+        )));
+    }
     if page_map.is_empty() {
         return Err(ExtractError::Corrupt(
             "the PDF has no readable pages".into(),
@@ -159,8 +168,22 @@ pub(crate) fn extract(
         limits.max_pool_bytes,
         budget,
     );
-    let (metadata, metadata_cut) = read_metadata(&doc, &decoder);
     let mut gaps = Vec::new();
+    // The unpacked object streams stay in the document, so they count against its budgets
+    // (going over makes the reading of content cut, which is reported where it happens).
+    let _over = decoder.charge(object_stream_bytes);
+    if object_streams_cut {
+        gaps.push(Gap {
+            pages: Vec::new(),
+            what: "some of the document's objects (fonts, drawings or pages may be missing)".into(),
+            why: format!(
+                "its compressed object streams unpack to more than {} MiB",
+                (limits.max_document_bytes / 4) >> 20
+            ),
+            unread: false,
+        });
+    }
+    let (metadata, metadata_cut) = read_metadata(&doc, &decoder);
     if let Some(cut) = metadata_cut {
         gaps.push(Gap {
             pages: Vec::new(),
@@ -283,48 +306,117 @@ fn cut_reason(cut: Cut, limits: &Limits) -> String {
     }
 }
 
-/// Runs on every object while lopdf loads the file: images are emptied (they never hold text)
-/// and an object stream that would unpack to more than [`MAX_OBJECT_STREAM`] is emptied before
-/// lopdf inflates it without a cap. lopdf 0.42 keeps the (changed) object itself for objects
-/// read from the file and uses the returned one only for objects inside object streams, which
-/// are never streams: so streams are changed in place and other objects returned as they are.
+/// Runs on every object while lopdf loads the file: images are emptied (they never hold text),
+/// and object streams are unpacked here, once, within [`OBJECT_STREAMS`] (a cap per stream and
+/// one on their sum per document), so lopdf, which would unpack them without a cap, finds them
+/// unpacked; one beyond the caps is emptied and the load counts as cut. lopdf 0.42 keeps the
+/// (changed) object itself for objects read from the file and uses the returned one only for
+/// objects inside object streams, which are never streams: so streams are changed in place and
+/// other objects returned as they are.
 fn load_filter(id: ObjectId, object: &mut Object) -> Option<(ObjectId, Object)> {
     let Object::Stream(stream) = object else {
         return Some((id, object.clone()));
     };
-    {
-        let kind = |key: &[u8], value: &[u8]| matches!(stream.dict.get(key), Ok(Object::Name(n)) if n == value);
-        if kind(b"Subtype", b"Image") {
-            stream.content.clear();
-            stream.dict.remove(b"Filter");
-            stream.dict.remove(b"DecodeParms");
-        } else if kind(b"Type", b"ObjStm") && inflates_beyond(&stream.content, MAX_OBJECT_STREAM) {
-            stream.content.clear();
-            stream.dict.remove(b"Filter");
-        }
+    let kind = |dict: &Dictionary, key: &[u8], value: &[u8]| matches!(dict.get(key), Ok(Object::Name(n)) if n == value);
+    if kind(&stream.dict, b"Subtype", b"Image") {
+        stream.content.clear();
+        stream.dict.remove(b"Filter");
+        stream.dict.remove(b"DecodeParms");
+    } else if kind(&stream.dict, b"Type", b"ObjStm") {
+        OBJECT_STREAMS.with(|budget| budget.unpack(stream));
     }
     Some((id, Object::Null))
 }
 
-/// Largest object stream lopdf may unpack (real ones hold a few hundred kilobytes).
-const MAX_OBJECT_STREAM: u64 = 16 << 20;
+/// Largest size one object stream may unpack to (real ones hold a few hundred kilobytes).
+const MAX_OBJECT_STREAM: usize = 16 << 20;
 
-fn inflates_beyond(data: &[u8], cap: u64) -> bool {
+thread_local! {
+    /// What the object streams of the document being loaded on this thread may still unpack
+    /// to. A check loads on its own thread, one document at a time ([`ObjectStreams::start`]).
+    static OBJECT_STREAMS: ObjectStreams = const { ObjectStreams {
+        left: std::cell::Cell::new(0),
+        used: std::cell::Cell::new(0),
+        cut: std::cell::Cell::new(false),
+    } };
+}
+
+/// The object-stream budget of one load.
+struct ObjectStreams {
+    left: std::cell::Cell<usize>,
+    used: std::cell::Cell<usize>,
+    cut: std::cell::Cell<bool>,
+}
+
+impl ObjectStreams {
+    /// Starts a load that may unpack `total` bytes of object streams.
+    fn start(total: usize) {
+        OBJECT_STREAMS.with(|b| {
+            b.left.set(total);
+            b.used.set(0);
+            b.cut.set(false);
+        });
+    }
+
+    /// (bytes unpacked, whether an object stream was emptied) since [`ObjectStreams::start`].
+    fn finish() -> (usize, bool) {
+        OBJECT_STREAMS.with(|b| (b.used.get(), b.cut.get()))
+    }
+
+    /// Unpacks a Flate object stream in place (or empties it when it is beyond the caps or
+    /// compressed otherwise: real files use Flate only).
+    fn unpack(&self, stream: &mut pdf_extract::Stream) {
+        let cap = self.left.get().min(MAX_OBJECT_STREAM);
+        let flate = matches!(stream.dict.get(b"Filter"), Ok(Object::Name(n)) if n == b"FlateDecode")
+            && stream.dict.get(b"DecodeParms").is_err();
+        let unpacked = if flate {
+            inflate_within(&stream.content, cap)
+        } else if stream.dict.get(b"Filter").is_err() && stream.content.len() <= cap {
+            return self.charge(stream.content.len());
+        } else {
+            None
+        };
+        match unpacked {
+            Some(data) => {
+                self.charge(data.len());
+                stream.dict.remove(b"Filter");
+                stream.content = data;
+            }
+            None => {
+                self.cut.set(true);
+                stream.content.clear();
+                stream.dict.remove(b"Filter");
+            }
+        }
+    }
+
+    fn charge(&self, n: usize) {
+        self.left.set(self.left.get().saturating_sub(n));
+        self.used.set(self.used.get() + n);
+    }
+}
+
+/// The zlib data `data` unpacked, if it unpacks to at most `cap` bytes (a damaged end keeps
+/// what came before it).
+fn inflate_within(data: &[u8], cap: usize) -> Option<Vec<u8>> {
     use std::io::Read;
-    let decoder = flate2::read::ZlibDecoder::new(data);
-    let mut limited = decoder.take(cap + 1);
-    std::io::copy(&mut limited, &mut std::io::sink()).is_ok_and(|n| n > cap)
+    let mut out = Vec::with_capacity(data.len().saturating_mul(4).min(cap));
+    let mut limited = flate2::read::ZlibDecoder::new(data).take(cap as u64 + 1);
+    let _ = limited.read_to_end(&mut out);
+    (out.len() <= cap).then_some(out)
 }
 
 /// A page's content streams, decoded and joined.
 fn page_content(doc: &Document, decoder: &Decoder, page_id: ObjectId) -> Vec<u8> {
+    // Decoded straight into one buffer: a page's content is held once, however many streams.
     let mut out = Vec::new();
     for id in doc.get_page_contents(page_id) {
-        if let Ok(Object::Stream(stream)) = doc.get_object(id)
-            && let Some(data) = decoder.decode(stream)
-        {
-            out.extend_from_slice(&data);
-            out.push(b'\n');
+        if let Ok(Object::Stream(stream)) = doc.get_object(id) {
+            if !out.is_empty() {
+                out.reserve_exact(1);
+                out.push(b'\n');
+            }
+            decoder.decode_into(stream, &mut out);
         }
     }
     out
@@ -386,5 +478,45 @@ pub(crate) fn deref<'a>(doc: &'a Document, object: &'a Object) -> Option<&'a Obj
     match object {
         Object::Reference(id) => doc.get_object(*id).ok(),
         other => Some(other),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+
+    fn object_stream(unpacked: usize) -> pdf_extract::Stream {
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        z.write_all(&vec![b' '; unpacked]).unwrap();
+        let mut dict = Dictionary::new();
+        dict.set("Type", Object::Name(b"ObjStm".to_vec()));
+        dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
+        pdf_extract::Stream::new(dict, z.finish().unwrap())
+    }
+
+    #[test]
+    fn object_streams_are_unpacked_once_within_the_sum_cap_of_the_document() {
+        ObjectStreams::start(1 << 20);
+        let mut streams: Vec<Object> = (0..3)
+            .map(|_| Object::Stream(object_stream(400 << 10)))
+            .collect();
+        for (i, stream) in streams.iter_mut().enumerate() {
+            load_filter((i as u32 + 1, 0), stream);
+        }
+        let (used, cut) = ObjectStreams::finish();
+        assert_eq!(used, 800 << 10, "two fit under the 1 MiB cap");
+        assert!(cut, "the third is beyond the sum cap");
+        let contents: Vec<usize> = streams
+            .iter()
+            .map(|s| s.as_stream().unwrap().content.len())
+            .collect();
+        assert_eq!(contents, vec![400 << 10, 400 << 10, 0]);
+        for s in &streams {
+            // Unpacked (or emptied): lopdf finds no filter and unpacks nothing again.
+            assert!(s.as_stream().unwrap().dict.get(b"Filter").is_err());
+        }
     }
 }

@@ -78,7 +78,7 @@ impl Font {
     pub fn fallback() -> Self {
         Font {
             widths: vec![0.5; 256],
-            texts: vec![UNKNOWN.to_string(); 256],
+            texts: vec![String::new(); 256],
             scale: 1.0,
             ..Font::default()
         }
@@ -97,7 +97,7 @@ impl Font {
         }
         let mut font = Font {
             widths: vec![0.0; 256],
-            texts: vec![UNKNOWN.to_string(); 256],
+            texts: vec![String::new(); 256],
             scale: 1.0,
             ..Font::default()
         };
@@ -153,14 +153,11 @@ impl Font {
             .and_then(|d| dict_get(doc, d, b"Flags"))
             .and_then(number)
             .is_some_and(|f| (f as i64) & 4 != 0);
+        let mut unicode = unicode;
         let names = encoding_names(doc, decoder, dict, descriptor, subtype, symbolic);
-        for code in 0..256usize {
-            let text = unicode
-                .get(&(code as u32))
-                .cloned()
-                .or_else(|| names.get(code).cloned().flatten());
-            if let Some(text) = text.filter(|t| !t.is_empty()) {
-                font.texts[code] = text;
+        for (code, (slot, name)) in font.texts.iter_mut().zip(names).enumerate() {
+            if let Some(text) = unicode.remove(&(code as u32)).or(name) {
+                *slot = text;
             }
         }
         font
@@ -283,9 +280,11 @@ impl Font {
         if self.composite {
             return self.unicode.get(&code).map_or(UNKNOWN, String::as_str);
         }
-        self.texts
-            .get(code as usize)
-            .map_or(UNKNOWN, String::as_str)
+        // An empty entry is a code whose text is unknown.
+        match self.texts.get(code as usize) {
+            Some(text) if !text.is_empty() => text,
+            _ => UNKNOWN,
+        }
     }
 }
 
@@ -355,7 +354,12 @@ fn builtin_type1(
     let Some(Object::Stream(program)) = dict_get(doc, descriptor, b"FontFile") else {
         return None;
     };
-    let data = decoder.decode(program)?;
+    // The encoding is in the clear-text part, the first /Length1 bytes: unpack only those.
+    let clear = dict_get(doc, &program.dict, b"Length1")
+        .and_then(number)
+        .filter(|n| *n > 0.0)
+        .map_or(usize::MAX, |n| n as usize);
+    let data = decoder.decode_prefix(program, clear)?;
     let entries = parse_type1_encoding(&data)?;
     Some(
         entries

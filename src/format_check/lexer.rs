@@ -57,21 +57,40 @@ impl Operation {
     }
 }
 
-fn is_whitespace(c: u8) -> bool {
-    b" \t\n\r\0\x0C".contains(&c)
-}
+/// Character classes of PDF syntax (§7.2.3), looked up once per byte.
+const WHITESPACE: u8 = 1;
+const DELIMITER: u8 = 2;
+static CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let spaces = b" \t\n\r\0\x0C";
+    let mut i = 0;
+    while i < spaces.len() {
+        table[spaces[i] as usize] = WHITESPACE;
+        i += 1;
+    }
+    let delimiters = b"()<>[]{}/%";
+    let mut i = 0;
+    while i < delimiters.len() {
+        table[delimiters[i] as usize] = DELIMITER;
+        i += 1;
+    }
+    table
+};
 
-fn is_delimiter(c: u8) -> bool {
-    b"()<>[]{}/%".contains(&c)
+fn is_whitespace(c: u8) -> bool {
+    CLASS[c as usize] == WHITESPACE
 }
 
 fn is_regular(c: u8) -> bool {
-    !is_whitespace(c) && !is_delimiter(c)
+    CLASS[c as usize] == 0
 }
 
 fn hex_value(c: u8) -> Option<u8> {
     (c as char).to_digit(16).map(|d| d as u8)
 }
+
+/// Longest run of blanks and comments skipped before an empty operation is handed back.
+const FILLER_RUN: usize = 1 << 20;
 
 /// Largest number of operands kept for one operation (more are dropped).
 const MAX_ARGS: usize = 64;
@@ -98,7 +117,11 @@ impl<'a> Lexer<'a> {
         op.elems.clear();
         op.bytes.clear();
         loop {
-            self.skip_space();
+            if self.skip_space() {
+                // A long run of blanks or comments: hand back an empty operation so the caller
+                // can look at its clock (a compression bomb of blanks is one long run).
+                return true;
+            }
             let Some(c) = self.peek() else {
                 return false;
             };
@@ -155,8 +178,14 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn skip_space(&mut self) {
+    /// Skips blanks and comments; `true` when it stopped after [`FILLER_RUN`] bytes with more
+    /// to skip.
+    fn skip_space(&mut self) -> bool {
+        let stop = self.pos.saturating_add(FILLER_RUN);
         while let Some(c) = self.peek() {
+            if self.pos >= stop {
+                return true;
+            }
             if is_whitespace(c) {
                 self.pos += 1;
             } else if c == b'%' {
@@ -167,6 +196,7 @@ impl<'a> Lexer<'a> {
                 break;
             }
         }
+        false
     }
 
     fn name(&mut self, op: &mut Operation) -> Arg {
@@ -274,7 +304,9 @@ impl<'a> Lexer<'a> {
         self.pos += 1;
         let mut items: Vec<Arg> = Vec::new();
         loop {
-            self.skip_space();
+            if self.skip_space() {
+                break; // a megabyte of blanks inside an array: give the clock a chance
+            }
             let Some(c) = self.peek() else { break };
             let item = match c {
                 b']' => {
@@ -409,6 +441,9 @@ fn literal_word(word: &[u8]) -> Option<Arg> {
     if !(first.is_ascii_digit() || matches!(first, b'+' | b'-' | b'.')) {
         return None;
     }
+    if let Some(v) = plain_number(word) {
+        return Some(Arg::Num(v));
+    }
     let text = std::str::from_utf8(word).ok()?;
     if let Ok(v) = text.parse::<f64>() {
         return Some(Arg::Num(v));
@@ -432,4 +467,39 @@ fn literal_word(word: &[u8]) -> Option<Arg> {
         .unwrap_or(0);
     let value = trimmed[..end].parse::<f64>().unwrap_or(0.0);
     Some(Arg::Num(if negative { -value } else { value }))
+}
+
+/// The common case of a content-stream number, `-12.375` (sign, at most 15 digits, at most one
+/// point), without the general float parser. Exactly what `str::parse::<f64>` gives: the digits
+/// form an integer below 2^53 and the power of ten is exact, so the one division rounds once.
+pub(crate) fn plain_number(word: &[u8]) -> Option<f64> {
+    let (negative, digits) = match word.split_first()? {
+        (b'-', rest) => (true, rest),
+        (b'+', rest) => (false, rest),
+        _ => (false, word),
+    };
+    if digits.is_empty() || digits.len() > 16 {
+        return None;
+    }
+    let mut mantissa: u64 = 0;
+    let mut count = 0;
+    let mut decimals: Option<usize> = None;
+    for (i, &c) in digits.iter().enumerate() {
+        match c {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + u64::from(c - b'0');
+                count += 1;
+            }
+            b'.' if decimals.is_none() => decimals = Some(digits.len() - i - 1),
+            _ => return None,
+        }
+    }
+    if count == 0 || count > 15 {
+        return None;
+    }
+    const POWERS: [f64; 16] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    let value = mantissa as f64 / POWERS[decimals.unwrap_or(0)];
+    Some(if negative { -value } else { value })
 }

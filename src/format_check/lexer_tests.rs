@@ -140,3 +140,19 @@ proptest! {
         all_ops(&data);
     }
 }
+
+proptest! {
+    /// The fast path for plain numbers gives exactly what the general float parser gives.
+    #[test]
+    fn plain_numbers_parse_exactly_like_the_float_parser(
+        sign in prop::sample::select(vec!["", "-", "+"]),
+        int in "[0-9]{0,9}",
+        frac in prop::option::of("[0-9]{0,7}"),
+    ) {
+        let word = format!("{sign}{int}{}", frac.as_ref().map(|f| format!(".{f}")).unwrap_or_default());
+        if let Some(fast) = crate::format_check::lexer::plain_number(word.as_bytes()) {
+            let general: f64 = word.parse().unwrap();
+            prop_assert_eq!(fast.to_bits(), general.to_bits(), "{}", word);
+        }
+    }
+}

@@ -25,6 +25,7 @@ pub(crate) mod font;
 pub(crate) mod geometry;
 pub(crate) mod interp;
 pub(crate) mod layout;
+pub(crate) mod lengths;
 pub(crate) mod lexer;
 pub(crate) mod metadata;
 pub(crate) mod normalize;

@@ -5,8 +5,7 @@
 //! A stream that would exceed a budget is cut off where the budget ends and the reason is
 //! recorded ([`Cut`]); the caller reports the check as partial instead of failing or growing.
 
-use std::cell::Cell;
-use std::io::Read;
+use std::cell::{Cell, RefCell};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use pdf_extract::{Dictionary, Object, Stream};
@@ -40,6 +39,9 @@ pub(crate) struct Decoder {
     budget: Budget,
     /// The first cut met since the last [`Decoder::take_cut`], if any.
     cut: Cell<Option<Cut>>,
+    /// One inflater for all streams (making one costs more than inflating a small stream),
+    /// with whether it was set up for a zlib header.
+    inflater: RefCell<Option<(bool, flate2::Decompress)>>,
 }
 
 impl Decoder {
@@ -51,6 +53,7 @@ impl Decoder {
             used: Cell::new(0),
             budget,
             cut: Cell::new(None),
+            inflater: RefCell::new(None),
         }
     }
 
@@ -69,6 +72,17 @@ impl Decoder {
         if self.cut.get().is_none() {
             self.cut.set(Some(cut));
         }
+    }
+
+    /// Charges `n` bytes decoded elsewhere (while lopdf loaded the file) to this check; the
+    /// bytes are held either way, so the charge stays even when it goes over a budget.
+    pub fn charge(&self, n: usize) -> Result<(), Cut> {
+        let over = self.reserve(n);
+        if over.is_err() {
+            POOL_USED.fetch_add(n, Ordering::SeqCst);
+            self.used.set(self.used.get() + n);
+        }
+        over
     }
 
     /// Reserves `n` more decoded bytes for this check.
@@ -91,6 +105,17 @@ impl Decoder {
         self.decode_capped(stream, self.per_stream)
     }
 
+    /// The first `n` decoded bytes of `stream` (or all of it, if shorter): stopping there is
+    /// not a cut. For a Flate stream only those bytes are unpacked.
+    pub fn decode_prefix(&self, stream: &Stream, n: usize) -> Option<Vec<u8>> {
+        if matches!(filters(&stream.dict).as_slice(), [f] if f == b"FlateDecode" || f == b"Fl") {
+            return self.inflate(&stream.content, n.min(self.per_stream), false);
+        }
+        let mut data = self.decode(stream)?;
+        data.truncate(n);
+        Some(data)
+    }
+
     /// [`Decoder::decode`] with a smaller per-stream cap `cap`.
     pub fn decode_capped(&self, stream: &Stream, cap: usize) -> Option<Vec<u8>> {
         let cap = cap.min(self.per_stream);
@@ -99,7 +124,7 @@ impl Decoder {
         for filter in &filters {
             let input = data.as_deref().unwrap_or(&stream.content);
             let output = match filter.as_slice() {
-                b"FlateDecode" | b"Fl" => self.inflate(input, cap),
+                b"FlateDecode" | b"Fl" => self.inflate(input, cap, true),
                 b"ASCIIHexDecode" | b"AHx" => self.bounded(input.len() / 2 + 1, cap, || hex(input)),
                 b"ASCII85Decode" | b"A85" => {
                     self.bounded(input.len() / 4 * 5 + 5, cap, || ascii85(input))
@@ -144,38 +169,103 @@ impl Decoder {
         })
     }
 
-    /// zlib (or raw deflate) inflation in chunks, charging each chunk to the budgets.
-    fn inflate(&self, input: &[u8], cap: usize) -> Option<Vec<u8>> {
-        let mut out: Vec<u8> = Vec::new();
+    /// zlib (or raw deflate) inflation straight into the output, growing it in steps of at
+    /// most [`INFLATE_STEP`] and charging each step to the budgets (and looking at the clock)
+    /// before it is taken. One inflater serves every stream of the check.
+    /// With `cut_at_cap` false, stopping at `cap` is what was asked for and not recorded.
+    fn inflate(&self, input: &[u8], cap: usize, cut_at_cap: bool) -> Option<Vec<u8>> {
+        let mut out = Vec::new();
+        self.inflate_into(input, cap, cut_at_cap, &mut out);
+        if out.is_empty() { None } else { Some(out) }
+    }
+
+    /// [`Decoder::inflate`] appending to `out`; `cap` bounds what is appended.
+    fn inflate_into(&self, input: &[u8], cap: usize, cut_at_cap: bool, out: &mut Vec<u8>) {
         let zlib = input.len() >= 2 && (u16::from(input[0]) << 8 | u16::from(input[1])) % 31 == 0;
-        let mut reader: Box<dyn Read> = if zlib {
-            Box::new(flate2::read::ZlibDecoder::new(input))
-        } else {
-            Box::new(flate2::read::DeflateDecoder::new(input))
+        let mut slot = self.inflater.borrow_mut();
+        let inflater = match slot.as_mut() {
+            Some((header, inflater)) if *header == zlib => {
+                inflater.reset(zlib);
+                inflater
+            }
+            _ => &mut slot.insert((zlib, flate2::Decompress::new(zlib))).1,
         };
-        let mut chunk = vec![0u8; 64 * 1024];
-        loop {
-            let n = match reader.read(&mut chunk) {
-                Ok(0) | Err(_) => break,
-                Ok(n) => n,
-            };
-            if out.len() + n > cap {
-                self.note(Cut::StreamCap);
-                return if out.is_empty() { None } else { Some(out) };
-            }
-            if let Err(cut) = self.reserve(n) {
-                self.note(cut);
-                return if out.is_empty() { None } else { Some(out) };
-            }
-            if self.budget.expired() {
-                self.note(Cut::Time);
-                return if out.is_empty() { None } else { Some(out) };
-            }
-            out.extend_from_slice(&chunk[..n]);
+        let base = out.len();
+        // Room `out` already has is written into too: it counts like room we add.
+        if let Err(cut) = self.reserve(out.capacity() - out.len()) {
+            self.note(cut);
+            return;
         }
-        Some(out)
+        loop {
+            if out.len() == out.capacity() {
+                let produced = out.len() - base;
+                if produced >= cap {
+                    if cut_at_cap && more_output(inflater, input) {
+                        self.note(Cut::StreamCap);
+                    }
+                    break;
+                }
+                let step = (input.len().saturating_mul(4))
+                    .max(produced)
+                    .clamp(1024, INFLATE_STEP)
+                    .min(cap - produced);
+                if let Err(cut) = self.reserve(step) {
+                    self.note(cut);
+                    break;
+                }
+                if self.budget.expired() {
+                    self.note(Cut::Time);
+                    break;
+                }
+                out.reserve_exact(step);
+            }
+            let consumed = usize::try_from(inflater.total_in()).unwrap_or(input.len());
+            let before = out.len();
+            let status = inflater.decompress_vec(
+                input.get(consumed..).unwrap_or(&[]),
+                out,
+                flate2::FlushDecompress::None,
+            );
+            match status {
+                Ok(flate2::Status::StreamEnd) | Err(_) => break,
+                // No progress with room left: the input ended early (a cut-off stream).
+                Ok(_) if out.len() == before && out.len() < out.capacity() => break,
+                Ok(_) => {}
+            }
+        }
+    }
+
+    /// Appends the decoded content of `stream` to `out` within the budgets (Flate streams are
+    /// unpacked in place, others decoded and copied).
+    pub fn decode_into(&self, stream: &Stream, out: &mut Vec<u8>) {
+        if matches!(filters(&stream.dict).as_slice(), [f] if f == b"FlateDecode" || f == b"Fl") {
+            self.inflate_into(&stream.content, self.per_stream, true, out);
+        } else if let Some(data) = self.decode(stream) {
+            if out.is_empty() {
+                *out = data;
+            } else {
+                out.extend_from_slice(&data);
+            }
+        }
     }
 }
+
+/// Whether the inflater has more output after filling the room it had.
+fn more_output(inflater: &mut flate2::Decompress, input: &[u8]) -> bool {
+    let mut probe = Vec::with_capacity(1);
+    let consumed = usize::try_from(inflater.total_in()).unwrap_or(input.len());
+    inflater
+        .decompress_vec(
+            input.get(consumed..).unwrap_or(&[]),
+            &mut probe,
+            flate2::FlushDecompress::None,
+        )
+        .is_ok()
+        && !probe.is_empty()
+}
+
+/// Largest step by which an inflated stream grows (and is charged to the budgets).
+const INFLATE_STEP: usize = 64 * 1024;
 
 impl Drop for Decoder {
     fn drop(&mut self) {
