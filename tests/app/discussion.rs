@@ -746,7 +746,11 @@ async fn the_meta_review_reaches_authors_only_with_the_released_decision_when_se
     }
     let r = w
         .app
-        .post_form("/chair/decisions/release", "/chair/decisions/release", &[])
+        .post_form(
+            "/chair/decisions/release",
+            "/chair/decisions/release",
+            &[("confirm", "yes")],
+        )
         .await;
     assert_eq!(r.status(), 303);
     w.sign_in_as(&author).await;
