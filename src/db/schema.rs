@@ -306,3 +306,5 @@ diesel::table! {
 
 diesel::joinable!(sessions -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(sessions, users);
+diesel::allow_tables_to_appear_in_same_query!(sessions, conference);
+diesel::allow_tables_to_appear_in_same_query!(users, conference);

@@ -49,6 +49,8 @@ pub struct AppState {
     pub storage: Storage,
     /// Bounds how many format checks run at once (the deadline rush).
     pub format_slots: Arc<tokio::sync::Semaphore>,
+    /// The conference settings, decoded again only when their version changes.
+    pub settings_cache: crate::db::conference::SettingsCache,
 }
 
 impl AppState {

@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod format_report;
+pub mod paging;
 pub mod paper_reviews;
 pub mod released;
 pub mod reviews;
