@@ -208,6 +208,7 @@ impl Application {
             storage,
             format_slots,
             settings_cache: Default::default(),
+            assignment_jobs: Default::default(),
         });
         let mut server = HttpServer::new(move || {
             let mut headers = DefaultHeaders::new();

@@ -51,6 +51,8 @@ pub struct AppState {
     pub format_slots: Arc<tokio::sync::Semaphore>,
     /// The conference settings, decoded again only when their version changes.
     pub settings_cache: crate::db::conference::SettingsCache,
+    /// The chairs' "compute a preview" running in the background (large conferences).
+    pub assignment_jobs: chair::assignment::job::AssignmentJobs,
 }
 
 impl AppState {

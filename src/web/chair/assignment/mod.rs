@@ -8,6 +8,7 @@
 pub mod adjust;
 pub mod conflicts;
 pub mod csv;
+pub mod job;
 pub mod preview;
 pub mod reviewers;
 pub mod run;
@@ -23,6 +24,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/chair/assignment/remove", web::post().to(adjust::remove))
         .route("/chair/assignment/commit", web::post().to(run::commit))
         .route("/chair/assignment/discard", web::post().to(run::discard))
+        .route("/chair/assignment/cancel", web::post().to(run::cancel))
         .route("/chair/assignment.csv", web::get().to(csv::export))
         .route("/chair/assignment/import", web::post().to(csv::import));
     reviewers::routes(cfg);
