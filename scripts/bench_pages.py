@@ -30,6 +30,8 @@ p.add_argument("--clients", type=int, default=8)
 p.add_argument("--seconds", type=float, default=5.0, help="length of the concurrent run")
 p.add_argument("--json", help="also write the figures here")
 p.add_argument("--only", help="comma-separated page labels to measure")
+p.add_argument("--assign", action="store_true",
+               help="also time the chair's 'Compute a preview' (the engine on the whole conference)")
 a = p.parse_args()
 URL = urllib.parse.urlparse(a.base)
 TICK = os.sysconf("SC_CLK_TCK")
@@ -180,3 +182,36 @@ if a.json:
     with open(a.json, "w") as f:
         json.dump({"pages": rows, "concurrent": conc, "load_before": load_before,
                    "load_after": load_after, "at": time.time()}, f, indent=1)
+
+
+def form_values(html, action):
+    """The fields of the form posting to `action`, as a browser sends them back."""
+    form = html.split(f'action="{action}"', 1)[1].split("</form>", 1)[0]
+    fields = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form))
+    for name, value in re.findall(r'<select[^>]*name="([^"]+)".*?<option value="([^"]*)"[^>]*selected', form, re.S):
+        fields[name] = value
+    return fields
+
+
+if a.assign:
+    _, page = chair.get("/chair/assignment")
+    fields = form_values(page.decode(), "/chair/assignment/run")
+    old_run = re.search(r'name="run" value="([^"]+)"', page.decode())
+    old_run = old_run.group(1) if old_run else None
+    before, t0 = cpu_seconds(a.pid), time.perf_counter()
+    status, _ = chair.request("POST", "/chair/assignment/run", urllib.parse.urlencode(fields),
+                              {"Content-Type": "application/x-www-form-urlencoded"})
+    message, polls = "", 0
+    for _ in range(600):
+        time.sleep(2.0)
+        polls += 1
+        _, page = chair.get("/chair/assignment")
+        text = page.decode()
+        run = re.search(r'name="run" value="([^"]+)"', text)
+        if (run and run.group(1) != old_run) or "No assignment satisfies" in text:
+            found = re.search(r"The engine proposed [^<]*? s\.", text)
+            message = found.group(0) if found else re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text))[:300]
+            break
+    wall, cpu = time.perf_counter() - t0, cpu_seconds(a.pid) - before
+    print(f"\ncompute a preview: answered {status}, done after {wall:.1f} s wall (polled every 2 s), "
+          f"{cpu:.1f} s server CPU including {polls} views of the assignment page; {message}")

@@ -27,6 +27,7 @@ trap stop_server EXIT
 start_server() {
   CFP__DATA_DIR="$1" CFP__DATABASE__URL="$2" CFP__SERVER__BIND=127.0.0.1:$PORT \
   CFP__SERVER__BASE_URL=http://127.0.0.1:$PORT CFP__MAIL__WORKER_INTERVAL_SECS="$3" RUST_LOG=warn \
+  CFP__SECURITY__VISITOR_EMAILS_PER_CLIENT_PER_HOUR=1000 \
     "$BIN" serve > "$OUT/server.log" 2>&1 &
   SERVER=$!
   for _ in $(seq 1 100); do

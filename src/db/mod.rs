@@ -148,8 +148,8 @@ impl ManageConnection for Manager {
             AnyConnection::transaction_manager_status_mut(conn),
             diesel::connection::TransactionManagerStatus::InError
         ) || AnyConnection::transaction_manager_status_mut(conn)
-                .transaction_depth()
-                .map_or(true, |depth| depth.is_some())
+            .transaction_depth()
+            .map_or(true, |depth| depth.is_some())
     }
 }
 

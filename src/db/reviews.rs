@@ -244,8 +244,8 @@ pub fn assigned(c: &mut AnyConnection) -> QueryResult<Vec<AssignedReview>> {
         {
             stored.next();
         }
-        let review = stored
-            .next_if(|r| (r.submission_id.as_str(), r.reviewer_email.as_str()) == key);
+        let review =
+            stored.next_if(|r| (r.submission_id.as_str(), r.reviewer_email.as_str()) == key);
         out.push(AssignedReview {
             submission_id,
             number,

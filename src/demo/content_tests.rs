@@ -178,6 +178,13 @@ fn a_large_conference_has_distinct_people_titles_and_main_authors() {
         names.insert(p.name.as_str());
     }
     assert_eq!(emails.len(), names.len(), "one name per address");
-    let institutions: HashSet<&str> = everyone(&w).iter().map(|p| p.affiliation.as_str()).collect();
-    assert!(institutions.len() > 300, "{} institutions", institutions.len());
+    let institutions: HashSet<&str> = everyone(&w)
+        .iter()
+        .map(|p| p.affiliation.as_str())
+        .collect();
+    assert!(
+        institutions.len() > 300,
+        "{} institutions",
+        institutions.len()
+    );
 }

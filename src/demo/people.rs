@@ -21,10 +21,10 @@ pub(crate) struct PeopleFactory {
 }
 
 const PLACE_STARTS: &[&str] = &[
-    "Ash", "Bel", "Brook", "Cal", "Clare", "Dun", "East", "Elm", "Fair", "Glen", "Green",
-    "Hart", "Heath", "High", "Holm", "Kings", "Lake", "Lin", "Long", "Marl", "Mill", "Mor",
-    "North", "Oak", "Pine", "Red", "River", "Rock", "Rose", "South", "Stan", "Stone", "Sun",
-    "West", "White", "Wil", "Wind", "Wood", "Ayr", "Bran",
+    "Ash", "Bel", "Brook", "Cal", "Clare", "Dun", "East", "Elm", "Fair", "Glen", "Green", "Hart",
+    "Heath", "High", "Holm", "Kings", "Lake", "Lin", "Long", "Marl", "Mill", "Mor", "North", "Oak",
+    "Pine", "Red", "River", "Rock", "Rose", "South", "Stan", "Stone", "Sun", "West", "White",
+    "Wil", "Wind", "Wood", "Ayr", "Bran",
 ];
 const PLACE_ENDS: &[&str] = &[
     "bridge", "brook", "bury", "by", "dale", "field", "ford", "gate", "ham", "haven", "hill",

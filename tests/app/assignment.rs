@@ -905,18 +905,22 @@ async fn a_large_conference_computes_its_preview_in_the_background_and_shows_it_
         .await;
     assert_eq!(r.status(), 303);
     let mut seen_notice = false;
-    for _ in 0..200 {
+    // Up to 30 s: the suite runs tests side by side on two busy cores.
+    for _ in 0..600 {
         let html = w.app.get_text("/chair/assignment").await;
         seen_notice |= html.contains("in the background") || html.contains("The engine proposed");
-        if html.contains("name=\"run\" value=\"") {
+        // The preview is stored a moment before the job counts as finished.
+        if html.contains("name=\"run\" value=\"") && !html.contains("Computing a preview") {
             assert!(seen_notice, "the page said what happens: {html}");
-            assert!(!html.contains("Computing a preview"), "{html}");
             let run = w.preview_id().await.expect("the stored preview");
             w.commit(&run).await;
             assert_eq!(w.committed().await.len(), 10, "5 papers × 2 reviews");
             return;
         }
-        assert!(html.contains("Computing a preview"), "progress while running: {html}");
+        assert!(
+            html.contains("Computing a preview"),
+            "progress while running: {html}"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     panic!("the background run never stored its preview");
@@ -935,6 +939,9 @@ async fn cancelling_a_finished_or_unknown_computation_changes_nothing() {
         .await;
     assert_eq!(r.status(), 303);
     let html = w.app.get_text("/chair/assignment").await;
-    assert!(html.contains("had already finished or was cancelled"), "{html}");
+    assert!(
+        html.contains("had already finished or was cancelled"),
+        "{html}"
+    );
     assert!(w.preview_id().await.is_none());
 }

@@ -58,7 +58,12 @@ fn bar(len: usize, message: &'static str) -> ProgressBar {
     bar
 }
 
-fn batches<T, F>(pool: &DbPool, items: &[T], message: &'static str, mut write: F) -> anyhow::Result<()>
+fn batches<T, F>(
+    pool: &DbPool,
+    items: &[T],
+    message: &'static str,
+    mut write: F,
+) -> anyhow::Result<()>
 where
     F: FnMut(&mut AnyConnection, &T) -> anyhow::Result<()>,
 {
@@ -122,8 +127,9 @@ fn prepare_papers(
     let progress = bar(submissions.len(), "papers");
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let slots: Vec<std::sync::Mutex<Option<anyhow::Result<Prepared>>>> =
-        (0..submissions.len()).map(|_| std::sync::Mutex::new(None)).collect();
+    let slots: Vec<std::sync::Mutex<Option<anyhow::Result<Prepared>>>> = (0..submissions.len())
+        .map(|_| std::sync::Mutex::new(None))
+        .collect();
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| {
@@ -187,7 +193,9 @@ fn prepare_one(
 /// offered at this size: releasing is one chair's click, `cfp serve` does it).
 pub fn run(config: Settings, stage: Stage, seed: u64, size: usize) -> anyhow::Result<DemoSummary> {
     if stage > Stage::Decided {
-        bail!("`--size` builds conferences up to `--stage decided`; release the decisions on the site");
+        bail!(
+            "`--size` builds conferences up to `--stage decided`; release the decisions on the site"
+        );
     }
     let started = Instant::now();
     crate::startup::prepare_data_dir(&config.data_dir)?;
@@ -224,7 +232,10 @@ pub fn run(config: Settings, stage: Stage, seed: u64, size: usize) -> anyhow::Re
         .map(|p| (uuid::Uuid::new_v4().to_string(), *p))
         .collect();
     for (id, p) in &people_ids {
-        user_ids.insert(p.email.clone(), crate::domain::ids::UserId::from_db(id.clone()));
+        user_ids.insert(
+            p.email.clone(),
+            crate::domain::ids::UserId::from_db(id.clone()),
+        );
     }
     batches(&pool, &people_ids, "accounts", |c, (id, p)| {
         let email = Email::parse(&p.email).map_err(|e| anyhow::anyhow!("{}: {e}", p.email))?;
@@ -257,9 +268,24 @@ pub fn run(config: Settings, stage: Stage, seed: u64, size: usize) -> anyhow::Re
         let number = subs::insert(c, &id, &p.draft, &key, by, now)?;
         subs::insert_document(
             c,
-            &document_row(&id, "paper", p.sha256.clone(), p.size, Some(&p.report), by, now),
+            &document_row(
+                &id,
+                "paper",
+                p.sha256.clone(),
+                p.size,
+                Some(&p.report),
+                by,
+                now,
+            ),
         )?;
-        audit::record(c, Some(by), "submission.create", &format!("#{number}"), &p.draft.title, now)?;
+        audit::record(
+            c,
+            Some(by),
+            "submission.create",
+            &format!("#{number}"),
+            &p.draft.title,
+            now,
+        )?;
         Ok(())
     })?;
     let chair_id = user_ids
@@ -276,7 +302,10 @@ pub fn run(config: Settings, stage: Stage, seed: u64, size: usize) -> anyhow::Re
     if stage >= Stage::Decided {
         decide(&pool, &chair_id)?;
     }
-    tracing::info!(seconds = started.elapsed().as_secs_f64(), "scale demo built");
+    tracing::info!(
+        seconds = started.elapsed().as_secs_f64(),
+        "scale demo built"
+    );
     Ok(DemoSummary {
         people: people.len(),
         submissions: w.submissions.len(),
@@ -348,7 +377,10 @@ fn assign(
     let mut rng_state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
     let mut bids: Vec<(String, &str, &str)> = Vec::new();
     for (i, email) in reviewers.iter().enumerate() {
-        for (k, bid) in ["eager", "eager", "willing", "not_willing"].iter().enumerate() {
+        for (k, bid) in ["eager", "eager", "willing", "not_willing"]
+            .iter()
+            .enumerate()
+        {
             rng_state ^= rng_state << 13;
             rng_state ^= rng_state >> 7;
             rng_state ^= rng_state << 17;
@@ -404,7 +436,8 @@ fn assign(
         built = build(&relaxed);
         solved = solve(&built.problem, relaxed.objective, &|_| {});
     }
-    let solution = solved.map_err(|e| anyhow::anyhow!("no assignment: {}", e.reasons.join("; ")))?;
+    let solution =
+        solved.map_err(|e| anyhow::anyhow!("no assignment: {}", e.reasons.join("; ")))?;
     println!(
         "The engine assigned {} reviews in {:.1} s.",
         solution.pairs.len(),
@@ -429,7 +462,11 @@ fn assign(
         Some(chair),
         "assignment.commit",
         "assignment",
-        &format!("{} assignments: {} added, 0 removed", pairs.len(), pairs.len()),
+        &format!(
+            "{} assignments: {} added, 0 removed",
+            pairs.len(),
+            pairs.len()
+        ),
         now,
     )?;
     Ok(())
@@ -470,7 +507,10 @@ fn write_reviews(pool: &DbPool, w: &demo::DemoWorkshop, seed: u64) -> anyhow::Re
         if kind == FormKind::Full {
             pairs.extend([
                 ("summary".into(), r.summary.clone()),
-                ("strengths_weaknesses".into(), r.strengths_weaknesses.clone()),
+                (
+                    "strengths_weaknesses".into(),
+                    r.strengths_weaknesses.clone(),
+                ),
                 ("questions".into(), r.questions.clone()),
             ]);
             if r.talk {
@@ -488,7 +528,11 @@ fn write_reviews(pool: &DbPool, w: &demo::DemoWorkshop, seed: u64) -> anyhow::Re
             &ReviewWrite {
                 submission_id: &a.submission_id,
                 email: &a.reviewer_email,
-                form_kind: if kind == FormKind::Full { "full" } else { "light" },
+                form_kind: if kind == FormKind::Full {
+                    "full"
+                } else {
+                    "light"
+                },
                 content: &json,
                 submit: r.submit,
                 late: false,

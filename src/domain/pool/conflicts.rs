@@ -136,7 +136,10 @@ impl PersonKeys {
 type ParsedLine<'a> = (&'a str, Option<Declared>);
 
 fn parse_lines(lines: &[String]) -> Vec<ParsedLine<'_>> {
-    lines.iter().map(|l| (l.as_str(), parse_declared(l))).collect()
+    lines
+        .iter()
+        .map(|l| (l.as_str(), parse_declared(l)))
+        .collect()
 }
 
 /// Whether a declared line names `person` (with `keys`, that person's keys).
@@ -162,7 +165,11 @@ struct Prepared<'a, T> {
 fn prepare_paper(paper: &PaperFacts) -> Prepared<'_, PaperFacts> {
     Prepared {
         facts: paper,
-        keys: paper.authors.iter().map(|(a, _)| PersonKeys::of(a)).collect(),
+        keys: paper
+            .authors
+            .iter()
+            .map(|(a, _)| PersonKeys::of(a))
+            .collect(),
         declared: parse_lines(&paper.declared_conflicts),
     }
 }

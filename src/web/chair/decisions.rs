@@ -10,7 +10,6 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use super::board::load_board;
-use crate::web::views::paging::{PER_PAGE, Paging, page_number};
 use crate::db;
 use crate::db::decisions::DecisionRow;
 use crate::domain::conference::format_in_zone;
@@ -20,6 +19,7 @@ use crate::policy;
 use crate::web::csv::{csv_attachment, csv_safe};
 use crate::web::error::AppError;
 use crate::web::extract::PageCtx;
+use crate::web::views::paging::{PER_PAGE, Paging, page_number};
 use crate::web::views::reviews::parse_scores;
 use crate::web::{Layout, render_status};
 

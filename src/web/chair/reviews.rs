@@ -23,8 +23,8 @@ use crate::policy;
 use crate::web::csv::{csv_attachment, csv_safe};
 use crate::web::error::AppError;
 use crate::web::extract::{CsrfForm, PageCtx, set_flash};
-use crate::web::views::paper_reviews::load;
 use crate::web::views::paging::{PER_PAGE, Paging, page_number};
+use crate::web::views::paper_reviews::load;
 use crate::web::views::reviews::{parse_content, parse_scores};
 use crate::web::{Layout, render, see_other};
 

@@ -28,7 +28,11 @@ impl Paging {
         let per_page = per_page.max(1);
         let pages = total.div_ceil(per_page).max(1);
         let page = page.clamp(1, pages);
-        let first = if total == 0 { 0 } else { (page - 1) * per_page + 1 };
+        let first = if total == 0 {
+            0
+        } else {
+            (page - 1) * per_page + 1
+        };
         let last = (page * per_page).min(total);
         let separator = if base.contains('?') { '&' } else { '?' };
         Paging {
@@ -85,7 +89,10 @@ mod tests {
     fn pages_cover_every_row_once_and_clamp_out_of_range_numbers() {
         let p = Paging::new(250, 3, 100, "/chair/submissions");
         assert_eq!((p.first, p.last, p.pages), (201, 250, 3));
-        assert_eq!(p.slice((0..250).collect::<Vec<_>>()), (200..250).collect::<Vec<_>>());
+        assert_eq!(
+            p.slice((0..250).collect::<Vec<_>>()),
+            (200..250).collect::<Vec<_>>()
+        );
         assert_eq!(Paging::new(250, 99, 100, "/x").page, 3);
         assert_eq!(Paging::new(250, 0, 100, "/x").page, 1);
         let empty = Paging::new(0, 1, 100, "/x");
@@ -97,7 +104,10 @@ mod tests {
     fn links_keep_the_lists_other_parameters() {
         let p = Paging::new(250, 2, 100, "/chair/submissions?sort=title");
         assert_eq!(p.href(3), "/chair/submissions?sort=title&page=3");
-        assert_eq!(Paging::new(5, 1, 100, "/chair/reviews").href(1), "/chair/reviews?page=1");
+        assert_eq!(
+            Paging::new(5, 1, 100, "/chair/reviews").href(1),
+            "/chair/reviews?page=1"
+        );
         assert_eq!((p.previous(), p.next()), (Some(1), Some(3)));
     }
 }

@@ -177,8 +177,7 @@ fn job_state(ctx: &PageCtx) -> (Option<JobView>, String, Vec<String>) {
                     Vec::new(),
                 ),
                 Outcome::Infeasible(reasons) => {
-                    let mut errors =
-                        vec!["No assignment satisfies these constraints:".to_string()];
+                    let mut errors = vec!["No assignment satisfies these constraints:".to_string()];
                     errors.extend(reasons);
                     (None, String::new(), errors)
                 }
@@ -257,7 +256,10 @@ pub(super) async fn run(
         seconds,
     };
     store_preview(&ctx, &chair, &meta, &pairs).await?;
-    set_flash(&ctx.session, &proposed_message(pairs.len(), seconds, relaxed));
+    set_flash(
+        &ctx.session,
+        &proposed_message(pairs.len(), seconds, relaxed),
+    );
     Ok(see_other("/chair/assignment"))
 }
 
@@ -350,7 +352,9 @@ fn start_in_background(
         let started = std::time::Instant::now();
         let worker = job.clone();
         let computed = web::block(move || {
-            compute(&data, &params, &|stage, per_mille| worker.report(stage, per_mille))
+            compute(&data, &params, &|stage, per_mille| {
+                worker.report(stage, per_mille)
+            })
         })
         .await;
         let seconds = started.elapsed().as_secs_f64();
