@@ -47,6 +47,8 @@ struct Loaded {
     /// (label, review) of the other assigned reviewers' reviews.
     others: Vec<(String, ReviewRow)>,
     has_pdf: bool,
+    /// Submitted versions of the viewer's review (read with the rest: one round trip).
+    revisions: i64,
 }
 
 /// The paper `number` if it is assigned to the viewer; 404 otherwise, as for no paper.
@@ -64,11 +66,15 @@ async fn load(ctx: &PageCtx, number: i32) -> Result<Loaded, AppError> {
         }
         let reviews = reviews::for_submission(c, &row.id)?;
         let has_pdf = subs::has_paper(c, &row.id)?;
-        Ok(Some((row, assigned, reviews, has_pdf)))
+        let revisions = match reviews.iter().find(|r| r.reviewer_email == email) {
+            Some(mine) => reviews::revision_count(c, &mine.id)?,
+            None => 0,
+        };
+        Ok(Some((row, assigned, reviews, has_pdf, revisions)))
     })
     .await?;
     policy::perm_view_assigned(&ctx.actor, found.is_some())?;
-    let (row, assigned, all_reviews, has_pdf) = found.ok_or(AppError::NotFound)?;
+    let (row, assigned, all_reviews, has_pdf, revisions) = found.ok_or(AppError::NotFound)?;
     let style = ctx.settings.reviewer_labels;
     let label_of: HashMap<&str, String> = assigned
         .iter()
@@ -93,6 +99,7 @@ async fn load(ctx: &PageCtx, number: i32) -> Result<Loaded, AppError> {
         review,
         others,
         has_pdf,
+        revisions,
     })
 }
 
@@ -168,16 +175,7 @@ async fn show(
     let withdrawn = l.row.status() == SubmissionStatus::Withdrawn;
     let submitted = l.review.as_ref().is_some_and(ReviewRow::is_submitted);
     let can = policy::perm_write_review(&ctx.actor, true, withdrawn, submitted, &win);
-    let revisions = match &l.review {
-        Some(r) => {
-            let id = r.id.clone();
-            db::run(&ctx.state.pool, move |c| {
-                Ok::<_, DbError>(reviews::revision_count(c, &id)?)
-            })
-            .await?
-        }
-        None => 0,
-    };
+    let revisions = l.revisions;
     let others = if submitted {
         l.others
             .iter()
