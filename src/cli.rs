@@ -72,6 +72,11 @@ pub enum Command {
         /// Seed of the generated people and papers.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Build a conference of this many submissions (and as many reviewers) instead of the
+        /// 80-paper workshop, through the domain and database functions in batches rather than
+        /// the pages (`cfp demo --size 10000 --stage reviewed` takes minutes).
+        #[arg(long)]
+        size: Option<usize>,
     },
 }
 
@@ -155,7 +160,7 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
         } => storage_gc(&config),
         Command::Backup { dir } => backup(&config, &dir),
         Command::Restore { dir, force } => restore(&config, &dir, force),
-        Command::Demo { stage, seed } => demo(config, stage, seed),
+        Command::Demo { stage, seed, size } => demo(config, stage, seed, size),
         Command::CheckPdf(_) | Command::Assign(_) | Command::GenProblem(_) => Ok(()),
     }
 }
@@ -181,10 +186,19 @@ fn serve(config: Settings) -> anyhow::Result<()> {
     })
 }
 
-fn demo(config: Settings, stage: crate::demo::drive::Stage, seed: u64) -> anyhow::Result<()> {
+fn demo(
+    config: Settings,
+    stage: crate::demo::drive::Stage,
+    seed: u64,
+    size: Option<usize>,
+) -> anyhow::Result<()> {
     let base_url = config.base_url().to_string();
-    let summary =
-        actix_web::rt::System::new().block_on(crate::demo::drive::run(config, stage, seed))?;
+    let summary = match size {
+        Some(size) => crate::demo::drive::bulk::run(config, stage, seed, size)?,
+        None => {
+            actix_web::rt::System::new().block_on(crate::demo::drive::run(config, stage, seed))?
+        }
+    };
     println!(
         "The demo workshop is ready: {} people, {} submissions.",
         summary.people, summary.submissions

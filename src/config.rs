@@ -22,6 +22,25 @@ pub struct Settings {
     pub database: DatabaseSettings,
     pub security: SecuritySettings,
     pub mail: MailSettings,
+    #[serde(default)]
+    pub assignment: AssignmentSettings,
+}
+
+/// The chairs' assignment engine on the site.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct AssignmentSettings {
+    /// From this many active papers on, "compute a preview" runs in the background with its
+    /// progress on the page instead of inside the request.
+    pub background_from_papers: usize,
+}
+
+impl Default for AssignmentSettings {
+    fn default() -> Self {
+        AssignmentSettings {
+            background_from_papers: 1000,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -110,6 +110,14 @@ pub fn open_database(config: &Settings, clock: &dyn Clock) -> anyhow::Result<DbP
     Ok(pool)
 }
 
+/// Format checks run at once: as configured, or one per CPU core for 0.
+pub fn format_check_slots(configured: usize) -> usize {
+    match configured {
+        0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
+        n => n,
+    }
+}
+
 /// The mail worker for this configuration.
 pub fn mailer(config: &Settings, pool: DbPool, clock: Arc<dyn Clock>) -> anyhow::Result<Mailer> {
     let from: Mailbox = config.mail.from.parse().map_err(|e| {
@@ -190,15 +198,17 @@ impl Application {
         let form_limit = config.server.form_limit_bytes;
         let workers = config.server.workers;
         let storage = crate::storage::Storage::new(&config.data_dir);
-        let format_slots = Arc::new(tokio::sync::Semaphore::new(
-            config.uploads.format_check_slots.max(1),
-        ));
+        let format_slots = Arc::new(tokio::sync::Semaphore::new(format_check_slots(
+            config.uploads.format_check_slots,
+        )));
         let state = web::Data::new(AppState {
             pool: pool.clone(),
             clock,
             config: Arc::new(config),
             storage,
             format_slots,
+            settings_cache: Default::default(),
+            assignment_jobs: Default::default(),
         });
         let mut server = HttpServer::new(move || {
             let mut headers = DefaultHeaders::new();

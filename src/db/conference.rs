@@ -36,6 +36,49 @@ pub fn load(conn: &mut AnyConnection) -> QueryResult<StoredSettings> {
     })
 }
 
+/// The stored settings' version alone (one small row, no JSON).
+pub fn version(conn: &mut AnyConnection) -> QueryResult<i32> {
+    conference::table
+        .find(ROW_ID)
+        .select(conference::version)
+        .first(conn)
+}
+
+/// The settings as last decoded by this process, kept while their version is unchanged:
+/// every request reads the version (in the same query as its session,
+/// `sessions::lookup_with_settings_version`) and decodes the JSON only after a save. Per
+/// application, so servers sharing a PostgreSQL database each notice the others' saves
+/// by the version.
+#[derive(Debug, Default)]
+pub struct SettingsCache {
+    current: std::sync::RwLock<Option<(i32, std::sync::Arc<ConferenceSettings>)>>,
+}
+
+impl SettingsCache {
+    /// The settings at `version`, from the cache or (after a change) from the database.
+    pub fn settings_at(
+        &self,
+        conn: &mut AnyConnection,
+        version: i32,
+    ) -> QueryResult<(i32, std::sync::Arc<ConferenceSettings>)> {
+        if let Ok(guard) = self.current.read()
+            && let Some((v, s)) = guard.as_ref()
+            && *v == version
+        {
+            return Ok((*v, s.clone()));
+        }
+        let stored = load(conn)?;
+        let fresh = (stored.version, std::sync::Arc::new(stored.settings));
+        if let Ok(mut guard) = self.current.write() {
+            // Never replace newer settings with older ones read by a slower request.
+            if guard.as_ref().is_none_or(|(v, _)| *v <= fresh.0) {
+                *guard = Some(fresh.clone());
+            }
+        }
+        Ok(fresh)
+    }
+}
+
 /// Writes first-start settings unless some exist; returns true when it wrote them.
 pub fn ensure(
     conn: &mut AnyConnection,

@@ -144,8 +144,16 @@ impl ManageConnection for Manager {
             .map_err(r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, _conn: &mut AnyConnection) -> bool {
-        false
+    /// Checked when a connection goes back to the pool: one whose transaction manager saw
+    /// a broken connection (or a transaction left open by a panic) is dropped there, since
+    /// connections are not tested again when taken out (see `connect`).
+    fn has_broken(&self, conn: &mut AnyConnection) -> bool {
+        matches!(
+            AnyConnection::transaction_manager_status_mut(conn),
+            diesel::connection::TransactionManagerStatus::InError
+        ) || AnyConnection::transaction_manager_status_mut(conn)
+            .transaction_depth()
+            .map_or(true, |depth| depth.is_some())
     }
 }
 
@@ -160,6 +168,11 @@ pub fn connect(target: DbTarget, size: u32, timeout: Duration) -> anyhow::Result
     }
     Pool::builder()
         .max_size(size.max(1))
+        // No `SELECT 1` each time a connection is taken out: that was one more round trip
+        // per database call on PostgreSQL (several per page). Broken connections are
+        // dropped when they come back (`has_broken`), and a request that meets a dead
+        // one fails once with an error page.
+        .test_on_check_out(false)
         .connection_timeout(timeout)
         .build(manager)
         .map_err(|e| anyhow::anyhow!("cannot open the {description}: {e}"))

@@ -213,7 +213,10 @@ impl AssignedReview {
 /// assignment order. Reviews of pairs that are no longer assigned do not count anywhere.
 pub fn assigned(c: &mut AnyConnection) -> QueryResult<Vec<AssignedReview>> {
     use super::schema::{assignments, submissions};
-    let pairs: Vec<(String, String, chrono::NaiveDateTime, i32, String, String)> =
+    // Pairs and reviews both sorted by (paper id, reviewer) here (bytewise: a database's
+    // collation may order text differently), so each pair finds its review in one merge
+    // pass, with no map keyed by cloned strings.
+    let mut pairs: Vec<(String, String, chrono::NaiveDateTime, i32, String, String)> =
         assignments::table
             .inner_join(submissions::table)
             .filter(submissions::status.eq("active"))
@@ -226,27 +229,33 @@ pub fn assigned(c: &mut AnyConnection) -> QueryResult<Vec<AssignedReview>> {
                 submissions::track,
             ))
             .load(c)?;
-    let mut by_pair: std::collections::HashMap<(String, String), ReviewRow> = all(c)?
-        .into_iter()
-        .map(|r| ((r.submission_id.clone(), r.reviewer_email.clone()), r))
-        .collect();
-    let mut out: Vec<AssignedReview> = pairs
-        .into_iter()
-        .map(
-            |(submission_id, reviewer_email, assigned_at, number, title, track)| {
-                let review = by_pair.remove(&(submission_id.clone(), reviewer_email.clone()));
-                AssignedReview {
-                    submission_id,
-                    number,
-                    title,
-                    track,
-                    reviewer_email,
-                    assigned_at,
-                    review,
-                }
-            },
-        )
-        .collect();
+    pairs.sort_unstable_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+    let mut stored: Vec<ReviewRow> = reviews::table.select(ReviewRow::as_select()).load(c)?;
+    stored.sort_unstable_by(|a, b| {
+        (&a.submission_id, &a.reviewer_email).cmp(&(&b.submission_id, &b.reviewer_email))
+    });
+    let mut stored = stored.into_iter().peekable();
+    let mut out: Vec<AssignedReview> = Vec::with_capacity(pairs.len());
+    for (submission_id, reviewer_email, assigned_at, number, title, track) in pairs {
+        let key = (submission_id.as_str(), reviewer_email.as_str());
+        while stored
+            .peek()
+            .is_some_and(|r| (r.submission_id.as_str(), r.reviewer_email.as_str()) < key)
+        {
+            stored.next();
+        }
+        let review =
+            stored.next_if(|r| (r.submission_id.as_str(), r.reviewer_email.as_str()) == key);
+        out.push(AssignedReview {
+            submission_id,
+            number,
+            title,
+            track,
+            reviewer_email,
+            assigned_at,
+            review,
+        });
+    }
     out.sort_by(|a, b| {
         (a.number, a.assigned_at, &a.reviewer_email).cmp(&(
             b.number,

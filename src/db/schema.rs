@@ -407,3 +407,5 @@ diesel::table! {
         assigned_by -> Text,
     }
 }
+diesel::allow_tables_to_appear_in_same_query!(sessions, conference);
+diesel::allow_tables_to_appear_in_same_query!(users, conference);

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
 
-use super::schema::{sessions, users};
+use super::schema::{conference, sessions, users};
 use super::users::UserRow;
 use super::{AnyConnection, from_db, to_db};
 use crate::domain::ids::UserId;
@@ -106,6 +106,43 @@ pub fn lookup(
             .execute(conn)?;
     }
     Ok(Some((session, user)))
+}
+
+/// [`lookup`] and the conference settings' version in one query (one round trip on
+/// PostgreSQL for a signed-in visitor's request); without a token, only the version.
+pub fn lookup_with_settings_version(
+    conn: &mut AnyConnection,
+    token_hash: Option<&str>,
+    now: DateTime<Utc>,
+    limits: SessionLimits,
+) -> QueryResult<(Option<(SessionRow, UserRow)>, i32)> {
+    let Some(token_hash) = token_hash else {
+        return Ok((None, super::conference::version(conn)?));
+    };
+    let found = sessions::table
+        .inner_join(users::table)
+        .inner_join(conference::table.on(conference::id.eq(1)))
+        .filter(sessions::token_hash.eq(token_hash))
+        .select((
+            SessionRow::as_select(),
+            UserRow::as_select(),
+            conference::version,
+        ))
+        .first::<(SessionRow, UserRow, i32)>(conn)
+        .optional()?;
+    let Some((session, user, version)) = found else {
+        return Ok((None, super::conference::version(conn)?));
+    };
+    if !session.is_live(now, limits) {
+        diesel::delete(sessions::table.find(&session.id)).execute(conn)?;
+        return Ok((None, version));
+    }
+    if now - from_db(session.last_seen_at) >= Duration::seconds(TOUCH_EVERY_SECS) {
+        diesel::update(sessions::table.find(&session.id))
+            .set(sessions::last_seen_at.eq(to_db(now)))
+            .execute(conn)?;
+    }
+    Ok((Some((session, user)), version))
 }
 
 /// Ends the session with this token hash (sign-out).

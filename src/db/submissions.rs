@@ -63,6 +63,34 @@ impl SubmissionRow {
     }
 }
 
+/// A submission as the chairs' list and its CSV show it: without the abstract and the
+/// other long columns, so listing 10,000 papers reads a fraction of the rows' bytes.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = submissions)]
+pub struct ListedSubmission {
+    pub id: String,
+    pub number: i32,
+    pub title: String,
+    pub track: String,
+    pub status: String,
+    pub keywords: String,
+    pub created_at: chrono::NaiveDateTime,
+}
+
+impl ListedSubmission {
+    pub fn keywords(&self) -> Vec<String> {
+        serde_json::from_str(&self.keywords).unwrap_or_default()
+    }
+}
+
+/// Every submission as listed, by number.
+pub fn all_listed(c: &mut AnyConnection) -> QueryResult<Vec<ListedSubmission>> {
+    submissions::table
+        .order(submissions::number)
+        .select(ListedSubmission::as_select())
+        .load(c)
+}
+
 /// One listed author.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = submission_authors)]
@@ -304,6 +332,30 @@ pub fn for_author_email(c: &mut AnyConnection, email: &Email) -> QueryResult<Vec
         .load(c)
 }
 
+/// Submissions assigned to reviewer `email`, by number (one query, whatever the size of the
+/// conference).
+pub fn assigned_to(c: &mut AnyConnection, email: &str) -> QueryResult<Vec<SubmissionRow>> {
+    use super::schema::assignments;
+    let ids = assignments::table
+        .filter(assignments::reviewer_email.eq(email))
+        .select(assignments::submission_id);
+    submissions::table
+        .filter(submissions::id.eq_any(ids))
+        .order(submissions::number)
+        .select(SubmissionRow::as_select())
+        .load(c)
+}
+
+/// Whether submission `id` has a paper PDF (without loading its documents' reports).
+pub fn has_paper(c: &mut AnyConnection, id: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        documents::table
+            .filter(documents::submission_id.eq(id))
+            .filter(documents::kind.eq("paper")),
+    ))
+    .get_result(c)
+}
+
 pub fn all(c: &mut AnyConnection) -> QueryResult<Vec<SubmissionRow>> {
     submissions::table
         .order(submissions::number)
@@ -331,6 +383,30 @@ pub fn documents(c: &mut AnyConnection, submission_id: &str) -> QueryResult<Vec<
 pub fn latest_documents(c: &mut AnyConnection, kind: &str) -> QueryResult<Vec<DocumentRow>> {
     let all: Vec<DocumentRow> = documents::table
         .filter(documents::kind.eq(kind))
+        .order((documents::submission_id, documents::uploaded_at.desc()))
+        .select(DocumentRow::as_select())
+        .load(c)?;
+    let mut latest: Vec<DocumentRow> = Vec::new();
+    for d in all {
+        if latest
+            .last()
+            .is_none_or(|l| l.submission_id != d.submission_id)
+        {
+            latest.push(d);
+        }
+    }
+    Ok(latest)
+}
+
+/// The latest document of `kind` of each of the submissions `ids` (an author's list).
+pub fn latest_documents_of(
+    c: &mut AnyConnection,
+    kind: &str,
+    ids: &[String],
+) -> QueryResult<Vec<DocumentRow>> {
+    let all: Vec<DocumentRow> = documents::table
+        .filter(documents::kind.eq(kind))
+        .filter(documents::submission_id.eq_any(ids))
         .order((documents::submission_id, documents::uploaded_at.desc()))
         .select(DocumentRow::as_select())
         .load(c)?;

@@ -122,6 +122,11 @@ pub fn count(conn: &mut AnyConnection) -> QueryResult<i64> {
     users::table.count().get_result(conn)
 }
 
+/// (email, name) of every account, for names on chair pages (without the other columns).
+pub fn names(conn: &mut AnyConnection) -> QueryResult<Vec<(String, String)>> {
+    users::table.select((users::email, users::name)).load(conn)
+}
+
 /// Every account, by email (for names on chair pages).
 pub fn all(conn: &mut AnyConnection) -> QueryResult<Vec<UserRow>> {
     users::table

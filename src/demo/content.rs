@@ -88,15 +88,32 @@ pub struct DemoWorkshop {
 
 /// Builds the demo workshop for `seed`; the same seed always gives the same workshop.
 pub fn workshop(seed: u64) -> DemoWorkshop {
+    conference(seed, SUBMISSION_COUNT)
+}
+
+/// Builds a conference of `size` submissions for `seed` (the workshop is `size` 80): about
+/// 1.6 authors per paper in the pool, every paper with its own main author, one volunteer
+/// reviewer per 20 papers (at least 5) and a tenth of the papers in the published track.
+/// The same seed and size always give the same conference.
+pub fn conference(seed: u64, size: usize) -> DemoWorkshop {
+    let size = size.max(1);
     let mut rng = Rng::new(seed);
-    let mut people = PeopleFactory::default();
+    // The workshop draws from the 34 real institutions; a large conference from one
+    // institution per four papers besides.
+    let mut people = if size <= SUBMISSION_COUNT {
+        PeopleFactory::default()
+    } else {
+        PeopleFactory::with_institutions(size / 4)
+    };
     let chair = people.person(&mut rng);
-    let volunteers: Vec<DemoPerson> = (0..5).map(|_| people.person(&mut rng)).collect();
-    let pool_size = rng.range(120, 138);
+    let volunteers: Vec<DemoPerson> = (0..(size / 20).max(5))
+        .map(|_| people.person(&mut rng))
+        .collect();
+    let pool_size = rng.range(size * 3 / 2, size * 138 / 80);
     let pool: Vec<DemoPerson> = (0..pool_size).map(|_| people.person(&mut rng)).collect();
 
-    let published = rng.range(8, 12);
-    let mut tracks: Vec<DemoTrack> = (0..SUBMISSION_COUNT)
+    let published = rng.range(size / 10, size * 12 / 80);
+    let mut tracks: Vec<DemoTrack> = (0..size)
         .map(|i| {
             if i < published {
                 DemoTrack::Published
@@ -107,7 +124,7 @@ pub fn workshop(seed: u64) -> DemoWorkshop {
         .collect();
     rng.shuffle(&mut tracks);
 
-    let bylines = bylines(&mut rng, pool.len());
+    let bylines = bylines(&mut rng, size, pool.len());
     let mut texts = TextFactory::default();
     let submissions = tracks
         .iter()

@@ -157,3 +157,34 @@ fn title_case_keeps_acronyms_and_small_words() {
         "Neural ODEs for N-Body Systems"
     );
 }
+
+#[test]
+fn a_large_conference_has_distinct_people_titles_and_main_authors() {
+    let w = conference(7, 2000);
+    assert_eq!(w.submissions.len(), 2000);
+    assert_eq!(w.volunteers.len(), 100);
+    let titles: HashSet<&str> = w.submissions.iter().map(|s| s.title.as_str()).collect();
+    assert_eq!(titles.len(), 2000);
+    let mains: HashSet<&str> = w
+        .submissions
+        .iter()
+        .map(|s| s.authors[s.main_author].email.as_str())
+        .collect();
+    assert_eq!(mains.len(), 2000, "every paper has its own main author");
+    let mut emails: HashSet<&str> = HashSet::new();
+    let mut names: HashSet<&str> = HashSet::new();
+    for p in everyone(&w) {
+        emails.insert(p.email.as_str());
+        names.insert(p.name.as_str());
+    }
+    assert_eq!(emails.len(), names.len(), "one name per address");
+    let institutions: HashSet<&str> = everyone(&w)
+        .iter()
+        .map(|p| p.affiliation.as_str())
+        .collect();
+    assert!(
+        institutions.len() > 300,
+        "{} institutions",
+        institutions.len()
+    );
+}

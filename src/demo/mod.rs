@@ -24,7 +24,8 @@ mod translit;
 pub mod variants;
 
 pub use content::{
-    DemoPerson, DemoSubmission, DemoTrack, DemoWorkshop, TOPICS, WORKSHOP_NAME, workshop,
+    DemoPerson, DemoSubmission, DemoTrack, DemoWorkshop, TOPICS, WORKSHOP_NAME, conference,
+    workshop,
 };
 pub use pdf::paper_pdf;
 

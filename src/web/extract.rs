@@ -23,7 +23,7 @@ use super::error::AppError;
 use crate::auth;
 use crate::auth::constant_time_eq;
 use crate::db::sessions::{self, SessionLimits};
-use crate::db::{self, DbError, conference};
+use crate::db::{self, DbError};
 use crate::domain::conference::ConferenceSettings;
 use crate::policy::Actor;
 
@@ -107,12 +107,12 @@ impl FromRequest for PageCtx {
             let lookup = token_hash.clone();
             let now = state.clock.now();
             let limits = SessionLimits::from_settings(&state.config.security);
-            let (found, stored) = db::run(&state.pool, move |c| {
-                let found = match &lookup {
-                    Some(hash) => sessions::lookup(c, hash, now, limits)?,
-                    None => None,
-                };
-                Ok::<_, DbError>((found, conference::load(c)?))
+            let cache = state.clone();
+            let (found, (settings_version, settings)) = db::run(&state.pool, move |c| {
+                let (found, version) =
+                    sessions::lookup_with_settings_version(c, lookup.as_deref(), now, limits)?;
+                let settings = cache.settings_cache.settings_at(c, version)?;
+                Ok::<_, DbError>((found, settings))
             })
             .await?;
             let (actor, session_id) = match found {
@@ -131,8 +131,8 @@ impl FromRequest for PageCtx {
             Ok(PageCtx {
                 actor,
                 session_id,
-                settings: stored.settings,
-                settings_version: stored.version,
+                settings: ConferenceSettings::clone(&settings),
+                settings_version,
                 csrf,
                 flash,
                 now,

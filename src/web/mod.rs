@@ -50,6 +50,10 @@ pub struct AppState {
     pub storage: Storage,
     /// Bounds how many format checks run at once (the deadline rush).
     pub format_slots: Arc<tokio::sync::Semaphore>,
+    /// The conference settings, decoded again only when their version changes.
+    pub settings_cache: crate::db::conference::SettingsCache,
+    /// The chairs' "compute a preview" running in the background (large conferences).
+    pub assignment_jobs: chair::assignment::job::AssignmentJobs,
 }
 
 impl AppState {

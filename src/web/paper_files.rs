@@ -144,7 +144,7 @@ pub(super) fn paper_facts(
     }
 }
 
-pub(super) fn document_row(
+pub(crate) fn document_row(
     submission_id: &str,
     kind: &str,
     sha256: String,

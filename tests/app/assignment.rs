@@ -4,7 +4,9 @@
 
 use chrono::{TimeZone, Utc};
 
-use crate::helpers::{SubmissionBuilder, TestApp, TestUser, client, spawn_app};
+use cfp::config::Settings;
+
+use crate::helpers::{SubmissionBuilder, TestApp, TestUser, client, spawn_app_with};
 
 /// Five main authors at different institutions, each with a co-author elsewhere.
 pub const PEOPLE: [(&str, &str, &str, &str); 5] = [
@@ -76,7 +78,12 @@ fn after_deadline() -> chrono::DateTime<Utc> {
 /// Five papers (#1..#5, paper i by PEOPLE[i-1]), 2 reviews each, loads 1–3; the chair is
 /// signed in and the clock is after the deadline.
 pub async fn workshop() -> Workshop {
-    let mut app = spawn_app().await;
+    workshop_with(|_| {}).await
+}
+
+/// The same workshop on a server whose settings `adjust` changed.
+pub async fn workshop_with(adjust: impl FnOnce(&mut Settings)) -> Workshop {
+    let mut app = spawn_app_with(adjust).await;
     app.change_settings(|s| {
         s.reviews_per_paper = 2;
         s.reviewer_load_min = 1;
@@ -765,7 +772,7 @@ async fn every_assignment_route_checks_who_may_reach_it() {
         "/chair/conflicts",
     ];
     let pair: &[(&str, &str)] = &[("run", &run), ("number", "1"), ("email", PEOPLE[1].1)];
-    let posts: [(&str, &[(&str, &str)]); 10] = [
+    let posts: [(&str, &[(&str, &str)]); 11] = [
         (
             "/chair/assignment/run",
             &[
@@ -780,6 +787,7 @@ async fn every_assignment_route_checks_who_may_reach_it() {
         ("/chair/assignment/remove", pair),
         ("/chair/assignment/commit", &[("run", &run)]),
         ("/chair/assignment/discard", &[("run", &run)]),
+        ("/chair/assignment/cancel", &[("job", "any")]),
         ("/chair/assignment/import", &[]),
         ("/chair/reviewers", &[("name", "X"), ("email", "x@y.org")]),
         (
@@ -875,4 +883,65 @@ async fn every_assignment_route_checks_who_may_reach_it() {
         "nothing changed"
     );
     assert!(w.committed().await.is_empty());
+}
+
+#[tokio::test]
+async fn a_large_conference_computes_its_preview_in_the_background_and_shows_it_when_done() {
+    // Every conference counts as large here, so the five papers run in the background.
+    let w = workshop_with(|c| c.assignment.background_from_papers = 1).await;
+    let r = w
+        .app
+        .post_form(
+            "/chair/assignment",
+            "/chair/assignment/run",
+            &[
+                ("objective", "total"),
+                ("reviews_per_paper", "2"),
+                ("reviews_per_published_paper", "1"),
+                ("min_load", "1"),
+                ("max_load", "3"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let mut seen_notice = false;
+    // Up to 30 s: the suite runs tests side by side on two busy cores.
+    for _ in 0..600 {
+        let html = w.app.get_text("/chair/assignment").await;
+        seen_notice |= html.contains("in the background") || html.contains("The engine proposed");
+        // The preview is stored a moment before the job counts as finished.
+        if html.contains("name=\"run\" value=\"") && !html.contains("Computing a preview") {
+            assert!(seen_notice, "the page said what happens: {html}");
+            let run = w.preview_id().await.expect("the stored preview");
+            w.commit(&run).await;
+            assert_eq!(w.committed().await.len(), 10, "5 papers × 2 reviews");
+            return;
+        }
+        assert!(
+            html.contains("Computing a preview"),
+            "progress while running: {html}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the background run never stored its preview");
+}
+
+#[tokio::test]
+async fn cancelling_a_finished_or_unknown_computation_changes_nothing() {
+    let w = workshop_with(|c| c.assignment.background_from_papers = 1).await;
+    let r = w
+        .app
+        .post_form(
+            "/chair/assignment",
+            "/chair/assignment/cancel",
+            &[("job", "no-such-job")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let html = w.app.get_text("/chair/assignment").await;
+    assert!(
+        html.contains("had already finished or was cancelled"),
+        "{html}"
+    );
+    assert!(w.preview_id().await.is_none());
 }

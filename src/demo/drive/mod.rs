@@ -4,6 +4,7 @@
 //! submission form with a generated PDF and its format check. No row is written by hand
 //! except the chair flag, which `cfp chair add` sets the same way.
 
+pub mod bulk;
 mod discussion;
 mod stages;
 

@@ -115,16 +115,70 @@ fn domain_matches(email: &str, domain: &str) -> bool {
             .is_some_and(|rest| rest.ends_with('.'))
 }
 
-/// Whether a declared line names `person`.
-fn declared_names(line: &Declared, person: &PersonFacts) -> bool {
+/// A person's comparison keys, computed once per person rather than once per pair.
+struct PersonKeys {
+    name: String,
+    affiliation: String,
+    domain: Option<String>,
+}
+
+impl PersonKeys {
+    fn of(person: &PersonFacts) -> PersonKeys {
+        PersonKeys {
+            name: normalise_name(&person.name),
+            affiliation: normalise_affiliation(&person.affiliation),
+            domain: institutional_domain(&person.email),
+        }
+    }
+}
+
+/// A declared-conflict line with what it names, parsed once.
+type ParsedLine<'a> = (&'a str, Option<Declared>);
+
+fn parse_lines(lines: &[String]) -> Vec<ParsedLine<'_>> {
+    lines
+        .iter()
+        .map(|l| (l.as_str(), parse_declared(l)))
+        .collect()
+}
+
+/// Whether a declared line names `person` (with `keys`, that person's keys).
+fn declared_names(line: &Declared, person: &PersonFacts, keys: &PersonKeys) -> bool {
     match line {
         Declared::Email(e) => person.email == *e,
         Declared::Domain(d) => domain_matches(&person.email, d),
         Declared::Words { name, affiliation } => {
-            (!name.is_empty() && normalise_name(&person.name) == *name)
-                || (!affiliation.is_empty()
-                    && normalise_affiliation(&person.affiliation) == *affiliation)
+            (!name.is_empty() && keys.name == *name)
+                || (!affiliation.is_empty() && keys.affiliation == *affiliation)
         }
+    }
+}
+
+/// A paper or reviewer with its keys and parsed declarations, for [`conflicts_of_pair`].
+struct Prepared<'a, T> {
+    facts: &'a T,
+    /// Keys of the paper's authors, in byline order (one entry, the reviewer's, for a reviewer).
+    keys: Vec<PersonKeys>,
+    declared: Vec<ParsedLine<'a>>,
+}
+
+fn prepare_paper(paper: &PaperFacts) -> Prepared<'_, PaperFacts> {
+    Prepared {
+        facts: paper,
+        keys: paper
+            .authors
+            .iter()
+            .map(|(a, _)| PersonKeys::of(a))
+            .collect(),
+        declared: parse_lines(&paper.declared_conflicts),
+    }
+}
+
+fn prepare_reviewer(reviewer: &Reviewer) -> Prepared<'_, Reviewer> {
+    Prepared {
+        facts: reviewer,
+        keys: vec![PersonKeys::of(&reviewer.person)],
+        declared: parse_lines(&reviewer.declared_conflicts),
     }
 }
 
@@ -135,11 +189,28 @@ pub fn pair_conflicts(
     bid: Option<Bid>,
     entered: Option<&EnteredConflict>,
 ) -> Vec<(ConflictKind, String)> {
+    conflicts_of_pair(
+        &prepare_paper(paper),
+        &prepare_reviewer(reviewer),
+        bid,
+        entered,
+    )
+}
+
+fn conflicts_of_pair(
+    paper: &Prepared<'_, PaperFacts>,
+    reviewer: &Prepared<'_, Reviewer>,
+    bid: Option<Bid>,
+    entered: Option<&EnteredConflict>,
+) -> Vec<(ConflictKind, String)> {
     let mut out = Vec::new();
-    let r = &reviewer.person;
-    let r_aff = normalise_affiliation(&r.affiliation);
-    let r_dom = institutional_domain(&r.email);
-    for (a, _) in &paper.authors {
+    let r = &reviewer.facts.person;
+    let Some(r_keys) = reviewer.keys.first() else {
+        return out;
+    };
+    let r_aff = &r_keys.affiliation;
+    let r_dom = &r_keys.domain;
+    for ((a, _), a_keys) in paper.facts.authors.iter().zip(&paper.keys) {
         if a.email == r.email {
             out.push((
                 ConflictKind::Author,
@@ -147,7 +218,7 @@ pub fn pair_conflicts(
             ));
             continue;
         }
-        if !r_aff.is_empty() && normalise_affiliation(&a.affiliation) == r_aff {
+        if !r_aff.is_empty() && a_keys.affiliation == *r_aff {
             out.push((
                 ConflictKind::Institution,
                 format!(
@@ -156,7 +227,7 @@ pub fn pair_conflicts(
                 ),
             ));
         }
-        if r_dom.is_some() && institutional_domain(&a.email) == r_dom {
+        if r_dom.is_some() && a_keys.domain == *r_dom {
             out.push((
                 ConflictKind::EmailDomain,
                 format!(
@@ -168,17 +239,25 @@ pub fn pair_conflicts(
             ));
         }
     }
-    for line in &paper.declared_conflicts {
-        if parse_declared(line).is_some_and(|d| declared_names(&d, r)) {
+    for (line, parsed) in &paper.declared {
+        if parsed
+            .as_ref()
+            .is_some_and(|d| declared_names(d, r, r_keys))
+        {
             out.push((
                 ConflictKind::DeclaredByAuthors,
                 format!("the authors declared \"{line}\""),
             ));
         }
     }
-    for line in &reviewer.declared_conflicts {
-        if let Some(d) = parse_declared(line)
-            && let Some((a, _)) = paper.authors.iter().find(|(a, _)| declared_names(&d, a))
+    for (line, parsed) in &reviewer.declared {
+        if let Some(d) = parsed
+            && let Some(((a, _), _)) = paper
+                .facts
+                .authors
+                .iter()
+                .zip(&paper.keys)
+                .find(|((a, _), k)| declared_names(d, a, k))
         {
             out.push((
                 ConflictKind::DeclaredByReviewer,
@@ -322,13 +401,18 @@ pub fn all_conflicts(
             .map(|(k, _)| *k),
     );
     pairs.extend(entered_of.keys().copied());
-    let mut out: Vec<Conflict> = pairs
+    let prepared_papers: Vec<Prepared<'_, PaperFacts>> = papers.iter().map(prepare_paper).collect();
+    let prepared_reviewers: Vec<Prepared<'_, Reviewer>> =
+        reviewers.iter().map(prepare_reviewer).collect();
+    let mut pairs: Vec<(usize, usize)> = pairs.into_iter().collect();
+    pairs.sort_unstable();
+    let out: Vec<Conflict> = pairs
         .into_iter()
         .filter(|&(p, r)| p < papers.len() && r < reviewers.len())
         .flat_map(|(p, r)| {
-            pair_conflicts(
-                &papers[p],
-                &reviewers[r],
+            conflicts_of_pair(
+                &prepared_papers[p],
+                &prepared_reviewers[r],
                 bid_of.get(&(p, r)).copied(),
                 entered_of.get(&(p, r)).copied(),
             )
@@ -341,6 +425,7 @@ pub fn all_conflicts(
             })
         })
         .collect();
-    out.sort();
+    // Pairs were taken in order and each pair's conflicts come sorted by kind.
+    debug_assert!(out.is_sorted());
     out
 }

@@ -7,7 +7,7 @@
 //! the reviewer on an assignment. Each conflict carries a reason for the chair; reviewers
 //! never see these. Pure: the caller loads the rows and this module only computes.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use crate::domain::submission::Track;
 
@@ -82,7 +82,9 @@ pub fn reviewer_pool(papers: &[PaperFacts], profiles: &[ProfileFacts]) -> Vec<Re
         .iter()
         .map(|p| (p.person.email.as_str(), p))
         .collect();
-    let mut pool: BTreeMap<String, Reviewer> = BTreeMap::new();
+    // A hash map while building (a B-tree of 10,000 emails made every lookup a chain of
+    // string comparisons), sorted by email once at the end.
+    let mut pool: HashMap<&str, Reviewer> = HashMap::new();
     let from_profile = |person: PersonFacts, source, p: Option<&&ProfileFacts>| Reviewer {
         person,
         source,
@@ -95,27 +97,29 @@ pub fn reviewer_pool(papers: &[PaperFacts], profiles: &[ProfileFacts]) -> Vec<Re
     };
     for paper in papers {
         for (author, is_main) in &paper.authors {
-            if *is_main && !pool.contains_key(&author.email) {
+            if *is_main && !pool.contains_key(author.email.as_str()) {
                 let profile = profile_of.get(author.email.as_str());
                 pool.insert(
-                    author.email.clone(),
+                    author.email.as_str(),
                     from_profile(author.clone(), ReviewerSource::MainAuthor, profile),
                 );
             }
         }
     }
     for p in profiles.iter().filter(|p| p.volunteer) {
-        pool.entry(p.person.email.clone())
+        pool.entry(p.person.email.as_str())
             .or_insert_with(|| from_profile(p.person.clone(), ReviewerSource::Volunteer, Some(&p)));
     }
     for (i, paper) in papers.iter().enumerate() {
         for (author, _) in &paper.authors {
-            if let Some(r) = pool.get_mut(&author.email) {
+            if let Some(r) = pool.get_mut(author.email.as_str()) {
                 r.own_papers.push(i);
             }
         }
     }
-    pool.into_values().collect()
+    let mut pool: Vec<Reviewer> = pool.into_values().collect();
+    pool.sort_unstable_by(|a, b| a.person.email.cmp(&b.person.email));
+    pool
 }
 
 #[cfg(test)]

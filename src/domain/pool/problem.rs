@@ -25,6 +25,8 @@ pub struct RunParams {
 pub const ALL_PAIRS_LIMIT: usize = 2_000_000;
 /// Reviewers per paper kept as candidates on large conferences.
 pub const TOP_K: usize = 100;
+/// Candidates every paper gets beyond the reviews it needs, even with no text in common.
+const SPARE_CANDIDATES: usize = 10;
 /// Papers per reviewer kept too, so every reviewer has candidates.
 pub const TOP_K_PER_REVIEWER: usize = 30;
 
@@ -127,6 +129,43 @@ pub fn build_problem(
         for &(p, r, b) in bids {
             if matches!(b, Bid::Eager | Bid::Willing) && p < papers.len() {
                 consider(p, r, index.similarity(p, r));
+            }
+        }
+    }
+    // A paper the indexes left with too few candidates (its words shared by few reviewers,
+    // most of them conflicted) gets the next reviewers by text, zero scores included, so a
+    // large conference never fails for lack of candidates while reviewers have room.
+    let mut candidates_of = vec![0usize; papers.len()];
+    for &(p, _) in affinity.keys() {
+        candidates_of[p] += 1;
+    }
+    let mut scores = Vec::new();
+    for (p, paper) in papers.iter().enumerate() {
+        let needed = match paper.track {
+            Track::Paper => params.reviews_per_paper,
+            Track::Published => params.reviews_per_published_paper,
+        } as usize
+            + SPARE_CANDIDATES;
+        if candidates_of[p] >= needed || active.is_empty() {
+            continue;
+        }
+        index.paper_scores(p, &mut scores);
+        let mut order = active.clone();
+        // Ties (zero scores) spread over the pool instead of all going to the first reviewers.
+        let shift = p.wrapping_mul(7919) % active.len();
+        order.rotate_left(shift);
+        order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]));
+        for r in order {
+            if candidates_of[p] >= needed {
+                break;
+            }
+            let key = (p, reviewer_slot[r]);
+            if affinity.contains_key(&key) || conflicted.contains(&(p, r)) {
+                continue;
+            }
+            if let Some(a) = with_bid(scores[r], bid_of.get(&(p, r)).copied()) {
+                affinity.insert(key, a);
+                candidates_of[p] += 1;
             }
         }
     }

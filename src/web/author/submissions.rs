@@ -85,7 +85,9 @@ async fn my_submissions(ctx: PageCtx) -> Result<HttpResponse, AppError> {
                 decided.insert(r.id.clone(), d);
             }
         }
-        Ok::<_, DbError>((rows, subs::latest_documents(c, "paper")?, decided))
+        let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+        let latest = subs::latest_documents_of(c, "paper", &ids)?;
+        Ok::<_, DbError>((rows, latest, decided))
     })
     .await?;
     let papers = rows

@@ -11,7 +11,7 @@ use crate::db::{AnyConnection, DbError};
 use crate::domain::decision::Decision;
 use crate::domain::scores::{PaperScores, ScoreInput, summarise};
 use crate::policy;
-use crate::web::views::reviews::parse_content;
+use crate::web::views::reviews::parse_scores;
 
 /// Every active paper with what deciding it needs.
 pub struct Board {
@@ -49,7 +49,7 @@ pub fn load_board(c: &mut AnyConnection) -> Result<Board, DbError> {
         let Some(r) = a.review.as_ref().filter(|r| r.is_submitted()) else {
             continue;
         };
-        let content = parse_content(&r.content);
+        let content = parse_scores(&r.content);
         let (Some(overall), Some(confidence), Some(&paper)) = (
             content.overall,
             content.confidence,

@@ -19,7 +19,8 @@ use crate::policy;
 use crate::web::csv::{csv_attachment, csv_safe};
 use crate::web::error::AppError;
 use crate::web::extract::PageCtx;
-use crate::web::views::reviews::parse_content;
+use crate::web::views::paging::{PER_PAGE, Paging, page_number};
+use crate::web::views::reviews::parse_scores;
 use crate::web::{Layout, render_status};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -64,6 +65,9 @@ pub(super) struct BoardQuery {
     sort: String,
     track: String,
     decision: String,
+    /// 1-based page of the board (100 papers each); empty: the first.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    page: String,
 }
 
 impl BoardQuery {
@@ -93,6 +97,7 @@ struct BoardPage {
     decisions_release: String,
     /// The query string of this view, carried by each decision form.
     back: String,
+    paging: Paging,
 }
 
 fn sort_key(raw: &str) -> SortKey {
@@ -125,7 +130,7 @@ pub(super) async fn show(
         o.1 += 1;
         if let Some(r) = a.review.as_ref().filter(|r| r.is_submitted()) {
             o.0 += 1;
-            if parse_content(&r.content).talk_recommendation {
+            if parse_scores(&r.content).talk_recommendation {
                 *talk_votes.entry(a.submission_id.as_str()).or_default() += 1;
             }
         }
@@ -135,22 +140,34 @@ pub(super) async fn show(
     } else {
         rank(&board.scores, sort_key(&q.sort))
     };
-    let rows: Vec<BoardRow> = order
+    let shown: Vec<usize> = order
         .into_iter()
-        .filter_map(|i| {
+        .filter(|&i| {
+            let r = &board.rows[i];
+            let current = board.decision(r).and_then(DecisionRow::decision);
+            if !q.track.is_empty() && r.track != q.track {
+                return false;
+            }
+            match q.decision.as_str() {
+                "" => true,
+                "undecided" => current.is_none(),
+                other => current.map(Decision::as_str) == Some(other),
+            }
+        })
+        .collect();
+    let base = {
+        let mut view = q.clone();
+        view.page.clear();
+        format!("/chair/decisions?{}", view.to_query())
+    };
+    let paging = Paging::new(shown.len(), page_number(&q.page), PER_PAGE, &base);
+    let rows: Vec<BoardRow> = shown[paging.range()]
+        .iter()
+        .map(|&i| {
             let r = &board.rows[i];
             let s = &board.scores[i];
             let d = board.decision(r);
             let current = d.and_then(DecisionRow::decision);
-            if !q.track.is_empty() && r.track != q.track {
-                return None;
-            }
-            match q.decision.as_str() {
-                "" => {}
-                "undecided" if current.is_none() => {}
-                other if current.map(Decision::as_str) == Some(other) => {}
-                _ => return None,
-            }
             let own = board.hidden_from(r, &ctx.actor);
             let main = board
                 .authors
@@ -163,7 +180,7 @@ pub(super) async fn show(
                 })
                 .unwrap_or_default();
             let hide = |v: String| if own { "hidden".to_string() } else { v };
-            Some(BoardRow {
+            BoardRow {
                 number: r.number,
                 title: r.title.clone(),
                 track: r.track.clone(),
@@ -196,7 +213,7 @@ pub(super) async fn show(
                     .map(|(_, e)| e.clone())
                     .unwrap_or_default(),
                 discussion: discussion.row(&r.id, own, &board.assigned),
-            })
+            }
         })
         .collect();
     let count = |k: Decision| board.holders(k, "").len();
@@ -207,6 +224,7 @@ pub(super) async fn show(
             layout: ctx.layout("Decisions"),
             rows,
             back: q.to_query(),
+            paging,
             query: q,
             errors,
             confirm,

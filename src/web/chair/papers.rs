@@ -7,7 +7,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::Duration;
 
-use crate::db::submissions::{AuthorRow, DocumentRow, SubmissionRow};
+use crate::db::submissions::{AuthorRow, DocumentRow, ListedSubmission};
 use crate::db::{self, DbError, audit, submissions as subs};
 use crate::domain::conference::format_in_zone;
 use crate::domain::submission::SubmissionStatus;
@@ -17,6 +17,7 @@ use crate::web::error::AppError;
 use crate::web::extract::{CsrfForm, PageCtx, set_flash};
 use crate::web::paper_status::set_status;
 use crate::web::papers::load_visible;
+use crate::web::views::paging::{PER_PAGE, Paging, page_number};
 use crate::web::{Layout, render, see_other};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -39,11 +40,28 @@ pub struct ListQuery {
     pub format: String,
     pub keyword: String,
     pub sort: String,
+    /// 1-based page of the list (100 rows each).
+    pub page: String,
+}
+
+impl ListQuery {
+    /// The list's path with its filters and sort order, without the page.
+    fn base(&self) -> String {
+        let query = serde_urlencoded::to_string([
+            ("track", &self.track),
+            ("status", &self.status),
+            ("format", &self.format),
+            ("keyword", &self.keyword),
+            ("sort", &self.sort),
+        ])
+        .unwrap_or_default();
+        format!("/chair/submissions?{query}")
+    }
 }
 
 /// One paper with what the list and the CSV show.
 struct Listed {
-    row: SubmissionRow,
+    row: ListedSubmission,
     authors: Vec<AuthorRow>,
     paper: Option<DocumentRow>,
 }
@@ -83,7 +101,7 @@ impl Listed {
 async fn load_all(ctx: &PageCtx, q: &ListQuery) -> Result<Vec<Listed>, AppError> {
     let (rows, authors, papers) = db::run(&ctx.state.pool, |c| {
         Ok::<_, DbError>((
-            subs::all(c)?,
+            subs::all_listed(c)?,
             subs::all_authors(c)?,
             subs::latest_documents(c, "paper")?,
         ))
@@ -169,13 +187,15 @@ struct ListPage {
     query: ListQuery,
     topics: Vec<String>,
     total: usize,
+    paging: Paging,
 }
 
 async fn list(ctx: PageCtx, query: web::Query<ListQuery>) -> Result<HttpResponse, AppError> {
     policy::perm_manage_submissions(&ctx.actor)?;
     let q = query.into_inner();
     let listed = load_all(&ctx, &q).await?;
-    let rows = listed
+    let paging = Paging::new(listed.len(), page_number(&q.page), PER_PAGE, &q.base());
+    let rows = listed[paging.range()]
         .iter()
         .map(|l| Row {
             number: l.row.number,
@@ -203,6 +223,7 @@ async fn list(ctx: PageCtx, query: web::Query<ListQuery>) -> Result<HttpResponse
         layout: ctx.layout("All submissions"),
         total: listed.len(),
         rows,
+        paging,
         query: q,
         topics: ctx.settings.topics.clone(),
     })

@@ -23,8 +23,9 @@ use crate::policy;
 use crate::web::csv::{csv_attachment, csv_safe};
 use crate::web::error::AppError;
 use crate::web::extract::{CsrfForm, PageCtx, set_flash};
+use crate::web::views::paging::{PER_PAGE, Paging, page_number};
 use crate::web::views::paper_reviews::load;
-use crate::web::views::reviews::parse_content;
+use crate::web::views::reviews::{parse_content, parse_scores};
 use crate::web::{Layout, render, see_other};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -69,9 +70,19 @@ struct ProgressPage {
     missing: usize,
     submitted: usize,
     total: usize,
+    paper_paging: Paging,
+    reviewer_paging: Paging,
 }
 
-async fn progress(ctx: PageCtx) -> Result<HttpResponse, AppError> {
+/// Pages of the two lists: `page` of papers, `rpage` of reviewers.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct ProgressQuery {
+    page: String,
+    rpage: String,
+}
+
+async fn progress(ctx: PageCtx, q: web::Query<ProgressQuery>) -> Result<HttpResponse, AppError> {
     policy::perm_manage_conference(&ctx.actor)?;
     let data = load(&ctx).await?;
     let own = data.own(&ctx);
@@ -98,7 +109,7 @@ async fn progress(ctx: PageCtx) -> Result<HttpResponse, AppError> {
                 && let Some(score) = a
                     .review
                     .as_ref()
-                    .and_then(|r| parse_content(&r.content).overall)
+                    .and_then(|r| parse_scores(&r.content).overall)
             {
                 if !p.scores.is_empty() {
                     p.scores.push_str(", ");
@@ -114,13 +125,16 @@ async fn progress(ctx: PageCtx) -> Result<HttpResponse, AppError> {
         .map(|a| (a.submission_id.as_str(), a.number))
         .collect();
     let all_rows = db::run(&ctx.state.pool, |c| Ok::<_, DbError>(subs::all(c)?)).await?;
+    let active: HashMap<&str, i32> = all_rows
+        .iter()
+        .filter(|r| r.status == "active")
+        .map(|r| (r.id.as_str(), r.number))
+        .collect();
     for a in data.authors.iter().filter(|a| a.is_main) {
-        let number = numbers.get(a.submission_id.as_str()).copied().or_else(|| {
-            all_rows
-                .iter()
-                .find(|r| r.id == a.submission_id && r.status == "active")
-                .map(|r| r.number)
-        });
+        let number = numbers
+            .get(a.submission_id.as_str())
+            .or_else(|| active.get(a.submission_id.as_str()))
+            .copied();
         if let Some(n) = number {
             main_of
                 .entry(a.email.as_str())
@@ -128,8 +142,26 @@ async fn progress(ctx: PageCtx) -> Result<HttpResponse, AppError> {
                 .push(format!("#{n}"));
         }
     }
+    let missing = per_reviewer
+        .values()
+        .filter(|(done, assigned)| done < assigned)
+        .count();
+    let reviewer_paging = Paging::new(
+        per_reviewer.len(),
+        page_number(&q.rpage),
+        PER_PAGE,
+        &format!("/chair/reviews?page={}", page_number(&q.page)),
+    );
+    let paper_paging = Paging::new(
+        papers.len(),
+        page_number(&q.page),
+        PER_PAGE,
+        &format!("/chair/reviews?rpage={}", reviewer_paging.page),
+    );
     let reviewers: Vec<ReviewerProgress> = per_reviewer
         .iter()
+        .skip(reviewer_paging.range().start)
+        .take(reviewer_paging.range().len())
         .map(|(email, (done, assigned))| ReviewerProgress {
             name: data.name(email),
             email: email.to_string(),
@@ -142,8 +174,14 @@ async fn progress(ctx: PageCtx) -> Result<HttpResponse, AppError> {
     let submitted = data.assigned.iter().filter(|a| a.is_submitted()).count();
     render(&ProgressPage {
         layout: ctx.layout("Review progress"),
-        missing: reviewers.iter().filter(|r| r.done < r.assigned).count(),
-        papers: papers.into_values().collect(),
+        missing,
+        papers: papers
+            .into_values()
+            .skip(paper_paging.range().start)
+            .take(paper_paging.range().len())
+            .collect(),
+        paper_paging,
+        reviewer_paging,
         reviewers,
         due: format_in_zone(ctx.settings.dates.review_due, ctx.settings.tz()),
         overdue,

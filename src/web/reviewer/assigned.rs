@@ -39,15 +39,7 @@ async fn my_assignments(
     Ok(db::run(&ctx.state.pool, move |c| {
         let pool = in_pool(c, &email)?;
         let reviews = crate::db::reviews::of_reviewer(c, &email)?;
-        let ids: Vec<String> = asg::assignments_of(c, &email)?
-            .into_iter()
-            .map(|a| a.submission_id)
-            .collect();
-        let mut rows: Vec<SubmissionRow> = subs::all(c)?
-            .into_iter()
-            .filter(|r| ids.contains(&r.id))
-            .collect();
-        rows.sort_by_key(|r| r.number);
+        let rows = subs::assigned_to(c, &email)?;
         Ok::<_, DbError>((pool, rows, reviews))
     })
     .await?)

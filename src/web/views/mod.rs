@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod discussion;
 pub mod format_report;
+pub mod paging;
 pub mod paper_reviews;
 pub mod released;
 pub mod reviews;

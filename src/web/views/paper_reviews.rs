@@ -27,7 +27,7 @@ pub async fn load(ctx: &PageCtx) -> Result<Data, AppError> {
         Ok::<_, DbError>((
             reviews::assigned(c)?,
             subs::all_authors(c)?,
-            users::all(c)?,
+            users::names(c)?,
             crate::db::assignments::profiles(c)?,
         ))
     })
@@ -39,8 +39,8 @@ pub async fn load(ctx: &PageCtx) -> Result<Data, AppError> {
     for p in profiles {
         names.insert(p.email, p.name);
     }
-    for u in users {
-        names.insert(u.email, u.name);
+    for (email, name) in users {
+        names.insert(email, name);
     }
     Ok(Data {
         assigned,

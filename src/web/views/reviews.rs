@@ -10,6 +10,21 @@ pub fn parse_content(raw: &str) -> ReviewContent {
     serde_json::from_str(raw).unwrap_or_default()
 }
 
+/// The scores of a stored review without its texts, for pages that rank thousands of
+/// papers: the texts are skipped while parsing, never copied.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default)]
+pub struct ReviewScores {
+    pub overall: Option<u8>,
+    pub confidence: Option<u8>,
+    pub talk_recommendation: bool,
+}
+
+/// The scores of a stored review; an unreadable one has none.
+pub fn parse_scores(raw: &str) -> ReviewScores {
+    serde_json::from_str(raw).unwrap_or_default()
+}
+
 /// One labelled text of a review, for display.
 pub struct ShownSection {
     pub label: String,

@@ -11,7 +11,7 @@ use askama::Template;
 use crate::db::assignments::{self as asg};
 use crate::db::{self, DbError, audit, outbox, reviews, users};
 use crate::domain::account::Email;
-use crate::domain::pool::ConflictKind;
+use crate::domain::pool::{Conflict, ConflictKind};
 use crate::mail::reviewing;
 use crate::policy;
 use crate::web::error::AppError;
@@ -62,35 +62,39 @@ async fn show_conflicts(
 ) -> Result<HttpResponse, AppError> {
     let data = db::run(&ctx.state.pool, |c| Ok::<_, DbError>(PoolData::load(c)?)).await?;
     let q = query.trim().trim_start_matches('#').to_lowercase();
-    let all: Vec<ConflictRow> = data
-        .conflicts()
-        .into_iter()
-        .map(|c| {
-            let paper = &data.papers[c.paper];
-            let reviewer = &data.pool[c.reviewer].person;
-            ConflictRow {
-                number: paper.number,
-                title: paper.title.clone(),
-                reviewer: reviewer.name.clone(),
-                email: reviewer.email.clone(),
-                kind: c.kind.label(),
-                detail: c.detail,
-                removable: matches!(c.kind, ConflictKind::Chair | ConflictKind::Reported),
-            }
-        })
-        .filter(|r| {
-            q.is_empty()
-                || r.number.to_string() == q
-                || r.email.contains(&q)
-                || r.reviewer.to_lowercase().contains(&q)
-        })
-        .collect();
-    let total = all.len();
+    // Rows are made only for the conflicts shown; the rest are counted.
+    let wanted = |c: &Conflict| {
+        let paper = &data.papers[c.paper];
+        let reviewer = &data.pool[c.reviewer].person;
+        q.is_empty()
+            || paper.number.to_string() == q
+            || reviewer.email.contains(&q)
+            || reviewer.name.to_lowercase().contains(&q)
+    };
+    let mut total = 0;
+    let mut rows = Vec::new();
+    for c in data.conflicts().into_iter().filter(|c| wanted(c)) {
+        total += 1;
+        if rows.len() >= SHOWN {
+            continue;
+        }
+        let paper = &data.papers[c.paper];
+        let reviewer = &data.pool[c.reviewer].person;
+        rows.push(ConflictRow {
+            number: paper.number,
+            title: paper.title.clone(),
+            reviewer: reviewer.name.clone(),
+            email: reviewer.email.clone(),
+            kind: c.kind.label(),
+            detail: c.detail,
+            removable: matches!(c.kind, ConflictKind::Chair | ConflictKind::Reported),
+        });
+    }
     render_status(
         status,
         &ConflictsPage {
             layout: ctx.layout("Conflicts"),
-            rows: all.into_iter().take(SHOWN).collect(),
+            rows,
             total,
             query,
             errors,

@@ -9,6 +9,7 @@ pub mod adjust;
 pub mod committed;
 pub mod conflicts;
 pub mod csv;
+pub mod job;
 pub mod loads;
 pub mod preview;
 pub mod reviewers;
@@ -29,6 +30,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/chair/assignment/committed",
             web::get().to(committed::committed),
         )
+        .route("/chair/assignment/cancel", web::post().to(run::cancel))
         .route("/chair/assignment.csv", web::get().to(csv::export))
         .route("/chair/assignment/import", web::post().to(csv::import));
     reviewers::routes(cfg);

@@ -69,14 +69,24 @@ pub(super) async fn store_preview(
     meta: &RunMeta,
     pairs: &[ProposedPair],
 ) -> Result<(), AppError> {
+    store_preview_in(&ctx.state.pool, chair, meta, pairs, ctx.now).await
+}
+
+/// Stores a preview (also from a background run, which has no request).
+pub(super) async fn store_preview_in(
+    pool: &crate::db::DbPool,
+    chair: &crate::domain::ids::UserId,
+    meta: &RunMeta,
+    pairs: &[ProposedPair],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), AppError> {
     let id = uuid::Uuid::new_v4().to_string();
     let meta_json = serde_json::to_string(meta).map_err(|e| AppError::Unexpected(e.into()))?;
     let pairs_json = serde_json::to_string(pairs).map_err(|e| AppError::Unexpected(e.into()))?;
     let chair = chair.clone();
-    let now = ctx.now;
     let source = meta.source.clone();
     let count = pairs.len();
-    db::run(&ctx.state.pool, move |c| {
+    db::run(pool, move |c| {
         db::transaction(c, |c| {
             asg::insert_preview(c, &id, &meta_json, &pairs_json, &chair, now)?;
             audit::record(

@@ -17,6 +17,7 @@ use crate::policy;
 use crate::web::error::AppError;
 use crate::web::extract::{CsrfForm, PageCtx, set_flash};
 use crate::web::pool_data::PoolData;
+use crate::web::views::paging::{PER_PAGE, Paging, page_number};
 use crate::web::{Layout, render_status, see_other};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -46,6 +47,18 @@ struct ReviewersPage {
     form: VolunteerForm,
     default_min: u32,
     default_max: u32,
+    /// Reviewers in the pool, and those matching the search.
+    pool_size: usize,
+    list: ListQuery,
+    paging: Paging,
+}
+
+/// Search and page of the pool's list.
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[serde(default)]
+struct ListQuery {
+    q: String,
+    page: String,
 }
 
 #[derive(Debug, Default, Clone, serde::Deserialize)]
@@ -63,6 +76,16 @@ async fn show_reviewers(
     errors: Vec<String>,
     form: VolunteerForm,
 ) -> Result<HttpResponse, AppError> {
+    show_list(ctx, status, errors, form, ListQuery::default()).await
+}
+
+async fn show_list(
+    ctx: &PageCtx,
+    status: StatusCode,
+    errors: Vec<String>,
+    form: VolunteerForm,
+    list: ListQuery,
+) -> Result<HttpResponse, AppError> {
     let data = db::run(&ctx.state.pool, |c| Ok::<_, DbError>(PoolData::load(c)?)).await?;
     let mut bids: HashMap<usize, usize> = HashMap::new();
     for &(_, r, _) in &data.bids {
@@ -72,10 +95,24 @@ async fn show_reviewers(
     for &(_, r) in &data.committed {
         *assigned.entry(r).or_default() += 1;
     }
-    let rows = data
-        .pool
+    let needle = list.q.trim().to_lowercase();
+    let matching: Vec<usize> = (0..data.pool.len())
+        .filter(|&i| {
+            let p = &data.pool[i].person;
+            needle.is_empty()
+                || p.email.contains(&needle)
+                || p.name.to_lowercase().contains(&needle)
+                || p.affiliation.to_lowercase().contains(&needle)
+        })
+        .collect();
+    let base = format!(
+        "/chair/reviewers?{}",
+        serde_urlencoded::to_string([("q", &list.q)]).unwrap_or_default()
+    );
+    let paging = Paging::new(matching.len(), page_number(&list.page), PER_PAGE, &base);
+    let rows = matching[paging.range()]
         .iter()
-        .enumerate()
+        .map(|&i| (i, &data.pool[i]))
         .map(|(i, r)| ReviewerRow {
             name: r.person.name.clone(),
             email: r.person.email.clone(),
@@ -100,13 +137,23 @@ async fn show_reviewers(
             form,
             default_min: ctx.settings.reviewer_load_min,
             default_max: ctx.settings.reviewer_load_max,
+            pool_size: data.pool.len(),
+            list,
+            paging,
         },
     )
 }
 
-async fn reviewers(ctx: PageCtx) -> Result<HttpResponse, AppError> {
+async fn reviewers(ctx: PageCtx, list: web::Query<ListQuery>) -> Result<HttpResponse, AppError> {
     policy::perm_manage_conference(&ctx.actor)?;
-    show_reviewers(&ctx, StatusCode::OK, Vec::new(), VolunteerForm::default()).await
+    show_list(
+        &ctx,
+        StatusCode::OK,
+        Vec::new(),
+        VolunteerForm::default(),
+        list.into_inner(),
+    )
+    .await
 }
 
 fn keyword_list(raw: &str) -> Vec<String> {

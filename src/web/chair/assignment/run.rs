@@ -11,8 +11,9 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
+use super::job::{Job, JobView, Outcome};
 use super::loads::{Demand, LoadFix, fitted_defaults};
-use super::preview::{ProposedPair, RunMeta, load, open_preview, store_preview};
+use super::preview::{ProposedPair, RunMeta, load, open_preview, store_preview, store_preview_in};
 use super::view::{PreviewView, preview_view};
 use crate::assignment::{Objective, solve};
 use crate::db::assignments::{self as asg};
@@ -121,6 +122,10 @@ struct Page {
     /// The chair is asked to confirm committing the preview: (assignments added, removed,
     /// reviewers who will be emailed).
     confirm_commit: Option<(usize, usize, usize)>,
+    /// A preview being computed in the background (large conferences), or the last one.
+    job: Option<JobView>,
+    /// What the last background run ended with, shown once.
+    job_notice: String,
 }
 
 pub(super) async fn show(
@@ -142,6 +147,9 @@ async fn show_page(
     fixes: Vec<LoadFix>,
     confirm_commit: Option<(usize, usize, usize)>,
 ) -> Result<HttpResponse, AppError> {
+    let (job, job_notice, job_errors) = job_state(ctx);
+    let mut errors = errors;
+    errors.extend(job_errors);
     let (data, preview) = load(ctx).await?;
     let (defaults, load_note) = fitted_defaults(&ctx.settings, Demand::of(&data));
     let params = preview.as_ref().map_or(defaults, |p| p.meta.params);
@@ -174,8 +182,43 @@ async fn show_page(
             load_note,
             fixes,
             confirm_commit,
+            job,
+            job_notice,
         },
     )
+}
+
+/// The background job to show: a running one, or a finished one's outcome (shown once:
+/// as a notice, or as errors when no assignment was possible).
+fn job_state(ctx: &PageCtx) -> (Option<JobView>, String, Vec<String>) {
+    let Some(job) = ctx.state.assignment_jobs.current() else {
+        return (None, String::new(), Vec::new());
+    };
+    let view = job.view();
+    match job.outcome() {
+        None => (Some(view), String::new(), Vec::new()),
+        Some(outcome) => {
+            ctx.state.assignment_jobs.clear_finished(&view.id);
+            match outcome {
+                Outcome::Stored(message) => (None, message, Vec::new()),
+                Outcome::Cancelled => (
+                    None,
+                    "The background computation was cancelled; nothing was stored.".into(),
+                    Vec::new(),
+                ),
+                Outcome::Infeasible(reasons) => {
+                    let mut errors = vec!["No assignment satisfies these constraints:".to_string()];
+                    errors.extend(reasons);
+                    (None, String::new(), errors)
+                }
+                Outcome::Failed(why) => (
+                    None,
+                    String::new(),
+                    vec![format!("The background computation failed: {why}")],
+                ),
+            }
+        }
+    }
 }
 
 pub(super) async fn page(ctx: PageCtx) -> Result<HttpResponse, AppError> {
@@ -214,40 +257,21 @@ pub(super) async fn run(
         }
     };
     let data = db::run(&ctx.state.pool, |c| Ok::<_, DbError>(PoolData::load(c)?)).await?;
+    if data.papers.len() >= ctx.state.config.assignment.background_from_papers {
+        return start_in_background(&ctx, chair, params, data);
+    }
+    let demand = Demand::of(&data);
     let started = std::time::Instant::now();
-    let (data, built, solved, relaxed) = web::block(move || {
-        let mut built = built_for(&data, &params);
-        let mut solved = solve(&built.problem, params.objective, &|_| {});
-        // Committed reviews cannot move, so a reviewer whose committed papers were taken
-        // away (a reported conflict, a withdrawn paper) may have no paper left to reach the
-        // minimum load. Filling the gaps matters more: retry with minimum loads lowered to
-        // what each reviewer already has.
-        let mut relaxed = false;
-        if solved.is_err() && !built.problem.fixed.is_empty() {
-            let mut fixed_load = vec![0u32; built.problem.reviewers.len()];
-            for &(_, r) in &built.problem.fixed {
-                fixed_load[r] += 1;
-            }
-            for (spec, &load) in built.problem.reviewers.iter_mut().zip(&fixed_load) {
-                spec.min_load = spec.min_load.min(load);
-            }
-            let retry = solve(&built.problem, params.objective, &|_| {});
-            if retry.is_ok() {
-                solved = retry;
-                relaxed = true;
-            }
-        }
-        (data, built, solved, relaxed)
-    })
-    .await
-    .map_err(|e| AppError::Unexpected(anyhow::anyhow!("assignment task: {e}")))?;
+    let computed = web::block(move || compute(&data, &params, &|_, _| true))
+        .await
+        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("assignment task: {e}")))?;
     let seconds = started.elapsed().as_secs_f64();
-    let solution = match solved {
-        Ok(s) => s,
-        Err(inf) => {
+    let (pairs, relaxed) = match computed {
+        Ok(x) => x,
+        Err(reasons) => {
             let mut errors = vec!["No assignment satisfies these constraints:".to_string()];
-            errors.extend(inf.reasons);
-            let fixes = super::loads::fixes(&params, Demand::of(&data));
+            errors.extend(reasons);
+            let fixes = super::loads::fixes(&params, demand);
             return show_page(
                 &ctx,
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -260,13 +284,73 @@ pub(super) async fn run(
             .await;
         }
     };
+    let meta = RunMeta {
+        params,
+        source: "engine".into(),
+        seconds,
+    };
+    store_preview(&ctx, &chair, &meta, &pairs).await?;
+    set_flash(
+        &ctx.session,
+        &proposed_message(pairs.len(), seconds, relaxed),
+    );
+    Ok(see_other("/chair/assignment"))
+}
+
+fn proposed_message(pairs: usize, seconds: f64, relaxed: bool) -> String {
+    format!(
+        "The engine proposed {pairs} reviews in {seconds:.2} s.{} Nothing is committed yet: check the preview, adjust it, then commit.",
+        if relaxed {
+            " Minimum loads could not all be met around the committed reviews, so they were lowered to each reviewer's committed load."
+        } else {
+            ""
+        }
+    )
+}
+
+/// Runs the engine on `data`: the proposed pairs and whether minimum loads were lowered, or
+/// why no assignment exists. `report(stage, per mille)` hears of progress and returns false
+/// to have the result thrown away (`Err` with no reason).
+fn compute(
+    data: &PoolData,
+    params: &RunParams,
+    report: &(dyn Fn(&'static str, u32) -> bool + Sync),
+) -> Result<(Vec<ProposedPair>, bool), Vec<String>> {
+    report("scoring papers against reviewers", 50);
+    let mut built = built_for(data, params);
+    report("solving the assignment", 400);
+    let mut solved = solve(&built.problem, params.objective, &|_| {});
+    // Committed reviews cannot move, so a reviewer whose committed papers were taken
+    // away (a reported conflict, a withdrawn paper) may have no paper left to reach the
+    // minimum load. Filling the gaps matters more: retry with minimum loads lowered to
+    // what each reviewer already has.
+    let mut relaxed = false;
+    if solved.is_err() && !built.problem.fixed.is_empty() {
+        report("solving again with lower minimum loads", 700);
+        let mut fixed_load = vec![0u32; built.problem.reviewers.len()];
+        for &(_, r) in &built.problem.fixed {
+            fixed_load[r] += 1;
+        }
+        for (spec, &load) in built.problem.reviewers.iter_mut().zip(&fixed_load) {
+            spec.min_load = spec.min_load.min(load);
+        }
+        let retry = solve(&built.problem, params.objective, &|_| {});
+        if retry.is_ok() {
+            solved = retry;
+            relaxed = true;
+        }
+    }
+    let solution = solved.map_err(|inf| inf.reasons)?;
+    if !report("preparing the preview", 950) {
+        return Err(Vec::new());
+    }
     let affinity: HashMap<(usize, usize), f64> = built
         .problem
         .candidates
         .iter()
         .map(|c| ((c.paper, c.reviewer), c.affinity))
         .collect();
-    let pairs: Vec<ProposedPair> = solution
+    let pairs = solution
         .pairs
         .iter()
         .map(|&(p, r)| ProposedPair {
@@ -276,26 +360,90 @@ pub(super) async fn run(
             manual: false,
         })
         .collect();
-    let meta = RunMeta {
-        params,
-        source: "engine".into(),
-        seconds,
+    Ok((pairs, relaxed))
+}
+
+/// Starts the engine in the background for a large conference; the page shows its progress.
+fn start_in_background(
+    ctx: &PageCtx,
+    chair: crate::domain::ids::UserId,
+    params: RunParams,
+    data: PoolData,
+) -> Result<HttpResponse, AppError> {
+    let job = match ctx.state.assignment_jobs.start(Job::new(params, ctx.now)) {
+        Ok(job) => job,
+        Err(_running) => {
+            set_flash(
+                &ctx.session,
+                "A preview is being computed already: wait for it below, or cancel it and start again.",
+            );
+            return Ok(see_other("/chair/assignment"));
+        }
     };
-    store_preview(&ctx, &chair, &meta, &pairs).await?;
+    let state = ctx.state.clone();
+    let now = ctx.now;
+    actix_web::rt::spawn(async move {
+        let started = std::time::Instant::now();
+        let worker = job.clone();
+        let computed = web::block(move || {
+            compute(&data, &params, &|stage, per_mille| {
+                worker.report(stage, per_mille)
+            })
+        })
+        .await;
+        let seconds = started.elapsed().as_secs_f64();
+        let outcome = match computed {
+            _ if job.is_cancelled() => Outcome::Cancelled,
+            Ok(Ok((pairs, relaxed))) => {
+                let meta = RunMeta {
+                    params,
+                    source: "engine".into(),
+                    seconds,
+                };
+                match store_preview_in(&state.pool, &chair, &meta, &pairs, now).await {
+                    Ok(()) => Outcome::Stored(proposed_message(pairs.len(), seconds, relaxed)),
+                    Err(e) => Outcome::Failed(e.to_string()),
+                }
+            }
+            Ok(Err(reasons)) => Outcome::Infeasible(reasons),
+            Err(e) => Outcome::Failed(format!("assignment task: {e}")),
+        };
+        job.finish(outcome);
+    });
     set_flash(
         &ctx.session,
-        &format!(
-            "The engine proposed {} reviews in {:.2} s.{} Nothing is committed yet: check the preview, adjust it, then commit.",
-            pairs.len(),
-            seconds,
-            if relaxed {
-                " Minimum loads could not all be met around the committed reviews, so they were lowered to each reviewer's committed load."
-            } else {
-                ""
-            }
-        ),
+        "The engine is computing a preview in the background; this page shows its progress and reloads itself.",
     );
     Ok(see_other("/chair/assignment"))
+}
+
+/// Cancels the background computation.
+pub(super) async fn cancel(
+    ctx: PageCtx,
+    CsrfForm(form): CsrfForm<JobRef>,
+) -> Result<HttpResponse, AppError> {
+    policy::perm_manage_conference(&ctx.actor)?;
+    let cancelled = match ctx.state.assignment_jobs.current() {
+        Some(job) if job.id == form.job && job.outcome().is_none() => {
+            job.cancel();
+            true
+        }
+        _ => false,
+    };
+    set_flash(
+        &ctx.session,
+        if cancelled {
+            "Cancelled: nothing will be stored from that computation."
+        } else {
+            "That computation had already finished or was cancelled."
+        },
+    );
+    Ok(see_other("/chair/assignment"))
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub(super) struct JobRef {
+    job: String,
 }
 
 #[derive(Debug, serde::Deserialize)]
