@@ -111,14 +111,18 @@ const authorPages = ["/submissions", "/submissions/new", "/reviews", "/reviewer/
 const chairPages = ["/chair", "/chair/settings", "/chair/submissions", "/chair/assignment", "/chair/reviewers",
   "/chair/conflicts", "/chair/reviews", "/chair/decisions", "/chair/decisions/release", "/chair/letters",
   "/chair/letters/log", "/chair/mail", "/chair/program", "/submissions/1", "/submissions/1/edit",
-  "/chair/assignment/committed", "/chair/assignment/committed?state=submitted", "/account"];
+  "/chair/assignment/committed", "/chair/assignment/committed?state=submitted", "/account",
+  "/chair/discussion/settings", "/chair/area-chairs", "/chair/papers/1/discussion"];
 
 try {
   for (const w of widths) { for (const p of publicPages) { await fits(p, w); } }
   await signIn(author);
   const mine = await (async () => { await open("/submissions", 1280); return js(`[...document.querySelectorAll("a[href^='/submissions/']")].map(a => a.getAttribute("href")).filter(h => /^\\/submissions\\/\\d+$/.test(h))`); })();
+  // The author also reviews (crowdsourced): one of their review pages, with its discussion.
+  const reviewing = await (async () => { await open("/reviews", 1280); return js(`[...document.querySelectorAll("a[href^='/reviews/']")].map(a => a.getAttribute("href")).filter(h => /^\\/reviews\\/\\d+$/.test(h))`); })();
+  const theirs = mine.slice(0, 1).concat(mine.slice(0, 1).map((h) => h + "/edit"), mine.slice(0, 1).map((h) => h + "/response"), reviewing.slice(0, 1));
   for (const w of widths) {
-    for (const p of authorPages.concat(mine.slice(0, 1), mine.slice(0, 1).map((h) => h + "/edit"))) { await fits(p, w); }
+    for (const p of authorPages.concat(theirs)) { await fits(p, w); }
   }
   await signIn(chair);
   for (const w of widths) { for (const p of chairPages) { await fits(p, w); } }

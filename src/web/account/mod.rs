@@ -10,6 +10,7 @@ pub mod reset;
 pub mod return_to;
 pub mod sessions;
 pub mod signin;
+pub mod visitor;
 
 use actix_web::web;
 

@@ -191,11 +191,11 @@ async fn ask_email_change(
     let shown = new_email.clone();
     let old_email = member.email.clone();
     let security = ctx.state.config.security.clone();
-    let client = super::signin::client_address(&req, ctx.state.config.server.trust_forwarded_for);
+    let client = super::visitor::client_address(&req, ctx.state.config.server.trust_forwarded_for);
     db::run(&ctx.state.pool, move |c| {
         db::transaction(c, |c| {
             // The same limits as every email a visitor can have sent to an address.
-            let limits = super::signin::visitor_email_limits(
+            let limits = super::visitor::visitor_email_limits(
                 &security,
                 "email-change",
                 new_email.as_str(),

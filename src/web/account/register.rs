@@ -80,12 +80,12 @@ async fn register(
     let hours = ctx.state.config.security.confirm_link_hours;
     let email = account.email.clone();
     let security = ctx.state.config.security.clone();
-    let client = super::signin::client_address(&req, ctx.state.config.server.trust_forwarded_for);
+    let client = super::visitor::client_address(&req, ctx.state.config.server.trust_forwarded_for);
     db::run(&ctx.state.pool, move |c| {
         db::transaction(c, |c| {
             // Beyond the limits on visitor-triggered emails nothing is sent and the page says
             // the same; a new account can still get its link later by signing in.
-            let limits = super::signin::visitor_email_limits(
+            let limits = super::visitor::visitor_email_limits(
                 &security,
                 "register",
                 account.email.as_str(),

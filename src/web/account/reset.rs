@@ -70,7 +70,7 @@ async fn reset_request(
     let minutes = ctx.state.config.security.reset_link_minutes;
     let shown = email.clone();
     let security = ctx.state.config.security.clone();
-    let client = super::signin::client_address(&req, ctx.state.config.server.trust_forwarded_for);
+    let client = super::visitor::client_address(&req, ctx.state.config.server.trust_forwarded_for);
     db::run(&ctx.state.pool, move |c| {
         db::transaction(c, |c| {
             let Some(user) = users::find_by_email(c, &email)? else {
@@ -78,7 +78,7 @@ async fn reset_request(
             };
             // Beyond the limits nothing is sent and the page below says the same.
             let limits =
-                super::signin::visitor_email_limits(&security, "reset", email.as_str(), &client);
+                super::visitor::visitor_email_limits(&security, "reset", email.as_str(), &client);
             if !throttle::take_email_allowance(c, &limits, now - Duration::hours(1), now)? {
                 tracing::info!("password reset email not sent: rate limit");
                 return Ok(());

@@ -11,6 +11,7 @@ use chrono::Duration;
 
 use super::register::queue_confirmation;
 use super::return_to::local_path;
+use super::visitor::{client_address, visitor_email_limits};
 use crate::auth;
 use crate::auth::SigninGate;
 use crate::db::{self, sessions, throttle, tokens, users};
@@ -239,34 +240,6 @@ fn wait_text(secs: u32) -> String {
         2..=90 => format!("{secs} seconds"),
         _ => format!("{} minutes", secs.div_ceil(60)),
     }
-}
-
-/// The limits on emails a visitor can trigger: per kind ("reset", "confirm", "register") and
-/// recipient, and per client address over all kinds, per hour.
-pub(super) fn visitor_email_limits(
-    security: &crate::config::SecuritySettings,
-    kind: &str,
-    recipient: &str,
-    client: &str,
-) -> [throttle::EmailLimit; 2] {
-    [
-        throttle::EmailLimit::to_recipient(
-            &format!("{kind}:{recipient}"),
-            security.visitor_emails_per_address_per_hour,
-        ),
-        throttle::EmailLimit::from_client(client, security.visitor_emails_per_client_per_hour),
-    ]
-}
-
-/// The client's address for throttling: the TCP peer, or the proxy's forwarded address when
-/// the deployment says a trusted proxy sets it.
-pub(super) fn client_address(req: &HttpRequest, trust_forwarded_for: bool) -> String {
-    if trust_forwarded_for && let Some(ip) = req.connection_info().realip_remote_addr() {
-        return ip.to_string();
-    }
-    req.peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_default()
 }
 
 async fn signout(ctx: PageCtx, _form: CsrfForm<NoFields>) -> Result<HttpResponse, AppError> {

@@ -5,7 +5,7 @@
 //! keeps its place. The board itself and the exports live in `decisions`.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::board::load_board;
 use super::decisions::{BoardQuery, show};
@@ -28,6 +28,10 @@ pub(super) struct SetForm {
     /// The board's query string (sort, filters) the form was on.
     #[serde(default)]
     back: String,
+}
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/chair/decisions/set", web::post().to(set_decision));
 }
 
 pub(super) async fn set_decision(

@@ -25,10 +25,6 @@ use crate::web::{Layout, render_status};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/chair/decisions", web::get().to(page))
-        .route(
-            "/chair/decisions/set",
-            web::post().to(super::decide::set_decision),
-        )
         .route("/chair/decisions.csv", web::get().to(export_csv))
         .route("/chair/decisions.json", web::get().to(export_json));
 }

@@ -38,6 +38,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     area_chairs::routes(cfg);
     reviews::routes(cfg);
     decisions::routes(cfg);
+    decide::routes(cfg);
     decide_bulk::routes(cfg);
     release::routes(cfg);
     letters::routes(cfg);
