@@ -392,6 +392,40 @@ pub fn all_meta_reviews(c: &mut AnyConnection) -> QueryResult<Vec<MetaReviewRow>
         .load(c)
 }
 
+/// Saves a paper's meta-review under optimistic locking and records it in the audit log, for
+/// chairs and area chairs alike: the new version, or `None` when someone saved since
+/// `expected` (nothing written then).
+pub fn save_meta_review_recorded(
+    c: &mut AnyConnection,
+    submission_id: &str,
+    number: i32,
+    meta: &crate::domain::discussion::MetaReview,
+    expected: i32,
+    by: &crate::domain::ids::UserId,
+    now: DateTime<Utc>,
+) -> QueryResult<Option<i32>> {
+    let v = save_meta_review(
+        c,
+        submission_id,
+        &meta.summary,
+        meta.recommendation.as_str(),
+        expected,
+        by.as_str(),
+        now,
+    )?;
+    if v.is_some() {
+        super::audit::record(
+            c,
+            Some(by),
+            "meta_review.save",
+            &format!("#{number}"),
+            meta.recommendation.label(),
+            now,
+        )?;
+    }
+    Ok(v)
+}
+
 /// Saves a meta-review if its version is still `expected` (0: none yet); the new version,
 /// or `None` when another chair saved first.
 pub fn save_meta_review(

@@ -402,29 +402,11 @@ async fn save_meta_review(
     };
     let expected: i32 = form.version.trim().parse().unwrap_or(-1);
     let (id, user, now, number) = (l.row.id.clone(), l.member.id.clone(), ctx.now, l.row.number);
-    let summary = meta.summary.clone();
     let saved = db::run(&ctx.state.pool, move |c| {
         db::transaction(c, |c| {
-            let v = disc::save_meta_review(
-                c,
-                &id,
-                &summary,
-                meta.recommendation.as_str(),
-                expected,
-                user.as_str(),
-                now,
-            )?;
-            if v.is_some() {
-                audit::record(
-                    c,
-                    Some(&user),
-                    "meta_review.save",
-                    &format!("#{number}"),
-                    meta.recommendation.label(),
-                    now,
-                )?;
-            }
-            Ok::<_, DbError>(v)
+            Ok::<_, DbError>(disc::save_meta_review_recorded(
+                c, &id, number, &meta, expected, &user, now,
+            )?)
         })
     })
     .await?;
