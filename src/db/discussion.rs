@@ -45,6 +45,29 @@ pub struct NewComment<'a> {
     pub body: &'a str,
 }
 
+/// Posts a comment and records it in the audit log under `label` (the writer's label, never a
+/// reviewer's name: a chair who wrote the paper reads its history), for reviewers, chairs and
+/// area chairs alike.
+pub fn post_comment_recorded(
+    c: &mut AnyConnection,
+    new: &NewComment<'_>,
+    number: i32,
+    by: &crate::domain::ids::UserId,
+    label: &str,
+    now: DateTime<Utc>,
+) -> QueryResult<String> {
+    let id = insert_comment(c, new, now)?;
+    super::audit::record(
+        c,
+        Some(by),
+        "discussion.comment",
+        &format!("#{number}"),
+        label,
+        now,
+    )?;
+    Ok(id)
+}
+
 /// Stores a new comment; returns its id. Comments never collide: each is its own row.
 pub fn insert_comment(
     c: &mut AnyConnection,

@@ -330,7 +330,7 @@ async fn post_comment(
     );
     db::run(&ctx.state.pool, move |c| {
         db::transaction(c, |c| {
-            disc::insert_comment(
+            disc::post_comment_recorded(
                 c,
                 &disc::NewComment {
                     submission_id: &id,
@@ -339,13 +339,8 @@ async fn post_comment(
                     audience: audience.as_str(),
                     body: text.as_str(),
                 },
-                now,
-            )?;
-            audit::record(
-                c,
-                Some(&user),
-                "discussion.comment",
-                &format!("#{number}"),
+                number,
+                &user,
                 "Area chair",
                 now,
             )?;

@@ -11,7 +11,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use crate::db::submissions::{self as subs, SubmissionRow};
-use crate::db::{self, DbError, audit, discussion as disc, from_db};
+use crate::db::{self, DbError, discussion as disc, from_db};
 use crate::domain::FieldErrors;
 use crate::domain::conference::format_in_zone;
 use crate::domain::decision::Decision;
@@ -289,7 +289,7 @@ async fn post_comment(
     );
     db::run(&ctx.state.pool, move |c| {
         db::transaction(c, |c| {
-            disc::insert_comment(
+            disc::post_comment_recorded(
                 c,
                 &disc::NewComment {
                     submission_id: &id,
@@ -298,13 +298,8 @@ async fn post_comment(
                     audience: audience.as_str(),
                     body: text.as_str(),
                 },
-                now,
-            )?;
-            audit::record(
-                c,
-                Some(&user),
-                "discussion.comment",
-                &format!("#{number}"),
+                number,
+                &user,
                 "Chair",
                 now,
             )?;

@@ -8,7 +8,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
 use crate::db::submissions::{self as subs, SubmissionRow};
-use crate::db::{self, DbError, assignments as asg, audit, discussion as disc, reviews};
+use crate::db::{self, DbError, assignments as asg, discussion as disc, reviews};
 use crate::domain::conference::format_in_zone;
 use crate::domain::discussion::{CommentAudience, CommentText, WriterRole};
 use crate::domain::submission::SubmissionStatus;
@@ -244,7 +244,7 @@ async fn post_comment(
     );
     db::run(&ctx.state.pool, move |c| {
         db::transaction(c, |c| {
-            disc::insert_comment(
+            disc::post_comment_recorded(
                 c,
                 &disc::NewComment {
                     submission_id: &id,
@@ -253,14 +253,8 @@ async fn post_comment(
                     audience: audience.as_str(),
                     body: text.as_str(),
                 },
-                now,
-            )?;
-            // The label only: a chair who wrote the paper reads its history.
-            audit::record(
-                c,
-                Some(&user),
-                "discussion.comment",
-                &format!("#{number}"),
+                number,
+                &user,
                 &label,
                 now,
             )?;
