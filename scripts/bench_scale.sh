@@ -2,7 +2,8 @@
 # The figures of docs/benchmarks.md, "A NeurIPS-size conference": builds the scale demo at
 # 2,000 and 10,000 papers on SQLite and PostgreSQL, measures every chair page, the reviewer's
 # and the author's pages (scripts/bench_pages.py), then uploads at 1, 8 and 32 clients on
-# both backends (scripts/bench_uploads.py, with a paper PDF the demo generated).
+# both backends (scripts/bench_uploads.py, with a paper PDF the demo generated); at each size
+# also the chair's "Compute a preview" (bench_pages.py --assign).
 #
 # usage: scripts/bench_scale.sh [OUT_DIR]      (default /tmp/cfp-scale-bench)
 # needs: target/release/cfp (cargo build --release), python3, and for PostgreSQL a server at
@@ -81,6 +82,12 @@ for backend in $BACKENDS; do
     python3 scripts/bench_pages.py "http://127.0.0.1:$PORT" "$SERVER" --chair "$chair" \
       --reviewer "$reviewer" --author "$author" --json "$OUT/pages-$backend-$size.json" \
       | tee -a "$OUT/summary.txt"
+    # The chair's "Compute a preview" on the whole conference (the engine, in the background
+    # from 1,000 papers on; the script polls the assignment page every 2 s until it is stored).
+    echo "== $backend, $size papers: compute a preview" | tee -a "$OUT/summary.txt"
+    python3 scripts/bench_pages.py "http://127.0.0.1:$PORT" "$SERVER" --chair "$chair" \
+      --reviewer "$reviewer" --author "$author" --clients 0 --only none --assign \
+      | grep 'compute a preview' | tee -a "$OUT/summary.txt"
     stop_server
   done
 done
