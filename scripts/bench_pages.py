@@ -11,6 +11,14 @@ what else runs on the machine, unlike wall time (its median is printed beside it
 reviewer's paper page is also measured at --clients concurrent clients (requests/s). Only the
 Python standard library is used. Prints a Markdown table and the load average.
 
+--concurrent LABELS runs the concurrent measure on each listed page (comma-separated labels of
+the table, "home" for the public home page; default: the reviewer's paper page).
+--count-statements DB prints the SQL statements per request of the reviewer's, author's and
+home pages and of a sign-in, read from PostgreSQL's log (--pg-log) while each is requested once;
+it needs statement logging on that database first:
+  psql -h 127.0.0.1 -U postgres -c "ALTER DATABASE DB SET log_statement = 'all'"
+(and the server restarted, as the setting applies to new connections; reset it afterwards).
+
 Example (a conference of 10,000 papers):
   rm -rf /tmp/cfp-10k && CFP__DATA_DIR=/tmp/cfp-10k target/release/cfp demo --size 10000 --stage decided
   CFP__DATA_DIR=/tmp/cfp-10k CFP__SERVER__BIND=127.0.0.1:8199 CFP__MAIL__WORKER_INTERVAL_SECS=0 \
@@ -30,6 +38,14 @@ p.add_argument("--clients", type=int, default=8)
 p.add_argument("--seconds", type=float, default=5.0, help="length of the concurrent run")
 p.add_argument("--json", help="also write the figures here")
 p.add_argument("--only", help="comma-separated page labels to measure")
+p.add_argument("--concurrent", default="reviewer: paper page",
+               help="comma-separated page labels to measure at --clients clients")
+p.add_argument("--count-statements", metavar="DB",
+               help="count SQL statements per request in PostgreSQL's log for database DB")
+p.add_argument("--pg-log", default="/var/log/postgresql/postgresql-15-main.log")
+p.add_argument("--pg-db", metavar="DB",
+               help="also report the CPU of PostgreSQL's server processes serving database DB "
+                    "(from /proc, as for cfp) in the concurrent measure")
 p.add_argument("--assign", action="store_true",
                help="also time the chair's 'Compute a preview' (the engine on the whole conference)")
 a = p.parse_args()
@@ -101,6 +117,23 @@ def measure(client, label, path, n):
     return row
 
 
+def database_cpu_seconds():
+    """CPU time of the PostgreSQL server processes connected to --pg-db (0 without it)."""
+    if not a.pg_db:
+        return 0.0
+    import subprocess
+    pids = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-Atc",
+                           f"SELECT pid FROM pg_stat_activity WHERE datname = '{a.pg_db}'"],
+                          capture_output=True, text=True).stdout.split()
+    total = 0.0
+    for pid in pids:
+        try:
+            total += cpu_seconds(int(pid))
+        except (FileNotFoundError, ProcessLookupError):
+            pass
+    return total
+
+
 def concurrent(cookie_clients, path, seconds):
     """Requests/s of `path` with one thread per client for `seconds`."""
     counts = [0] * len(cookie_clients)
@@ -116,6 +149,7 @@ def concurrent(cookie_clients, path, seconds):
             counts[i] += 1
 
     before = cpu_seconds(a.pid)
+    db_before = database_cpu_seconds()
     t0 = time.perf_counter()
     threads = [threading.Thread(target=run, args=(i,)) for i in range(len(cookie_clients))]
     for t in threads: t.start()
@@ -123,8 +157,10 @@ def concurrent(cookie_clients, path, seconds):
     elapsed = time.perf_counter() - t0
     total = sum(counts)
     all_lat = sorted(x for l in lat for x in l)
+    db_cpu = database_cpu_seconds() - db_before
     return {"clients": len(cookie_clients), "requests": total, "per_s": round(total / elapsed, 1),
             "cpu_ms": round((cpu_seconds(a.pid) - before) / max(total, 1) * 1000, 3),
+            "db_cpu_ms": round(db_cpu / max(total, 1) * 1000, 3),
             "p50_ms": round(all_lat[len(all_lat) // 2] * 1000, 2),
             "p99_ms": round(all_lat[int(len(all_lat) * 0.99)] * 1000, 2)}
 
@@ -169,18 +205,66 @@ for label, path, n in pages:
         continue
     who = chair if label.startswith("chair") else reviewer if label.startswith("reviewer") else author
     rows.append(measure(who, label, path, n))
-conc = None
+conc = []
+paths = {label: path for label, path, _ in pages}
+paths["home"] = "/"
 if a.clients > 0 and (not only or "concurrent" in only):
-    clients = [Client().sign_in(a.reviewer) for _ in range(a.clients)]
-    conc = concurrent(clients, review_path, a.seconds)
-    print(f"\nreviewer paper page at {conc['clients']} clients: {conc['per_s']} req/s, "
-          f"p50 {conc['p50_ms']} ms, p99 {conc['p99_ms']} ms, server CPU {conc['cpu_ms']} ms/request")
+    for label in a.concurrent.split(","):
+        who = a.chair if label.startswith("chair") else a.author if label.startswith("author") else a.reviewer
+        clients = [Client().sign_in(who) for _ in range(a.clients)]
+        row = concurrent(clients, paths[label], a.seconds)
+        row["page"] = label
+        conc.append(row)
+        print(f"\n{label} at {row['clients']} clients: {row['per_s']} req/s, "
+              f"p50 {row['p50_ms']} ms, p99 {row['p99_ms']} ms, server CPU {row['cpu_ms']} ms/request"
+              + (f", PostgreSQL CPU {row['db_cpu_ms']} ms/request" if a.pg_db else ""))
+
+
+def statements_during(db, action):
+    """SQL statements PostgreSQL logged for database `db` while `action` ran, by kind."""
+    with open(a.pg_log, "rb") as f:
+        f.seek(0, 2)
+        start = f.tell()
+    action()
+    time.sleep(0.3)
+    with open(a.pg_log, "rb") as f:
+        f.seek(start)
+        lines = f.read().decode(errors="replace").splitlines()
+    marker = f"@{db} LOG:  "
+    found = [l.split(marker, 1)[1] for l in lines if marker in l]
+    sql = [re.sub(r"^(statement|execute [^:]*): ", "", l) for l in found
+           if l.startswith(("statement:", "execute"))]
+    return sql
+
+
+statements = []
+if a.count_statements:
+    anon = Client()
+    anon.get("/")
+    def sign_in_once():
+        c = Client()
+        _, page = c.get("/signin")
+        csrf = re.search(rb'name="csrf" value="([^"]+)"', page).group(1).decode()
+        c.request("POST", "/signin", urllib.parse.urlencode({"csrf": csrf, "email": a.author, "password": a.password}),
+                  {"Content-Type": "application/x-www-form-urlencoded"})
+    checks = [("home (anonymous)", lambda: anon.get("/")), ("home (signed in)", lambda: author.get("/")),
+              ("sign-in (form and POST)", sign_in_once)]
+    for label in ("reviewer: my reviews", "reviewer: paper page", "author: my submissions", "author: paper page"):
+        who = reviewer if label.startswith("reviewer") else author
+        checks.append((label, lambda who=who, path=paths[label]: who.get(path)))
+    print("\n| request | SQL statements (BEGIN/COMMIT/SAVEPOINT included) | of which BEGIN/COMMIT |\n|---|---|---|")
+    for label, action in checks:
+        action()  # warm: prepared statements cached, settings loaded
+        sql = statements_during(a.count_statements, action)
+        tx = sum(1 for q in sql if q.strip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")))
+        statements.append({"request": label, "statements": len(sql), "transaction_control": tx, "sql": sql})
+        print(f"| {label} | {len(sql)} | {tx} |", flush=True)
 with open("/proc/loadavg") as f:
     load_after = f.read().split()[:3]
 print(f"load average after: {' '.join(load_after)}")
 if a.json:
     with open(a.json, "w") as f:
-        json.dump({"pages": rows, "concurrent": conc, "load_before": load_before,
+        json.dump({"pages": rows, "concurrent": conc, "statements": statements, "load_before": load_before,
                    "load_after": load_after, "at": time.time()}, f, indent=1)
 
 

@@ -8,7 +8,10 @@ Start the server first, e.g.
   CFP__SERVER__BASE_URL=http://127.0.0.1:8199 CFP__MAIL__WORKER_INTERVAL_SECS=1 \
   CFP__SECURITY__VISITOR_EMAILS_PER_CLIENT_PER_HOUR=1000 target/release/cfp serve &
 (every benchmark author registers from 127.0.0.1: more than 20 clients need the higher limit)
-Only the Python standard library is used. Prints uploads per second, latency percentiles and
+--count-statements DB then submits one more paper and prints the SQL statements it took (the
+form page and the post), read from PostgreSQL's log (--pg-log); the database needs
+`ALTER DATABASE DB SET log_statement = 'all'` before the server starts (bench_pages.py has the
+same option). Only the Python standard library is used. Prints uploads per second, latency percentiles and
 the server's peak resident memory (VmHWM from /proc/PID/status).
 """
 import argparse, glob, http.cookiejar, os, re, statistics, threading, time, urllib.error, urllib.parse, urllib.request, uuid
@@ -16,6 +19,7 @@ import argparse, glob, http.cookiejar, os, re, statistics, threading, time, urll
 p = argparse.ArgumentParser()
 p.add_argument("base"); p.add_argument("data_dir"); p.add_argument("pid"); p.add_argument("pdf")
 p.add_argument("--clients", type=int, default=32); p.add_argument("--per-client", type=int, default=4)
+p.add_argument("--count-statements", metavar="DB"); p.add_argument("--pg-log", default="/var/log/postgresql/postgresql-15-main.log")
 a = p.parse_args()
 
 def pad_to_300kb(raw):
@@ -99,9 +103,9 @@ for c, email in clients:
 latencies, statuses = [], []
 lock = threading.Lock()
 
-def author(i):
+def author(i, per_client=None):
     c, email = clients[i]
-    for j in range(a.per_client):
+    for j in range(a.per_client if per_client is None else per_client):
         fields = [("csrf", c.csrf("/submissions")), ("creation_key", uuid.uuid4().hex), ("track", "paper"),
                   ("title", f"Benchmark paper {i}-{j}"), ("abstract", "A benchmark abstract about neural ODEs."),
                   ("author_0_name", f"Bench Author {i}"), ("author_0_email", email), ("author_0_affiliation", "Bench University"), ("main", "0")]
@@ -134,3 +138,21 @@ if ok < len(statuses):
     print("statuses:", {s: statuses.count(s) for s in set(statuses)})
     print("first refusal:", re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", errors[0] if errors else ""))[:400])
 print(f"server peak RSS (VmHWM): {int(hwm)/1024:.0f} MiB")
+
+if a.count_statements:
+    with open(a.pg_log, "rb") as f:
+        f.seek(0, 2)
+        start = f.tell()
+    author(0, per_client=1)
+    time.sleep(0.3)
+    with open(a.pg_log, "rb") as f:
+        f.seek(start)
+        lines = f.read().decode(errors="replace").splitlines()
+    marker = f"@{a.count_statements} LOG:  "
+    sql = [l.split(marker, 1)[1] for l in lines if marker in l]
+    sql = [re.sub(r"^(statement|execute [^:]*): ", "", l) for l in sql if l.startswith(("statement:", "execute"))]
+    # The mail worker (every CFP__MAIL__WORKER_INTERVAL_SECS) may add its own polls: listed.
+    own = sql
+    print(f"SQL statements of one upload (form page + post): {len(own)}")
+    for q in own:
+        print("   ", q[:140])

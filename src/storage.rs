@@ -1,8 +1,11 @@
 //! The content-addressed file store: every uploaded file lives under
-//! `DATA_DIR/files/ab/abcdef…` named by its SHA-256. Uploads stream into a temporary file in
-//! the same file system while the hash and size are computed, and are renamed into place only
-//! when complete, so an interrupted upload never leaves a partial file under a real name.
-//! Paths are never shown to users; downloads go through authorised routes.
+//! `DATA_DIR/files/ab/abcdef…` named by its SHA-256. The hash and size are computed as the
+//! bytes arrive. A file up to [`MEMORY_MAX`] (a paper, as a rule) is kept in memory, so the
+//! format check reads it from there and it is written to disk once, when accepted, or never,
+//! when refused or already stored; a larger one streams into a temporary file in the same file
+//! system. Either way it is renamed into place only when complete, so an interrupted upload
+//! never leaves a partial file under a real name. Paths are never shown to users; downloads
+//! go through authorised routes.
 //!
 //! Durability: a stored file and the folder entries naming it are flushed to disk (fsync)
 //! before `commit` returns, so the database row written next never points at a file a power
@@ -18,6 +21,11 @@ use sha2::{Digest, Sha256};
 
 /// How many leading bytes a pending file keeps in memory.
 const HEAD_BYTES: usize = 1024;
+
+/// Files up to this size are received in memory; larger ones spill into a temporary file.
+/// Bounds the memory of one upload in progress (the format check holds the whole paper in
+/// memory anyway, but only one per check slot).
+pub const MEMORY_MAX: usize = 4 * 1024 * 1024;
 
 /// The store's root folder.
 #[derive(Debug, Clone)]
@@ -78,12 +86,32 @@ pub struct StorageAlert {
 
 /// A file being received.
 pub struct PendingFile {
-    file: tempfile::NamedTempFile,
+    body: Body,
+    /// Where a file larger than [`MEMORY_MAX`] spills.
+    tmp_dir: PathBuf,
     /// The first bytes, for signature checks without reading the file back.
     head: Vec<u8>,
     hasher: Sha256,
     size: u64,
     limit: u64,
+}
+
+/// Where a pending file's bytes are.
+enum Body {
+    Memory(Vec<u8>),
+    /// Handed out by [`PendingFile::content`] (to the format check) and kept for the store.
+    Shared(FileBytes),
+    Disk(tempfile::NamedTempFile),
+}
+
+/// A received file's bytes, shared without copying between the format check and the store.
+#[derive(Debug, Clone)]
+pub struct FileBytes(std::sync::Arc<Vec<u8>>);
+
+impl AsRef<[u8]> for FileBytes {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
 }
 
 /// Why a chunk was refused.
@@ -129,12 +157,12 @@ impl Storage {
         probe.close()
     }
 
-    /// Starts receiving a file of at most `limit` bytes.
+    /// Starts receiving a file of at most `limit` bytes (in memory: nothing touches the
+    /// disk until the file grows past [`MEMORY_MAX`] or is committed).
     pub fn begin(&self, limit: u64) -> Result<PendingFile, UploadError> {
-        let tmp = self.root.join("tmp");
-        std::fs::create_dir_all(&tmp)?;
         Ok(PendingFile {
-            file: tempfile::NamedTempFile::new_in(tmp)?,
+            body: Body::Memory(Vec::new()),
+            tmp_dir: self.root.join("tmp"),
             head: Vec::new(),
             hasher: Sha256::new(),
             size: 0,
@@ -150,16 +178,16 @@ impl Storage {
         valid.then(|| self.root.join(&sha256[..2]).join(sha256))
     }
 
-    /// Moves a complete upload into place; a file with the same content may exist already.
+    /// Moves a complete upload into place; a file with the same content may exist already
+    /// (then a file received in memory is not written at all).
     pub fn commit(&self, pending: PendingFile) -> Result<StoredFile, UploadError> {
         let PendingFile {
-            mut file,
+            body,
+            tmp_dir,
             hasher,
             size,
             ..
         } = pending;
-        file.flush()?;
-        file.as_file().sync_all()?;
         let sha256 = hex::encode(hasher.finalize());
         let path = self
             .path_of(&sha256)
@@ -175,6 +203,13 @@ impl Storage {
                 .open(&path)?
                 .set_modified(SystemTime::now())?;
         } else {
+            let mut file = match body {
+                Body::Disk(file) => file,
+                Body::Memory(bytes) => temp_file_with(&tmp_dir, &bytes)?,
+                Body::Shared(bytes) => temp_file_with(&tmp_dir, bytes.as_ref())?,
+            };
+            file.flush()?;
+            file.as_file().sync_all()?;
             if !dir.exists() {
                 std::fs::create_dir_all(dir)?;
                 sync_dir(&self.root)?;
@@ -279,6 +314,14 @@ pub const TEMP_MAX_AGE: Duration = Duration::from_secs(3600);
 /// between storing a file and committing its row.
 pub const ORPHAN_GRACE: Duration = Duration::from_secs(3600);
 
+/// A new temporary file in `tmp_dir` holding `bytes`.
+fn temp_file_with(tmp_dir: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
+    std::fs::create_dir_all(tmp_dir)?;
+    let mut file = tempfile::NamedTempFile::new_in(tmp_dir)?;
+    file.write_all(bytes)?;
+    Ok(file)
+}
+
 /// Flushes a folder's entries to disk, so a rename or new file in it survives power loss.
 fn sync_dir(dir: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
@@ -313,7 +356,8 @@ pub fn is_storage_exhausted(e: &std::io::Error) -> bool {
 }
 
 impl PendingFile {
-    /// Appends a chunk, refusing to grow past the limit.
+    /// Appends a chunk, refusing to grow past the limit. Touches the disk only once the file
+    /// is larger than [`MEMORY_MAX`] (see [`PendingFile::write_is_in_memory`]).
     pub fn write(&mut self, chunk: &[u8]) -> Result<(), UploadError> {
         self.size += chunk.len() as u64;
         if self.size > self.limit {
@@ -324,8 +368,29 @@ impl PendingFile {
             self.head.extend_from_slice(&chunk[..take]);
         }
         self.hasher.update(chunk);
-        self.file.write_all(chunk)?;
+        match &mut self.body {
+            Body::Memory(bytes) if bytes.len() + chunk.len() <= MEMORY_MAX => {
+                bytes.extend_from_slice(chunk);
+            }
+            Body::Memory(bytes) => {
+                let mut file = temp_file_with(&self.tmp_dir, bytes)?;
+                file.write_all(chunk)?;
+                self.body = Body::Disk(file);
+            }
+            Body::Disk(file) => file.write_all(chunk)?,
+            Body::Shared(_) => {
+                return Err(UploadError::Io(std::io::Error::other(
+                    "a file was written to after it was read",
+                )));
+            }
+        }
         Ok(())
+    }
+
+    /// Whether writing `more` bytes next stays in memory (no disk I/O, so no need to leave
+    /// the async executor for it).
+    pub fn write_is_in_memory(&self, more: usize) -> bool {
+        matches!(&self.body, Body::Memory(bytes) if bytes.len() + more <= MEMORY_MAX)
     }
 
     /// The first bytes received (at most 1 KiB).
@@ -337,10 +402,24 @@ impl PendingFile {
         self.size
     }
 
-    /// The first bytes received (for magic-number checks) and the whole content.
-    pub fn read_all(&mut self) -> std::io::Result<Vec<u8>> {
-        self.file.flush()?;
-        std::fs::read(self.file.path())
+    /// Whether the file spilled to disk (larger than [`MEMORY_MAX`]): reading it is I/O.
+    pub fn is_on_disk(&self) -> bool {
+        matches!(self.body, Body::Disk(_))
+    }
+
+    /// The whole content, for the format check: shared with the store when received in
+    /// memory, read back only when it spilled to disk (a file larger than [`MEMORY_MAX`]).
+    pub fn content(&mut self) -> std::io::Result<FileBytes> {
+        let shared = match &mut self.body {
+            Body::Memory(bytes) => FileBytes(std::sync::Arc::new(std::mem::take(bytes))),
+            Body::Shared(bytes) => return Ok(bytes.clone()),
+            Body::Disk(file) => {
+                file.flush()?;
+                return Ok(FileBytes(std::sync::Arc::new(std::fs::read(file.path())?)));
+            }
+        };
+        self.body = Body::Shared(shared.clone());
+        Ok(shared)
     }
 }
 
@@ -375,12 +454,77 @@ mod tests {
             Err(UploadError::TooLarge { limit: 10 })
         ));
         drop(f);
-        assert!(
-            std::fs::read_dir(dir.path().join("files/tmp"))
-                .unwrap()
-                .next()
-                .is_none()
-        );
+        assert_eq!(files_in(&dir.path().join("files")), 0);
+    }
+
+    /// Files under `dir`, recursively (0 when it does not exist).
+    fn files_in(dir: &Path) -> usize {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return 0;
+        };
+        entries
+            .map(|e| e.unwrap().path())
+            .map(|p| if p.is_dir() { files_in(&p) } else { 1 })
+            .sum()
+    }
+
+    #[test]
+    fn a_small_upload_touches_the_disk_only_when_committed() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Storage::new(dir.path());
+        let mut f = store.begin(1 << 20).unwrap();
+        f.write(b"%PDF-1.7 ").unwrap();
+        f.write(b"small paper").unwrap();
+        assert!(!f.is_on_disk());
+        assert_eq!(files_in(&dir.path().join("files")), 0);
+        // Read for the check, then stored: the same bytes, written once.
+        assert_eq!(f.content().unwrap().as_ref(), b"%PDF-1.7 small paper");
+        let stored = store.commit(f).unwrap();
+        assert_eq!(stored.size, 20);
+        assert_eq!(store.read(&stored.sha256).unwrap(), b"%PDF-1.7 small paper");
+        assert_eq!(files_in(&dir.path().join("files")), 1);
+    }
+
+    #[test]
+    fn a_refused_small_upload_leaves_no_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Storage::new(dir.path());
+        let mut f = store.begin(1 << 20).unwrap();
+        f.write(b"%PDF-1.7 refused by the check").unwrap();
+        let _ = f.content().unwrap();
+        drop(f);
+        assert_eq!(files_in(&dir.path().join("files")), 0);
+    }
+
+    #[test]
+    fn a_large_upload_spills_to_disk_with_the_same_hash_and_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Storage::new(dir.path());
+        let block: Vec<u8> = (0..=255u8).cycle().take(1 << 20).collect();
+        let mut expected = Vec::new();
+        let mut f = store.begin(u64::MAX).unwrap();
+        for _ in 0..(MEMORY_MAX / block.len() + 1) {
+            f.write(&block).unwrap();
+            expected.extend_from_slice(&block);
+        }
+        assert!(f.is_on_disk());
+        assert_eq!(f.content().unwrap().as_ref(), expected.as_slice());
+        let stored = store.commit(f).unwrap();
+        assert_eq!(stored.sha256, hex::encode(Sha256::digest(&expected)));
+        assert_eq!(store.read(&stored.sha256).unwrap(), expected);
+        assert_eq!(files_in(&dir.path().join("files/tmp")), 0);
+    }
+
+    #[test]
+    fn storing_content_already_stored_writes_nothing_new() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Storage::new(dir.path());
+        for _ in 0..2 {
+            let mut f = store.begin(100).unwrap();
+            f.write(b"%PDF-1.7 twice").unwrap();
+            store.commit(f).unwrap();
+        }
+        assert_eq!(files_in(&dir.path().join("files")), 1);
     }
 
     #[test]

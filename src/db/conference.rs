@@ -7,7 +7,8 @@ use super::schema::conference;
 use super::{AnyConnection, to_db};
 use crate::domain::conference::ConferenceSettings;
 
-const ROW_ID: i32 = 1;
+/// The id of the one conference row.
+pub(super) const ROW_ID: i32 = 1;
 
 /// Settings and the version they were read at.
 #[derive(Debug, Clone)]
@@ -46,7 +47,7 @@ pub fn version(conn: &mut AnyConnection) -> QueryResult<i32> {
 
 /// The settings as last decoded by this process, kept while their version is unchanged:
 /// every request reads the version (in the same query as its session,
-/// `sessions::lookup_with_settings_version`) and decodes the JSON only after a save. Per
+/// `sessions::lookup_for_request`) and decodes the JSON only after a save. Per
 /// application, so servers sharing a PostgreSQL database each notice the others' saves
 /// by the version.
 #[derive(Debug, Default)]

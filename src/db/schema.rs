@@ -409,3 +409,6 @@ diesel::table! {
 }
 diesel::allow_tables_to_appear_in_same_query!(sessions, conference);
 diesel::allow_tables_to_appear_in_same_query!(users, conference);
+diesel::allow_tables_to_appear_in_same_query!(sessions, decision_release);
+diesel::allow_tables_to_appear_in_same_query!(users, decision_release);
+diesel::allow_tables_to_appear_in_same_query!(conference, decision_release);

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
 
-use super::schema::{conference, sessions, users};
+use super::schema::{conference, decision_release, sessions, users};
 use super::users::UserRow;
 use super::{AnyConnection, from_db, to_db};
 use crate::domain::ids::UserId;
@@ -108,42 +108,75 @@ pub fn lookup(
     Ok(Some((session, user)))
 }
 
-/// [`lookup`] and the conference settings' version in one query (one round trip on
-/// PostgreSQL for a signed-in visitor's request); without a token, only the version.
-pub fn lookup_with_settings_version(
+/// What every request reads before its page: the signed-in session with its account, the
+/// settings' version and when decisions were released (many pages follow the release).
+#[derive(Debug, Clone)]
+pub struct RequestFacts {
+    pub session: Option<(SessionRow, UserRow)>,
+    pub settings_version: i32,
+    pub released_at: Option<DateTime<Utc>>,
+}
+
+/// [`lookup`], the conference settings' version and the release time in one query (one
+/// round trip on PostgreSQL for a request, signed in or not, unless the session's last-seen
+/// time is due for its update or the session expired).
+pub fn lookup_for_request(
     conn: &mut AnyConnection,
     token_hash: Option<&str>,
     now: DateTime<Utc>,
     limits: SessionLimits,
-) -> QueryResult<(Option<(SessionRow, UserRow)>, i32)> {
-    let Some(token_hash) = token_hash else {
-        return Ok((None, super::conference::version(conn)?));
+) -> QueryResult<RequestFacts> {
+    let found = match token_hash {
+        Some(token_hash) => sessions::table
+            .inner_join(users::table)
+            .inner_join(conference::table.on(conference::id.eq(super::conference::ROW_ID)))
+            .left_join(decision_release::table.on(decision_release::id.eq(RELEASE_ROW_ID)))
+            .filter(sessions::token_hash.eq(token_hash))
+            .select((
+                SessionRow::as_select(),
+                UserRow::as_select(),
+                conference::version,
+                decision_release::released_at.nullable(),
+            ))
+            .first::<(SessionRow, UserRow, i32, Option<chrono::NaiveDateTime>)>(conn)
+            .optional()?,
+        None => None,
     };
-    let found = sessions::table
-        .inner_join(users::table)
-        .inner_join(conference::table.on(conference::id.eq(1)))
-        .filter(sessions::token_hash.eq(token_hash))
-        .select((
-            SessionRow::as_select(),
-            UserRow::as_select(),
-            conference::version,
-        ))
-        .first::<(SessionRow, UserRow, i32)>(conn)
-        .optional()?;
-    let Some((session, user, version)) = found else {
-        return Ok((None, super::conference::version(conn)?));
+    let Some((session, user, settings_version, released_at)) = found else {
+        let (settings_version, released_at) = conference::table
+            .left_join(decision_release::table.on(decision_release::id.eq(RELEASE_ROW_ID)))
+            .filter(conference::id.eq(super::conference::ROW_ID))
+            .select((
+                conference::version,
+                decision_release::released_at.nullable(),
+            ))
+            .first::<(i32, Option<chrono::NaiveDateTime>)>(conn)?;
+        return Ok(RequestFacts {
+            session: None,
+            settings_version,
+            released_at: released_at.map(from_db),
+        });
+    };
+    let mut facts = RequestFacts {
+        session: None,
+        settings_version,
+        released_at: released_at.map(from_db),
     };
     if !session.is_live(now, limits) {
         diesel::delete(sessions::table.find(&session.id)).execute(conn)?;
-        return Ok((None, version));
+        return Ok(facts);
     }
     if now - from_db(session.last_seen_at) >= Duration::seconds(TOUCH_EVERY_SECS) {
         diesel::update(sessions::table.find(&session.id))
             .set(sessions::last_seen_at.eq(to_db(now)))
             .execute(conn)?;
     }
-    Ok((Some((session, user)), version))
+    facts.session = Some((session, user));
+    Ok(facts)
 }
+
+/// The id of the one `decision_release` row (present once decisions were released).
+const RELEASE_ROW_ID: i32 = 1;
 
 /// Ends the session with this token hash (sign-out).
 pub fn delete_by_token_hash(conn: &mut AnyConnection, token_hash: &str) -> QueryResult<usize> {

@@ -200,18 +200,30 @@ pub fn insert(
 pub fn replace_authors(c: &mut AnyConnection, id: &str, authors: &[Author]) -> QueryResult<()> {
     diesel::delete(submission_authors::table.filter(submission_authors::submission_id.eq(id)))
         .execute(c)?;
-    for (i, a) in authors.iter().enumerate() {
-        diesel::insert_into(submission_authors::table)
-            .values((
+    // One multi-row insert: one round trip on PostgreSQL whatever the number of authors.
+    let rows: Vec<_> = authors
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            (
                 submission_authors::submission_id.eq(id),
                 submission_authors::position.eq(i32::try_from(i).unwrap_or(i32::MAX)),
                 submission_authors::name.eq(&a.name),
                 submission_authors::email.eq(a.email.as_str()),
                 submission_authors::affiliation.eq(&a.affiliation),
                 submission_authors::is_main.eq(a.is_main),
-            ))
-            .execute(c)?;
+            )
+        })
+        .collect();
+    if rows.is_empty() {
+        return Ok(());
     }
+    // Multi-row inserts compile for each backend's own connection only.
+    let insert = diesel::insert_into(submission_authors::table).values(rows);
+    match c {
+        AnyConnection::Postgresql(pg) => insert.execute(pg)?,
+        AnyConnection::Sqlite(lite) => insert.execute(lite)?,
+    };
     Ok(())
 }
 

@@ -38,6 +38,9 @@ pub struct PageCtx {
     pub session_id: Option<String>,
     pub settings: ConferenceSettings,
     pub settings_version: i32,
+    /// When decisions were released (read with the session: pages that follow the release
+    /// need no query of their own).
+    pub released_at: Option<DateTime<Utc>>,
     pub csrf: String,
     pub flash: Option<String>,
     pub now: DateTime<Utc>,
@@ -108,14 +111,15 @@ impl FromRequest for PageCtx {
             let now = state.clock.now();
             let limits = SessionLimits::from_settings(&state.config.security);
             let cache = state.clone();
-            let (found, (settings_version, settings)) = db::run(&state.pool, move |c| {
-                let (found, version) =
-                    sessions::lookup_with_settings_version(c, lookup.as_deref(), now, limits)?;
-                let settings = cache.settings_cache.settings_at(c, version)?;
-                Ok::<_, DbError>((found, settings))
+            let (facts, settings) = db::run(&state.pool, move |c| {
+                let facts = sessions::lookup_for_request(c, lookup.as_deref(), now, limits)?;
+                let settings = cache
+                    .settings_cache
+                    .settings_at(c, facts.settings_version)?;
+                Ok::<_, DbError>((facts, settings))
             })
             .await?;
-            let (actor, session_id) = match found {
+            let (actor, session_id) = match facts.session {
                 Some((row, user)) if user.is_confirmed() => {
                     (Actor::Member(user.to_member()), Some(row.id))
                 }
@@ -131,8 +135,9 @@ impl FromRequest for PageCtx {
             Ok(PageCtx {
                 actor,
                 session_id,
-                settings: ConferenceSettings::clone(&settings),
-                settings_version,
+                settings: ConferenceSettings::clone(&settings.1),
+                settings_version: settings.0,
+                released_at: facts.released_at,
                 csrf,
                 flash,
                 now,

@@ -19,7 +19,7 @@ use crate::domain::ids::UserId;
 use crate::domain::submission::SubmissionDraft;
 use crate::format_check::FormatReport;
 use crate::mail::messages::PaperMailFacts;
-use crate::storage::PendingFile;
+use crate::storage::{FileBytes, PendingFile};
 
 /// Reads a submission form within the upload limits, refusing it without this session's
 /// CSRF token.
@@ -50,11 +50,18 @@ pub(super) fn check_csrf(ctx: &PageCtx, form: &UploadedForm) -> Result<(), AppEr
     Ok(())
 }
 
-/// Reads an uploaded file's bytes off the async executor, keeping the file to store later.
-pub(super) async fn read_pending(file: PendingFile) -> Result<(PendingFile, Vec<u8>), AppError> {
+/// An uploaded file's bytes, keeping the file to store later: shared from memory (no copy,
+/// no disk), or read off the async executor when a large file spilled to disk.
+pub(super) async fn read_pending(
+    mut file: PendingFile,
+) -> Result<(PendingFile, FileBytes), AppError> {
+    if !file.is_on_disk() {
+        let bytes = file.content().map_err(|e| AppError::Unexpected(e.into()))?;
+        return Ok((file, bytes));
+    }
     web::block(move || {
         let mut file = file;
-        file.read_all().map(|bytes| (file, bytes))
+        file.content().map(|bytes| (file, bytes))
     })
     .await
     .map_err(|e| AppError::Unexpected(anyhow::anyhow!("read task: {e}")))?

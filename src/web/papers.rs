@@ -104,7 +104,7 @@ pub fn rules_for(track: Track, settings: &ConferenceSettings) -> Rules {
 /// Runs the format check off the async executor, in a bounded number of slots.
 pub async fn check_pdf(
     state: &web::Data<AppState>,
-    bytes: Vec<u8>,
+    bytes: impl AsRef<[u8]> + Send + 'static,
     rules: Rules,
     authors: &[Author],
 ) -> Result<FormatReport, AppError> {
@@ -124,7 +124,7 @@ pub async fn check_pdf(
     .map_err(|_| AppError::Unavailable)?
     .map_err(|_| AppError::Unavailable)?;
     let report = web::block(move || {
-        let report = format_check::check(&bytes, &rules, &identities);
+        let report = format_check::check(bytes.as_ref(), &rules, &identities);
         drop(permit);
         report
     })

@@ -1,6 +1,7 @@
-//! Reading multipart submission forms: text fields into memory (bounded), files streamed
-//! into the content-addressed store's temporary area with their size limits enforced as the
-//! bytes arrive, so a 2 GiB body is refused after the limit, not buffered.
+//! Reading multipart submission forms: text fields into memory (bounded), files into a
+//! pending file of the content-addressed store (hashed as the bytes arrive; in memory up to
+//! `storage::MEMORY_MAX`, streamed to its temporary area beyond) with their size limits
+//! enforced as the bytes arrive, so a 2 GiB body is refused after the limit, not buffered.
 
 use actix_multipart::Multipart;
 use futures_util::StreamExt;
@@ -38,7 +39,7 @@ fn too_large(e: UploadError) -> AppError {
 /// Bytes of a file gathered before they are written to disk.
 const WRITE_BLOCK: usize = 1024 * 1024;
 
-/// Appends a block to a pending file on the blocking thread pool.
+/// Appends a block to a pending file on the blocking thread pool (it goes to disk).
 async fn write_block(mut pending: PendingFile, block: Vec<u8>) -> Result<PendingFile, AppError> {
     actix_web::web::block(move || pending.write(&block).map(|()| pending))
         .await
@@ -76,14 +77,19 @@ pub async fn read_form(
                 supplement_limit
             };
             let mut pending = storage.begin(limit).map_err(too_large)?;
-            // Chunks are gathered in memory and written off the async executor in blocks.
-            let mut buffer: Vec<u8> = Vec::with_capacity(WRITE_BLOCK);
+            // Chunks go straight into the pending file while it stays in memory (no I/O);
+            // beyond that they are gathered and written off the async executor in blocks.
+            let mut buffer: Vec<u8> = Vec::new();
             let mut received = 0u64;
             while let Some(chunk) = field.next().await {
                 let chunk = chunk.map_err(|_| unreadable())?;
                 received += chunk.len() as u64;
                 if received > limit {
                     return Err(AppError::TooLarge);
+                }
+                if buffer.is_empty() && pending.write_is_in_memory(chunk.len()) {
+                    pending.write(&chunk).map_err(too_large)?;
+                    continue;
                 }
                 buffer.extend_from_slice(&chunk);
                 if buffer.len() >= WRITE_BLOCK {

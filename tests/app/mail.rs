@@ -116,6 +116,39 @@ async fn the_same_event_is_queued_only_once() {
 }
 
 #[tokio::test]
+async fn a_batch_queues_each_event_once_inside_the_callers_transaction() {
+    let app = spawn_app().await;
+    let mut c = app.pool.get().unwrap();
+    let mail = |key: &str, to: &str| outbox::NewMail {
+        dedupe_key: key.into(),
+        recipient: cfp::domain::account::Email::parse(to).unwrap(),
+        subject: "s".into(),
+        body_text: "b".into(),
+    };
+    let now = app.clock_now();
+    assert!(outbox::enqueue(&mut c, &mail("test:a", "a@example.org"), now).unwrap());
+    let batch = [
+        mail("test:a", "a@example.org"),
+        mail("test:b", "b@example.org"),
+        mail("test:b", "b@example.org"),
+        mail("test:c", "c@example.org"),
+    ];
+    let queued: Result<usize, diesel::result::Error> =
+        cfp::db::transaction(&mut c, |c| outbox::enqueue_all(c, &batch, now));
+    assert_eq!(queued.unwrap(), 2);
+    // Rolled back with the caller's transaction: nothing of it stays queued.
+    let rolled_back: Result<usize, diesel::result::Error> = cfp::db::transaction(&mut c, |c| {
+        outbox::enqueue_all(c, &[mail("test:d", "d@example.org")], now)?;
+        Err(diesel::result::Error::RollbackTransaction)
+    });
+    assert!(rolled_back.is_err());
+    drop(c);
+    let mut sent: Vec<String> = app.mails().await.into_iter().map(|m| m.to).collect();
+    sent.sort();
+    assert_eq!(sent, ["a@example.org", "b@example.org", "c@example.org"]);
+}
+
+#[tokio::test]
 async fn two_workers_never_deliver_the_same_row() {
     let app = spawn_app().await;
     for i in 0..20 {

@@ -116,6 +116,11 @@ pub async fn paper_section(
     ctx: &PageCtx,
     paper: &LoadedPaper,
 ) -> Result<Option<CameraReadySection>, AppError> {
+    // No decision is released before the conference's release (one transaction writes
+    // both): nothing to load until then.
+    if ctx.released_at.is_none() {
+        return Ok(None);
+    }
     let facts = load_facts(ctx, paper).await?;
     let Some(decision) = facts.accepted() else {
         return Ok(None);

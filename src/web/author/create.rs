@@ -130,13 +130,12 @@ pub(super) async fn create(ctx: PageCtx, payload: Multipart) -> Result<HttpRespo
                 now,
             )?;
             let facts = paper_facts(&id, number, &draft, &settings);
-            for a in &draft.authors {
-                outbox::enqueue(
-                    c,
-                    &messages::submission_receipt(&mail, &a.email, &a.name, &facts)?,
-                    now,
-                )?;
-            }
+            let receipts = draft
+                .authors
+                .iter()
+                .map(|a| messages::submission_receipt(&mail, &a.email, &a.name, &facts))
+                .collect::<Result<Vec<_>, _>>()?;
+            outbox::enqueue_all(c, &receipts, now)?;
             Ok::<_, AppError>(number)
         })
     })

@@ -14,7 +14,7 @@ use super::form::{edit_form, new_form};
 use super::update::update;
 use super::withdraw::{ask, withdraw};
 use crate::db::submissions::{self as subs};
-use crate::db::{self, DbError, audit, decisions};
+use crate::db::{self, DbError, audit, author_pages};
 use crate::domain::conference::format_in_zone;
 use crate::domain::decision::Decision;
 use crate::domain::submission::Track;
@@ -77,16 +77,20 @@ struct ListPage {
 async fn my_submissions(ctx: PageCtx) -> Result<HttpResponse, AppError> {
     let member = policy::perm_signed_in(&ctx.actor)?.clone();
     let email = member.email.clone();
+    // Decisions are released to authors only with the conference's release (one
+    // transaction writes both), so before it there is nothing to look up.
+    let any_released = ctx.released_at.is_some();
     let (rows, latest, decided) = db::run(&ctx.state.pool, move |c| {
         let rows = subs::for_author_email(c, &email)?;
-        let mut decided = HashMap::new();
-        for r in &rows {
-            if let Some(d) = decisions::find(c, &r.id)?.and_then(|d| d.released()) {
-                decided.insert(r.id.clone(), d);
-            }
-        }
         let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-        let latest = subs::latest_documents_of(c, "paper", &ids)?;
+        let decided: HashMap<String, Decision> = if any_released {
+            author_pages::released_decisions_of(c, &ids)?
+                .into_iter()
+                .collect()
+        } else {
+            HashMap::new()
+        };
+        let latest = author_pages::latest_document_facts(c, "paper", &ids)?;
         Ok::<_, DbError>((rows, latest, decided))
     })
     .await?;

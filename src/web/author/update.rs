@@ -209,9 +209,12 @@ pub(super) async fn update(
                 audit::record(c, Some(&member.id), "submission.update", &format!("#{}", row.number), &summary, now)?;
                 let facts = paper_facts(&row.id, row.number, &draft, &settings);
                 let period = now.timestamp() / 600;
-                for a in &draft.authors {
-                    outbox::enqueue(c, &messages::submission_updated(&mail, &a.email, &a.name, &facts, &summary, period)?, now)?;
-                }
+                let mails = draft
+                    .authors
+                    .iter()
+                    .map(|a| messages::submission_updated(&mail, &a.email, &a.name, &facts, &summary, period))
+                    .collect::<Result<Vec<_>, _>>()?;
+                outbox::enqueue_all(c, &mails, now)?;
             }
             Ok(Ok(()))
         })

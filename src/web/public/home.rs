@@ -6,7 +6,6 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use crate::db::{self, DbError, decisions};
 use crate::domain::conference::{format_in_zone, format_time_left};
 use crate::web::error::{ApiError, AppError, error_page};
 use crate::web::extract::PageCtx;
@@ -58,10 +57,8 @@ const BEFORE_RELEASE: [&str; 5] = [
 ];
 
 async fn home(ctx: PageCtx) -> Result<HttpResponse, AppError> {
-    let released_at = db::run(&ctx.state.pool, |c| {
-        Ok::<_, DbError>(decisions::released_at(c)?)
-    })
-    .await?;
+    // Read with the session (`PageCtx`): the page needs no query of its own.
+    let released_at = ctx.released_at;
     let s = &ctx.settings;
     let tz = s.tz();
     let over = |field: &str| released_at.is_some() && BEFORE_RELEASE.contains(&field);

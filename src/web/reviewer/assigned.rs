@@ -6,7 +6,7 @@ use actix_web::http::header::{self, ContentDisposition, DispositionParam, Dispos
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use super::bids::{bidding_window, decisions_released};
+use super::bids::bidding_window;
 use crate::db::assignments::{self as asg};
 use crate::db::reviews::ReviewRow;
 use crate::db::submissions::{self as subs, SubmissionRow};
@@ -74,8 +74,8 @@ async fn my_reviews(ctx: PageCtx) -> Result<HttpResponse, AppError> {
     policy::perm_reviewer(&ctx.actor, pool || !rows.is_empty())?;
     let tz = ctx.settings.tz();
     let due = ctx.settings.dates.review_due;
-    let window = bidding_window(&ctx).await?;
-    let released = decisions_released(&ctx).await?.is_some();
+    let window = bidding_window(&ctx);
+    let released = ctx.released_at.is_some();
     render(&ListPage {
         layout: ctx.layout("My reviews"),
         papers: rows

@@ -26,27 +26,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/bids", web::post().to(save_bids));
 }
 
-/// When decisions were first released, if they were.
-pub(super) async fn decisions_released(
-    ctx: &PageCtx,
-) -> Result<Option<chrono::DateTime<chrono::Utc>>, AppError> {
-    Ok(crate::db::run(&ctx.state.pool, |c| {
-        Ok::<_, crate::db::DbError>(crate::db::decisions::released_at(c)?)
-    })
-    .await?)
-}
-
 /// The bidding window as the conference actually stands: it closes at the settings' date, or
 /// when decisions are released if that came first (bids no longer matter then).
-pub(super) async fn bidding_window(ctx: &PageCtx) -> Result<BiddingWindow, AppError> {
-    let released = decisions_released(ctx).await?;
+/// (The release time comes with the session: no query.)
+pub(super) fn bidding_window(ctx: &PageCtx) -> BiddingWindow {
+    let released = ctx.released_at;
     let closes_at = ctx.settings.dates.bidding_closes();
-    Ok(BiddingWindow {
+    BiddingWindow {
         opens_at: ctx.settings.submissions_close_at(),
         closes_at: released.map_or(closes_at, |r| r.min(closes_at)),
         now: ctx.now,
         tz: ctx.settings.tz(),
-    })
+    }
 }
 
 /// One paper on the bidding page.
@@ -182,7 +173,7 @@ pub(super) async fn pool_member(ctx: &PageCtx) -> Result<bool, AppError> {
 }
 
 async fn bids_page(ctx: PageCtx, query: web::Query<BidsQuery>) -> Result<HttpResponse, AppError> {
-    let window = bidding_window(&ctx).await?;
+    let window = bidding_window(&ctx);
     let member = policy::perm_bid(&ctx.actor, pool_member(&ctx).await?, &window)?.clone();
     let mut query = query.into_inner();
     let (items, matching, pages, placed) =
@@ -204,7 +195,7 @@ async fn save_bids(
     ctx: PageCtx,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<HttpResponse, AppError> {
-    let window = bidding_window(&ctx).await?;
+    let window = bidding_window(&ctx);
     let member = policy::perm_bid(&ctx.actor, pool_member(&ctx).await?, &window)?.clone();
     let items = biddable(&ctx, &member.email).await?;
     let mut errors = Vec::new();

@@ -67,6 +67,17 @@ impl Section {
         .await?;
         Ok(build(ctx, row, member, submitted, &d))
     }
+
+    /// The same from the discussion loaded with the rest of the page.
+    pub fn new(
+        ctx: &PageCtx,
+        row: &SubmissionRow,
+        member: &Member,
+        submitted: bool,
+        d: &PaperDiscussion,
+    ) -> Section {
+        build(ctx, row, member, submitted, d)
+    }
 }
 
 fn build(

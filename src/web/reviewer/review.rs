@@ -22,6 +22,7 @@ use crate::policy::{self, Member, ReviewWindow};
 use crate::web::error::AppError;
 use crate::web::extract::{CsrfForm, PageCtx, set_flash};
 use crate::web::papers::BlindPaperView;
+use crate::web::views::discussion::PaperDiscussion;
 use crate::web::views::reviews::{ShownReview, parse_content, shown};
 use crate::web::{Layout, render_status, see_other};
 
@@ -51,12 +52,18 @@ struct Loaded {
     revise_after_response: Option<chrono::DateTime<chrono::Utc>>,
     /// Submitted versions of the viewer's review (read with the rest: one round trip).
     revisions: i64,
+    /// Loaded with the rest for showing the page; `None` for saves (loaded if shown).
+    discussion: Option<PaperDiscussion>,
 }
 
-/// The paper `number` if it is assigned to the viewer; 404 otherwise, as for no paper.
-async fn load(ctx: &PageCtx, number: i32) -> Result<Loaded, AppError> {
+/// The paper `number` if it is assigned to the viewer; 404 otherwise, as for no paper. One
+/// database call: the paper, its reviews and (`with_discussion`, for showing the page) its
+/// discussion; saves and autosaves leave the discussion out.
+async fn load(ctx: &PageCtx, number: i32, with_discussion: bool) -> Result<Loaded, AppError> {
     let member = policy::perm_signed_in(&ctx.actor)?.clone();
     let email = member.email.as_str().to_string();
+    // Read with the session (`PageCtx`).
+    let released_at = ctx.released_at;
     let found = db::run(&ctx.state.pool, move |c| {
         let Some(row) = subs::find_by_number(c, number)? else {
             return Ok::<_, DbError>(None);
@@ -72,21 +79,21 @@ async fn load(ctx: &PageCtx, number: i32) -> Result<Loaded, AppError> {
             Some(mine) => reviews::revision_count(c, &mine.id)?,
             None => 0,
         };
-        let responded =
-            crate::db::discussion::response_of(c, &row.id)?.is_some_and(|r| r.is_submitted());
-        let released_at = crate::db::decisions::released_at(c)?;
+        let (responded, discussion) = if with_discussion {
+            let d =
+                PaperDiscussion::load_knowing(c, &row.id, false, assigned.clone(), released_at)?;
+            (d.submitted_response().is_some(), Some(d))
+        } else {
+            let response = crate::db::discussion::response_of(c, &row.id)?;
+            (response.is_some_and(|r| r.is_submitted()), None)
+        };
         Ok(Some((
-            row,
-            assigned,
-            reviews,
-            has_pdf,
-            revisions,
-            (responded, released_at),
+            row, assigned, reviews, has_pdf, revisions, responded, discussion,
         )))
     })
     .await?;
     policy::perm_view_assigned(&ctx.actor, found.is_some())?;
-    let (row, assigned, all_reviews, has_pdf, revisions, (responded, released_at)) =
+    let (row, assigned, all_reviews, has_pdf, revisions, responded, discussion) =
         found.ok_or(AppError::NotFound)?;
     let revise_after_response = policy::revise_after_response_until(
         responded,
@@ -118,6 +125,7 @@ async fn load(ctx: &PageCtx, number: i32) -> Result<Loaded, AppError> {
         has_pdf,
         revise_after_response,
         revisions,
+        discussion,
     })
 }
 
@@ -209,7 +217,10 @@ async fn show(
         Vec::new()
     };
     let due = ctx.settings.dates.review_due;
-    let discussion = super::discussion::Section::load(ctx, &l.row, &l.member, submitted).await?;
+    let discussion = match &l.discussion {
+        Some(d) => super::discussion::Section::new(ctx, &l.row, &l.member, submitted, d),
+        None => super::discussion::Section::load(ctx, &l.row, &l.member, submitted).await?,
+    };
     render_status(
         status,
         &Page {
@@ -244,7 +255,7 @@ async fn show(
 }
 
 async fn page(ctx: PageCtx, path: web::Path<i32>) -> Result<HttpResponse, AppError> {
-    let l = load(&ctx, path.into_inner()).await?;
+    let l = load(&ctx, path.into_inner(), true).await?;
     show(&ctx, &l, StatusCode::OK, None, FieldErrors::new(), None).await
 }
 
@@ -359,7 +370,7 @@ async fn save(
     path: web::Path<i32>,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
-    let l = load(&ctx, path.into_inner()).await?;
+    let l = load(&ctx, path.into_inner(), false).await?;
     let (fields, action, version) = split_form(pairs);
     let submit = match action.as_str() {
         "submit" => true,
@@ -420,7 +431,7 @@ async fn autosave(
     path: web::Path<i32>,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
-    let l = load(&ctx, path.into_inner()).await?;
+    let l = load(&ctx, path.into_inner(), false).await?;
     if l.review.as_ref().is_some_and(ReviewRow::is_submitted) {
         return Ok(HttpResponse::Conflict().json(serde_json::json!({
             "saved": false,

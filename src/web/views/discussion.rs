@@ -42,6 +42,20 @@ impl PaperDiscussion {
         submission_id: &str,
         with_history: bool,
     ) -> Result<PaperDiscussion, DbError> {
+        let assigned = asg::reviewers_of(c, submission_id)?;
+        let released_at = decisions::released_at(c)?;
+        Self::load_knowing(c, submission_id, with_history, assigned, released_at)
+    }
+
+    /// [`PaperDiscussion::load`] for a caller that read the assigned reviewers and the
+    /// release time already (two queries fewer).
+    pub fn load_knowing(
+        c: &mut AnyConnection,
+        submission_id: &str,
+        with_history: bool,
+        assigned: Vec<String>,
+        released_at: Option<DateTime<Utc>>,
+    ) -> Result<PaperDiscussion, DbError> {
         let comments = disc::comments_of(c, submission_id)?;
         let mut history = HashMap::new();
         if with_history {
@@ -59,7 +73,7 @@ impl PaperDiscussion {
             None => Vec::new(),
         };
         Ok(PaperDiscussion {
-            assigned: asg::reviewers_of(c, submission_id)?,
+            assigned,
             comments,
             history,
             response,
@@ -67,7 +81,7 @@ impl PaperDiscussion {
             acknowledged: disc::acknowledged_by(c, submission_id)?,
             revised_after_response,
             meta: disc::meta_review_of(c, submission_id)?,
-            released_at: decisions::released_at(c)?,
+            released_at,
         })
     }
 

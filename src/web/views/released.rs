@@ -27,7 +27,9 @@ pub async fn released_view(
     ctx: &PageCtx,
     paper: &LoadedPaper,
 ) -> Result<Option<ReleasedView>, AppError> {
-    if !paper.rights.is_author {
+    // Before the conference's release no paper's decision is released (one transaction
+    // writes both), so there is nothing to load.
+    if !paper.rights.is_author || ctx.released_at.is_none() {
         return Ok(None);
     }
     let id = paper.row.id.clone();
