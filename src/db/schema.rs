@@ -409,3 +409,10 @@ diesel::table! {
 }
 diesel::allow_tables_to_appear_in_same_query!(sessions, conference);
 diesel::allow_tables_to_appear_in_same_query!(users, conference);
+
+diesel::table! {
+    data_versions (name) {
+        name -> Text,
+        version -> BigInt,
+    }
+}
