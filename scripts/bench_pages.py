@@ -158,7 +158,7 @@ pages = [
     ("chair: reviews CSV", "/chair/reviews.csv", max(3, a.n // 4)),
     ("chair: committed assignments", "/chair/assignment/committed", a.n),
     ("chair: assignment CSV", "/chair/assignment.csv", max(3, a.n // 4)),
-    ("chair: proposed reviewers (page 2, with a preview open)", "/chair/assignment/proposed?page=2", a.n),
+    ("chair: proposed reviewers page 2", "/chair/assignment/proposed?page=2", a.n),
     ("reviewer: my reviews", "/reviews", a.n_small),
     ("reviewer: paper page", review_path, a.n_small),
     ("author: my submissions", "/submissions", a.n_small),
