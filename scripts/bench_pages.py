@@ -46,6 +46,10 @@ p.add_argument("--pg-log", default="/var/log/postgresql/postgresql-15-main.log")
 p.add_argument("--pg-db", metavar="DB",
                help="also report the CPU of PostgreSQL's server processes serving database DB "
                     "(from /proc, as for cfp) in the concurrent measure")
+p.add_argument("--after-write",
+               help="shell command run before each request of the pool pages' cold measure (e.g. one "
+                    "that bumps the pool's data version with sqlite3 or psql): the CPU of the first view "
+                    "after a write")
 p.add_argument("--assign", action="store_true",
                help="also time the chair's 'Compute a preview' (the engine on the whole conference)")
 a = p.parse_args()
@@ -188,6 +192,9 @@ pages = [
     ("chair: mail recipients", "/chair/mail", a.n),
     ("chair: submissions CSV", "/chair/submissions.csv", max(3, a.n // 4)),
     ("chair: reviews CSV", "/chair/reviews.csv", max(3, a.n // 4)),
+    ("chair: committed assignments", "/chair/assignment/committed", a.n),
+    ("chair: assignment CSV", "/chair/assignment.csv", max(3, a.n // 4)),
+    ("chair: proposed reviewers page 2", "/chair/assignment/proposed?page=2", a.n),
     ("reviewer: my reviews", "/reviews", a.n_small),
     ("reviewer: paper page", review_path, a.n_small),
     ("author: my submissions", "/submissions", a.n_small),
@@ -205,6 +212,25 @@ for label, path, n in pages:
         continue
     who = chair if label.startswith("chair") else reviewer if label.startswith("reviewer") else author
     rows.append(measure(who, label, path, n))
+if a.after_write:
+    import subprocess
+    print("\nFirst view after a write (`--after-write`):")
+    print("| page | path | server CPU ms/request |")
+    print("|---|---|---|")
+    for label, path in [("chair: reviewers", "/chair/reviewers"), ("chair: conflicts", "/chair/conflicts"),
+                        ("chair: assignment", "/chair/assignment")]:
+        if only and label not in only:
+            continue
+        chair.get(path)
+        spent = []
+        for _ in range(a.n):
+            subprocess.run(a.after_write, shell=True, check=True)
+            before = cpu_seconds(a.pid)
+            chair.get(path)
+            spent.append(cpu_seconds(a.pid) - before)
+        cold = round(statistics.median(spent) * 1000, 1)
+        rows.append({"page": label + " (after a write)", "path": path, "cpu_ms": cold, "n": a.n})
+        print(f"| {label} | `{path}` | {cold} |", flush=True)
 conc = []
 paths = {label: path for label, path, _ in pages}
 paths["home"] = "/"

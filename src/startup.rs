@@ -209,6 +209,7 @@ impl Application {
             format_slots,
             settings_cache: Default::default(),
             assignment_jobs: Default::default(),
+            pool_cache: Default::default(),
         });
         let mut server = HttpServer::new(move || {
             let mut headers = DefaultHeaders::new();

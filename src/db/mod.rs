@@ -10,6 +10,7 @@ pub mod assignments;
 pub mod audit;
 pub mod author_pages;
 pub mod conference;
+pub mod data_version;
 pub mod decisions;
 pub mod discussion;
 pub mod email_changes;
@@ -226,7 +227,9 @@ pub fn migrate(pool: &DbPool) -> anyhow::Result<usize> {
     let applied = conn
         .run_pending_migrations(MIGRATIONS)
         .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?;
-    Ok(applied.len())
+    let applied = applied.len();
+    data_version::install(&mut conn)?;
+    Ok(applied)
 }
 
 /// Runs blocking database work on tokio's blocking pool, so it never stalls the executor.

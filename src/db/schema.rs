@@ -412,3 +412,10 @@ diesel::allow_tables_to_appear_in_same_query!(users, conference);
 diesel::allow_tables_to_appear_in_same_query!(sessions, decision_release);
 diesel::allow_tables_to_appear_in_same_query!(users, decision_release);
 diesel::allow_tables_to_appear_in_same_query!(conference, decision_release);
+
+diesel::table! {
+    data_versions (name) {
+        name -> Text,
+        version -> BigInt,
+    }
+}

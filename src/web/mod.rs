@@ -54,6 +54,8 @@ pub struct AppState {
     pub settings_cache: crate::db::conference::SettingsCache,
     /// The chairs' "compute a preview" running in the background (large conferences).
     pub assignment_jobs: chair::assignment::job::AssignmentJobs,
+    /// The reviewer pool and its conflicts, recomputed only when their data version changes.
+    pub pool_cache: pool_data::PoolCache,
 }
 
 impl AppState {

@@ -1,13 +1,17 @@
 //! Loads what the assignment needs from the database into the pure types of
 //! [`crate::domain::pool`]: active papers, the reviewer pool, bids, entered conflicts and
-//! the committed assignments, with maps from numbers and emails to indices.
+//! the committed assignments, with maps from numbers and emails to indices, and what the
+//! chairs' pool pages derive from them once (every conflict, per-reviewer counts).
+//! [`PoolCache`] keeps one loaded copy per process while the pool's data version
+//! ([`crate::db::data_version`]) is unchanged.
 
 use std::collections::HashMap;
+use std::sync::{Arc, OnceLock, RwLock};
 
 use crate::assignment::affinity::Bid;
 use crate::db::assignments::{self, AssignmentRow, ProfileRow};
 use crate::db::submissions::SubmissionRow;
-use crate::db::{AnyConnection, submissions};
+use crate::db::{AnyConnection, DbError, data_version, submissions};
 use crate::domain::pool::{
     Conflict, EnteredConflict, PaperFacts, PersonFacts, ProfileFacts, Reviewer, all_conflicts,
     reviewer_pool,
@@ -30,7 +34,20 @@ pub struct PoolData {
     /// Every submission (also withdrawn ones), for numbers in stale rows.
     pub all_rows: Vec<SubmissionRow>,
     paper_of_id: HashMap<String, usize>,
+    row_of_id: HashMap<String, usize>,
+    paper_of_number: HashMap<i32, usize>,
     reviewer_of_email: HashMap<String, usize>,
+    /// Derived on first use (eagerly by [`PoolCache`], off the async workers).
+    conflicts: OnceLock<Vec<Conflict>>,
+    conflict_labels: OnceLock<HashMap<(usize, usize), Vec<&'static str>>>,
+    counts: OnceLock<ReviewerCounts>,
+}
+
+/// Per pool member (by index): bids placed and committed assignments.
+#[derive(Debug, Default)]
+pub struct ReviewerCounts {
+    pub bids: Vec<usize>,
+    pub assigned: Vec<usize>,
 }
 
 pub fn parse_bid(raw: &str) -> Option<Bid> {
@@ -102,6 +119,16 @@ impl PoolData {
             .enumerate()
             .map(|(i, p)| (p.id.clone(), i))
             .collect();
+        let row_of_id = all_rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id.clone(), i))
+            .collect();
+        let paper_of_number = papers
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.number, i))
+            .collect();
         let reviewer_of_email: HashMap<String, usize> = pool
             .iter()
             .enumerate()
@@ -145,12 +172,17 @@ impl PoolData {
             stale,
             all_rows,
             paper_of_id,
+            row_of_id,
+            paper_of_number,
             reviewer_of_email,
+            conflicts: OnceLock::new(),
+            conflict_labels: OnceLock::new(),
+            counts: OnceLock::new(),
         })
     }
 
     pub fn paper_by_number(&self, number: i32) -> Option<usize> {
-        self.papers.iter().position(|p| p.number == number)
+        self.paper_of_number.get(&number).copied()
     }
 
     pub fn paper_by_id(&self, id: &str) -> Option<usize> {
@@ -161,14 +193,118 @@ impl PoolData {
         self.reviewer_of_email.get(email).copied()
     }
 
-    pub fn conflicts(&self) -> Vec<Conflict> {
-        all_conflicts(&self.papers, &self.pool, &self.bids, &self.entered)
+    /// Every conflict between an active paper and a pool member, computed once per load.
+    pub fn conflicts(&self) -> &[Conflict] {
+        self.conflicts
+            .get_or_init(|| all_conflicts(&self.papers, &self.pool, &self.bids, &self.entered))
+    }
+
+    /// The kinds of conflict of each conflicted (paper, reviewer) pair.
+    pub fn conflict_labels(&self) -> &HashMap<(usize, usize), Vec<&'static str>> {
+        self.conflict_labels.get_or_init(|| {
+            let mut labels: HashMap<(usize, usize), Vec<&'static str>> = HashMap::new();
+            for c in self.conflicts() {
+                labels
+                    .entry((c.paper, c.reviewer))
+                    .or_default()
+                    .push(c.kind.label());
+            }
+            labels
+        })
+    }
+
+    /// Bids and committed assignments per pool member.
+    pub fn reviewer_counts(&self) -> &ReviewerCounts {
+        self.counts.get_or_init(|| {
+            let mut counts = ReviewerCounts {
+                bids: vec![0; self.pool.len()],
+                assigned: vec![0; self.pool.len()],
+            };
+            for &(_, r, _) in &self.bids {
+                counts.bids[r] += 1;
+            }
+            for &(_, r) in &self.committed {
+                counts.assigned[r] += 1;
+            }
+            counts
+        })
+    }
+
+    /// Computes what the pages derive, so that it happens on the blocking thread that
+    /// loaded the data rather than in a request's async handler.
+    fn derive_all(&self) {
+        self.conflict_labels();
+        self.reviewer_counts();
     }
 
     /// The number of a submission id, also for withdrawn papers.
     pub fn number_of(&self, id: &str) -> Option<i32> {
-        self.all_rows.iter().find(|r| r.id == id).map(|r| r.number)
+        self.row_by_id(id).map(|r| r.number)
     }
+
+    /// Any submission (also a withdrawn one) by id.
+    pub fn row_by_id(&self, id: &str) -> Option<&SubmissionRow> {
+        self.row_of_id.get(id).map(|&i| &self.all_rows[i])
+    }
+}
+
+/// The pool as of the last write: one [`PoolData`] per process, shared by every request
+/// (`Arc`), loaded again when the pool's data version in the database differs from the one
+/// it was loaded at. The version is read before the rows, so a copy is never labelled newer
+/// than its data: a write that lands between the two makes the next request load again.
+#[derive(Default)]
+pub struct PoolCache {
+    current: RwLock<Option<(i64, Arc<PoolData>)>>,
+}
+
+impl std::fmt::Debug for PoolCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let version = self
+            .current
+            .read()
+            .ok()
+            .and_then(|g| g.as_ref().map(|(v, _)| *v));
+        f.debug_struct("PoolCache")
+            .field("version", &version)
+            .finish()
+    }
+}
+
+impl PoolCache {
+    /// The current pool, from the cache when nothing changed since it was loaded.
+    pub fn get(&self, c: &mut AnyConnection) -> QueryResult<Arc<PoolData>> {
+        let Some(version) = data_version::current(c, data_version::POOL)? else {
+            let data = PoolData::load(c)?;
+            data.derive_all();
+            return Ok(Arc::new(data));
+        };
+        if let Ok(guard) = self.current.read()
+            && let Some((v, data)) = guard.as_ref()
+            && *v == version
+        {
+            return Ok(data.clone());
+        }
+        let fresh = Arc::new(PoolData::load(c)?);
+        fresh.derive_all();
+        if let Ok(mut guard) = self.current.write()
+            // Never replace a newer copy with an older one loaded by a slower request.
+            && guard.as_ref().is_none_or(|(v, _)| *v <= version)
+        {
+            *guard = Some((version, fresh.clone()));
+        }
+        Ok(fresh)
+    }
+}
+
+/// The current pool through the application's cache, on the blocking pool.
+pub async fn current_pool(
+    state: &actix_web::web::Data<crate::web::AppState>,
+) -> Result<Arc<PoolData>, DbError> {
+    let state = state.clone();
+    crate::db::run(&state.pool.clone(), move |c| {
+        Ok::<_, DbError>(state.pool_cache.get(c)?)
+    })
+    .await
 }
 
 /// Whether `email` is in the pool: the main author of an active submission (not dropped by

@@ -19,6 +19,7 @@ mod flows_small;
 mod format_budget;
 mod helpers;
 mod mail;
+mod pool_cache;
 mod program;
 mod public;
 mod reliability;

@@ -414,7 +414,7 @@ fn assign(
         build_problem(
             &data.papers,
             &data.pool,
-            &conflicts,
+            conflicts,
             &data.bids,
             &data.committed,
             params,

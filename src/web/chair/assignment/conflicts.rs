@@ -16,7 +16,7 @@ use crate::mail::reviewing;
 use crate::policy;
 use crate::web::error::AppError;
 use crate::web::extract::{CsrfForm, PageCtx, set_flash};
-use crate::web::pool_data::PoolData;
+use crate::web::pool_data::current_pool;
 use crate::web::{Layout, render_status, see_other};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -60,7 +60,7 @@ async fn show_conflicts(
     query: String,
     errors: Vec<String>,
 ) -> Result<HttpResponse, AppError> {
-    let data = db::run(&ctx.state.pool, |c| Ok::<_, DbError>(PoolData::load(c)?)).await?;
+    let data = current_pool(&ctx.state).await?;
     let q = query.trim().trim_start_matches('#').to_lowercase();
     // Rows are made only for the conflicts shown; the rest are counted.
     let wanted = |c: &Conflict| {
@@ -73,7 +73,7 @@ async fn show_conflicts(
     };
     let mut total = 0;
     let mut rows = Vec::new();
-    for c in data.conflicts().into_iter().filter(|c| wanted(c)) {
+    for c in data.conflicts().iter().filter(|c| wanted(c)) {
         total += 1;
         if rows.len() >= SHOWN {
             continue;
@@ -86,7 +86,7 @@ async fn show_conflicts(
             reviewer: reviewer.name.clone(),
             email: reviewer.email.clone(),
             kind: c.kind.label(),
-            detail: c.detail,
+            detail: c.detail.clone(),
             removable: matches!(c.kind, ConflictKind::Chair | ConflictKind::Reported),
         });
     }
@@ -136,7 +136,7 @@ async fn add_conflict(
     CsrfForm(form): CsrfForm<ConflictForm>,
 ) -> Result<HttpResponse, AppError> {
     let chair = policy::perm_manage_conference(&ctx.actor)?.id.clone();
-    let data = db::run(&ctx.state.pool, |c| Ok::<_, DbError>(PoolData::load(c)?)).await?;
+    let data = current_pool(&ctx.state).await?;
     let number: Option<i32> = form.number.trim().trim_start_matches('#').parse().ok();
     let email = form.email.trim().to_lowercase();
     let reason = form.reason.trim().to_string();
@@ -242,7 +242,7 @@ async fn remove_conflict(
     CsrfForm(form): CsrfForm<ConflictForm>,
 ) -> Result<HttpResponse, AppError> {
     let chair = policy::perm_manage_conference(&ctx.actor)?.id.clone();
-    let data = db::run(&ctx.state.pool, |c| Ok::<_, DbError>(PoolData::load(c)?)).await?;
+    let data = current_pool(&ctx.state).await?;
     let number: i32 = form.number.trim().parse().unwrap_or(-1);
     let p = data
         .paper_by_number(number)

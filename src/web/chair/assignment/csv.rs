@@ -18,15 +18,28 @@ use crate::policy;
 use crate::web::csv::{csv_attachment, csv_safe};
 use crate::web::error::AppError;
 use crate::web::extract::{PageCtx, set_flash};
-use crate::web::pool_data::PoolData;
+use crate::web::pool_data::{PoolData, current_pool};
 use crate::web::see_other;
 
 pub(super) async fn export(ctx: PageCtx) -> Result<HttpResponse, AppError> {
     policy::perm_manage_conference(&ctx.actor)?;
-    let (data, rows) = db::run(&ctx.state.pool, |c| {
-        Ok::<_, DbError>((PoolData::load(c)?, asg::all_assignments(c)?))
-    })
-    .await?;
+    let data = current_pool(&ctx.state).await?;
+    // Every committed assignment: those between active papers and pool members, and the
+    // stale ones (withdrawn papers, people out of the pool).
+    let rows = data
+        .committed
+        .iter()
+        .map(|&(p, r)| {
+            (
+                data.papers[p].id.as_str(),
+                data.pool[r].person.email.as_str(),
+            )
+        })
+        .chain(
+            data.stale
+                .iter()
+                .map(|a| (a.submission_id.as_str(), a.reviewer_email.as_str())),
+        );
     let mut out = csv::Writer::from_writer(Vec::new());
     let csv_err = |e: csv::Error| AppError::Unexpected(e.into());
     out.write_record([
@@ -38,28 +51,21 @@ pub(super) async fn export(ctx: PageCtx) -> Result<HttpResponse, AppError> {
     .map_err(csv_err)?;
     // A chair does not learn who reviews their own paper.
     let mut lines: Vec<(i32, String, String, String)> = rows
-        .iter()
-        .filter(|a| {
-            data.paper_by_id(&a.submission_id).is_none_or(|p| {
+        .filter(|(id, _)| {
+            data.paper_by_id(id).is_none_or(|p| {
                 policy::can_see_reviewers(
                     &ctx.actor,
                     data.papers[p].authors.iter().map(|(x, _)| x.email.as_str()),
                 )
             })
         })
-        .filter_map(|a| {
-            let number = data.number_of(&a.submission_id)?;
-            let title = data
-                .all_rows
-                .iter()
-                .find(|r| r.id == a.submission_id)
-                .map(|r| r.title.clone())
-                .unwrap_or_default();
+        .filter_map(|(id, email)| {
+            let row = data.row_by_id(id)?;
             let name = data
-                .reviewer_by_email(&a.reviewer_email)
+                .reviewer_by_email(email)
                 .map(|r| data.pool[r].person.name.clone())
                 .unwrap_or_default();
-            Some((number, a.reviewer_email.clone(), name, title))
+            Some((row.number, email.to_string(), name, row.title.clone()))
         })
         .collect();
     lines.sort();
@@ -199,7 +205,7 @@ pub(super) async fn import(ctx: PageCtx, payload: Multipart) -> Result<HttpRespo
             "This form has expired or did not come from this site. Go back, reload the page and try again.".into(),
         ));
     }
-    let data = db::run(&ctx.state.pool, |c| Ok::<_, DbError>(PoolData::load(c)?)).await?;
+    let data = current_pool(&ctx.state).await?;
     let mut pairs = match parse_import(&data, &bytes) {
         Ok(p) => p,
         Err(mut errors) => {

@@ -1,7 +1,8 @@
 //! The chairs' reviewer-assignment pages: the reviewer pool (`reviewers`) and conflicts
 //! (`conflicts`), running
 //! the engine into a stored preview (`run`, `preview`), what the preview shows (`view`), manual
-//! adjustments (`adjust`) and the CSV export and import (`csv`); committing mails each reviewer
+//! adjustments (`adjust`), the preview's papers page by page (`proposed`) and the CSV export
+//! and import (`csv`); committing mails each reviewer
 //! whose list changed. Reached only by chairs. Template: `templates/chair/assignment.html`,
 //! `reviewers.html`, `conflicts.html`.
 
@@ -12,6 +13,7 @@ pub mod csv;
 pub mod job;
 pub mod loads;
 pub mod preview;
+pub mod proposed;
 pub mod reviewers;
 pub mod run;
 pub mod view;
@@ -31,6 +33,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::get().to(committed::committed),
         )
         .route("/chair/assignment/cancel", web::post().to(run::cancel))
+        .route(
+            "/chair/assignment/proposed",
+            web::get().to(proposed::proposed),
+        )
         .route("/chair/assignment.csv", web::get().to(csv::export))
         .route("/chair/assignment/import", web::post().to(csv::import));
     reviewers::routes(cfg);

@@ -3,6 +3,8 @@
 //! preview another chair committed or replaced meanwhile. The pages that show and change it
 //! are `run`, `view`, `adjust` and `csv`.
 
+use std::sync::Arc;
+
 use crate::db::assignments::{self as asg, RunRow};
 use crate::db::{self, DbError, audit};
 use crate::domain::pool::RunParams;
@@ -55,9 +57,12 @@ pub(super) fn default_params(ctx: &PageCtx, data: &PoolData) -> RunParams {
     super::loads::fitted_defaults(&ctx.settings, super::loads::Demand::of(data)).0
 }
 
-pub(super) async fn load(ctx: &PageCtx) -> Result<(PoolData, Option<Preview>), AppError> {
-    let (data, run) = db::run(&ctx.state.pool, |c| {
-        Ok::<_, DbError>((PoolData::load(c)?, asg::current_preview(c)?))
+/// The pool (from the process's cache, [`crate::web::pool_data::PoolCache`]) and the open
+/// preview, if any.
+pub(super) async fn load(ctx: &PageCtx) -> Result<(Arc<PoolData>, Option<Preview>), AppError> {
+    let state = ctx.state.clone();
+    let (data, run) = db::run(&ctx.state.pool, move |c| {
+        Ok::<_, DbError>((state.pool_cache.get(c)?, asg::current_preview(c)?))
     })
     .await?;
     Ok((data, run.map(parse_preview).transpose()?))
@@ -108,7 +113,7 @@ pub(super) async fn store_preview_in(
 pub(super) async fn open_preview(
     ctx: &PageCtx,
     run: &str,
-) -> Result<(PoolData, Preview), AppError> {
+) -> Result<(Arc<PoolData>, Preview), AppError> {
     let (data, preview) = load(ctx).await?;
     match preview {
         Some(p) if p.id == run => Ok((data, p)),

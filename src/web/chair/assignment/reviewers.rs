@@ -2,8 +2,6 @@
 //! out of (or put back into) the pool, per-reviewer loads, and every conflict with its reason;
 //! chairs enter and remove their own conflicts here.
 
-use std::collections::HashMap;
-
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -16,7 +14,7 @@ use crate::mail::reviewing;
 use crate::policy;
 use crate::web::error::AppError;
 use crate::web::extract::{CsrfForm, PageCtx, set_flash};
-use crate::web::pool_data::PoolData;
+use crate::web::pool_data::current_pool;
 use crate::web::views::paging::{PER_PAGE, Paging, page_number};
 use crate::web::{Layout, render_status, see_other};
 
@@ -86,15 +84,8 @@ async fn show_list(
     form: VolunteerForm,
     list: ListQuery,
 ) -> Result<HttpResponse, AppError> {
-    let data = db::run(&ctx.state.pool, |c| Ok::<_, DbError>(PoolData::load(c)?)).await?;
-    let mut bids: HashMap<usize, usize> = HashMap::new();
-    for &(_, r, _) in &data.bids {
-        *bids.entry(r).or_default() += 1;
-    }
-    let mut assigned: HashMap<usize, usize> = HashMap::new();
-    for &(_, r) in &data.committed {
-        *assigned.entry(r).or_default() += 1;
-    }
+    let data = current_pool(&ctx.state).await?;
+    let counts = data.reviewer_counts();
     let needle = list.q.trim().to_lowercase();
     let matching: Vec<usize> = (0..data.pool.len())
         .filter(|&i| {
@@ -124,8 +115,8 @@ async fn show_list(
             active: r.active,
             min_load: r.min_load.map(|n| n.to_string()).unwrap_or_default(),
             max_load: r.max_load.map(|n| n.to_string()).unwrap_or_default(),
-            bids: bids.get(&i).copied().unwrap_or(0),
-            assigned: assigned.get(&i).copied().unwrap_or(0),
+            bids: counts.bids[i],
+            assigned: counts.assigned[i],
         })
         .collect();
     render_status(
@@ -283,7 +274,7 @@ async fn update_reviewer(
     CsrfForm(form): CsrfForm<UpdateForm>,
 ) -> Result<HttpResponse, AppError> {
     let chair = policy::perm_manage_conference(&ctx.actor)?.id.clone();
-    let data = db::run(&ctx.state.pool, |c| Ok::<_, DbError>(PoolData::load(c)?)).await?;
+    let data = current_pool(&ctx.state).await?;
     let email = form.email.trim().to_lowercase();
     let r = data
         .reviewer_by_email(&email)

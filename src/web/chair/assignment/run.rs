@@ -155,9 +155,7 @@ async fn show_page(
     let params = preview.as_ref().map_or(defaults, |p| p.meta.params);
     let load_note = load_note.filter(|_| preview.is_none() && form.is_none());
     let conflicts = data.conflicts();
-    let view = preview
-        .as_ref()
-        .map(|p| preview_view(&data, p, &conflicts, &ctx.actor));
+    let view = preview.as_ref().map(|p| preview_view(&data, p, &ctx.actor));
     let committed_total = data.committed.len() + data.stale.len();
     let committed_rows = if preview.is_none() && committed_total > 0 {
         super::committed::first_rows(ctx, 20).await?
@@ -231,7 +229,7 @@ fn built_for(data: &PoolData, params: &RunParams) -> BuiltProblem {
     build_problem(
         &data.papers,
         &data.pool,
-        &conflicts,
+        conflicts,
         &data.bids,
         &data.committed,
         params,

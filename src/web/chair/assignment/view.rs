@@ -1,15 +1,21 @@
 //! What the chair's assignment preview shows: statistics (load histogram, per-paper
 //! affinity, lowest-affinity papers, reviewers without papers or outside their loads, bids
-//! honoured), the difference from the committed assignment, and each paper's reviewers.
+//! honoured), the difference from the committed assignment, and each paper's reviewers, 100
+//! papers per page (the first on the assignment page, the others on
+//! `/chair/assignment/proposed?page=N`, `proposed`). Cells are made only for the papers shown;
+//! conflicts come from the pool's cached labels ([`PoolData::conflict_labels`]).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{HashMap, HashSet};
 
 use super::preview::Preview;
 use crate::assignment::{Candidate, PaperSpec, Problem, ReviewerSpec, Stats};
-use crate::domain::pool::Conflict;
 use crate::domain::submission::Track;
 use crate::policy::{self, Actor};
 use crate::web::pool_data::PoolData;
+use crate::web::views::paging::{PER_PAGE, Paging};
+
+/// Where the preview's pages of papers are.
+pub const PROPOSED_PATH: &str = "/chair/assignment/proposed";
 
 pub struct ReviewerCell {
     pub name: String,
@@ -45,8 +51,8 @@ pub struct PreviewView {
     pub lowest_sum: String,
     /// (load, reviewers with that load)
     pub histogram: Vec<(usize, usize)>,
-    /// (number, title, affinity sum)
-    pub lowest: Vec<(i32, String, String)>,
+    /// (number, title, affinity sum, link to the paper's row)
+    pub lowest: Vec<(i32, String, String, String)>,
     /// (name, email)
     pub unassigned: Vec<(String, String)>,
     /// (name, load, min, max)
@@ -56,15 +62,33 @@ pub struct PreviewView {
     pub added: usize,
     /// (number, email) committed pairs the preview drops.
     pub removed: Vec<(i32, String)>,
+    /// The papers of the page shown.
     pub papers: Vec<PaperRow>,
+    /// Which page of the papers `papers` is.
+    pub paging: Paging,
 }
 
-/// Builds the view of `preview` against the current data and conflicts.
-pub fn preview_view(
+/// Builds the view of `preview` against the current data and conflicts, with the first
+/// page of papers.
+pub fn preview_view(data: &PoolData, preview: &Preview, viewer: &Actor) -> PreviewView {
+    preview_page(data, preview, viewer, 1)
+}
+
+/// The link to the row of paper `p` (an index into the pool's papers).
+fn paper_link(data: &PoolData, p: usize) -> String {
+    format!(
+        "{PROPOSED_PATH}?page={}#paper-{}",
+        p / PER_PAGE + 1,
+        data.papers[p].number
+    )
+}
+
+/// [`preview_view`] with page `page` (1-based) of the papers.
+pub fn preview_page(
     data: &PoolData,
     preview: &Preview,
-    conflicts: &[Conflict],
     viewer: &Actor,
+    page: usize,
 ) -> PreviewView {
     let hidden_from_viewer = |paper: &crate::domain::pool::PaperFacts| {
         !policy::can_see_reviewers(viewer, paper.authors.iter().map(|(a, _)| a.email.as_str()))
@@ -128,28 +152,26 @@ pub fn preview_view(
     for &(_, r) in &pairs {
         load[r] += 1;
     }
-    let committed: BTreeSet<(i32, String)> =
+    let committed: HashSet<(i32, &str)> =
         data.committed
             .iter()
-            .map(|&(p, r)| (data.papers[p].number, data.pool[r].person.email.clone()))
+            .map(|&(p, r)| (data.papers[p].number, data.pool[r].person.email.as_str()))
             .chain(data.stale.iter().filter_map(|a| {
-                Some((data.number_of(&a.submission_id)?, a.reviewer_email.clone()))
+                Some((data.number_of(&a.submission_id)?, a.reviewer_email.as_str()))
             }))
             .collect();
-    let proposed: BTreeSet<(i32, String)> = preview
+    let proposed: HashSet<(i32, &str)> = preview
         .pairs
         .iter()
-        .map(|x| (x.number, x.email.clone()))
+        .map(|x| (x.number, x.email.as_str()))
         .collect();
-    let conflict_of: HashMap<(usize, usize), Vec<&str>> =
-        conflicts.iter().fold(HashMap::new(), |mut m, c| {
-            m.entry((c.paper, c.reviewer))
-                .or_default()
-                .push(c.kind.label());
-            m
-        });
-    let mut by_paper: HashMap<i32, Vec<ReviewerCell>> = HashMap::new();
-    for x in &preview.pairs {
+    let conflict_of = data.conflict_labels();
+    let mut pairs_of: HashMap<i32, Vec<usize>> = HashMap::new();
+    for (i, x) in preview.pairs.iter().enumerate() {
+        pairs_of.entry(x.number).or_default().push(i);
+    }
+    let cell = |i: usize| {
+        let x = &preview.pairs[i];
         let reviewer = data.reviewer_by_email(&x.email);
         let warning = match (data.paper_by_number(x.number), reviewer) {
             (Some(p), Some(r)) => conflict_of
@@ -158,11 +180,11 @@ pub fn preview_view(
                 .unwrap_or_default(),
             _ => "no longer valid".into(),
         };
-        by_paper.entry(x.number).or_default().push(ReviewerCell {
+        ReviewerCell {
             name: reviewer.map_or_else(String::new, |r| data.pool[r].person.name.clone()),
             email: x.email.clone(),
             affinity: format!("{:.3}", x.affinity),
-            status: if committed.contains(&(x.number, x.email.clone())) {
+            status: if committed.contains(&(x.number, x.email.as_str())) {
                 "kept"
             } else if x.manual {
                 "manual"
@@ -170,15 +192,19 @@ pub fn preview_view(
                 "new"
             },
             warning,
-        });
-    }
-    let papers = data
-        .papers
+        }
+    };
+    let paging = Paging::new(data.papers.len(), page, PER_PAGE, PROPOSED_PATH);
+    let papers = data.papers[paging.range()]
         .iter()
         .enumerate()
-        .map(|(p, paper)| {
+        .map(|(i, paper)| {
+            let p = paging.range().start + i;
             let hidden = hidden_from_viewer(paper);
-            let mut reviewers = by_paper.remove(&paper.number).unwrap_or_default();
+            let mut reviewers: Vec<ReviewerCell> = pairs_of
+                .get(&paper.number)
+                .map(|pairs| pairs.iter().map(|&i| cell(i)).collect())
+                .unwrap_or_default();
             reviewers.sort_by(|a, b| a.name.cmp(&b.name));
             let count = reviewers.len();
             if hidden {
@@ -223,6 +249,7 @@ pub fn preview_view(
                     data.papers[p].number,
                     data.papers[p].title.clone(),
                     format!("{s:.3}"),
+                    paper_link(data, p),
                 )
             })
             .collect(),
@@ -259,14 +286,22 @@ pub fn preview_view(
             ("conflict", stats.conflict.bids, stats.conflict.assigned),
         ],
         added: proposed.difference(&committed).count(),
-        removed: committed
-            .difference(&proposed)
-            .filter(|(n, _)| {
-                data.paper_by_number(*n)
-                    .is_none_or(|p| !hidden_from_viewer(&data.papers[p]))
-            })
-            .cloned()
-            .collect(),
+        removed: sorted(
+            committed
+                .difference(&proposed)
+                .filter(|(n, _)| {
+                    data.paper_by_number(*n)
+                        .is_none_or(|p| !hidden_from_viewer(&data.papers[p]))
+                })
+                .map(|&(n, e)| (n, e.to_string()))
+                .collect(),
+        ),
         papers,
+        paging,
     }
+}
+
+fn sorted<T: Ord>(mut items: Vec<T>) -> Vec<T> {
+    items.sort();
+    items
 }

@@ -1,0 +1,235 @@
+//! The chairs' pool pages (reviewers, conflicts, assignment, CSV) come from a per-process
+//! cache of the pool (`PoolCache`); every write to its inputs bumps a data version by
+//! database trigger. Each test views a page first (so the cache is warm), writes through one
+//! path, and checks that the very next view shows the write.
+
+use diesel::RunQueryDsl;
+
+use crate::assignment::{PEOPLE, workshop};
+use crate::helpers::{SubmissionBuilder, TestUser, client, start_time};
+
+/// The conflict rows of paper `number` on a conflicts page.
+fn rows_of(page: &str, number: i32) -> usize {
+    page.matches(&format!("<tr><td>#{number}</td>")).count()
+}
+
+#[tokio::test]
+async fn a_new_submission_and_an_edit_of_its_authors_are_seen_by_the_next_view() {
+    let mut w = workshop().await;
+    assert!(!w.app.get_text("/chair/reviewers").await.contains("zoe@"));
+    let zoe = TestUser {
+        name: "Zoe Quinn".into(),
+        email: "zoe@ethz.ch".into(),
+        affiliation: "ETH Zurich".into(),
+        password: "a long enough password".into(),
+    };
+    w.app.clock.set(start_time());
+    w.app.client = client();
+    w.app.register_and_sign_in(&zoe).await;
+    let mut paper = SubmissionBuilder::paper_by(&zoe).title("Koopman operators");
+    assert_eq!(w.app.submit(&paper).await.status(), 303);
+
+    w.as_chair().await;
+    assert!(
+        w.app
+            .get_text("/chair/reviewers")
+            .await
+            .contains("zoe@ethz.ch")
+    );
+    assert_eq!(
+        rows_of(&w.app.get_text("/chair/conflicts?q=bruno").await, 6),
+        0
+    );
+
+    // A co-author at Bruno's institute: a conflict for Bruno on #6 at once.
+    w.sign_in_as(&zoe).await;
+    paper.authors[1] = (
+        "Paul Girard".into(),
+        "paul@inria.fr".into(),
+        "Inria Paris".into(),
+    );
+    assert_eq!(w.app.edit(6, &paper, 1).await.status(), 303);
+    w.as_chair().await;
+    let conflicts = w.app.get_text("/chair/conflicts?q=bruno").await;
+    assert_eq!(
+        rows_of(&conflicts, 6),
+        2,
+        "institution and domain: {conflicts}"
+    );
+}
+
+#[tokio::test]
+async fn bids_profiles_and_entered_conflicts_are_seen_by_the_next_view() {
+    let mut w = workshop().await;
+    let before = w.app.get_text("/chair/conflicts?q=amara").await;
+    assert_eq!((rows_of(&before, 3), rows_of(&before, 4)), (0, 0));
+
+    let amara = w.authors[0].clone();
+    w.sign_in_as(&amara).await;
+    let bid = w
+        .app
+        .post_form("/bids", "/bids", &[("bid_3", "conflict")])
+        .await;
+    assert_eq!(bid.status(), 303);
+    w.as_chair().await;
+    let after_bid = w.app.get_text("/chair/conflicts?q=amara").await;
+    assert_eq!(rows_of(&after_bid, 3), 1, "{after_bid}");
+
+    w.sign_in_as(&amara).await;
+    let profile = w
+        .app
+        .post_form(
+            "/reviewer/profile",
+            "/reviewer/profile",
+            &[("conflicts", "kth.se")],
+        )
+        .await;
+    assert_eq!(profile.status(), 303);
+    w.as_chair().await;
+    let after_profile = w.app.get_text("/chair/conflicts?q=amara").await;
+    assert_eq!(rows_of(&after_profile, 4), 1, "{after_profile}");
+
+    let entered = [
+        ("number", "5"),
+        ("email", PEOPLE[0].1),
+        ("reason", "former student"),
+    ];
+    let r = w
+        .app
+        .post_form("/chair/conflicts", "/chair/conflicts", &entered)
+        .await;
+    assert_eq!(r.status(), 303);
+    let with_entry = w.app.get_text("/chair/conflicts?q=amara").await;
+    assert!(with_entry.contains("former student"), "{with_entry}");
+    let r = w
+        .app
+        .post_form("/chair/conflicts", "/chair/conflicts/remove", &entered[..2])
+        .await;
+    assert_eq!(r.status(), 303);
+    let removed = w.app.get_text("/chair/conflicts?q=amara").await;
+    assert!(!removed.contains("former student"), "{removed}");
+}
+
+#[tokio::test]
+async fn a_chair_taking_a_reviewer_out_of_the_pool_is_seen_by_the_next_view() {
+    let w = workshop().await;
+    let row_of = |page: &str| page.contains("value=\"reinstate\"");
+    assert!(!row_of(&w.app.get_text("/chair/reviewers").await));
+    let out = w
+        .app
+        .post_form(
+            "/chair/reviewers",
+            "/chair/reviewers/update",
+            &[("email", PEOPLE[4].1), ("action", "drop")],
+        )
+        .await;
+    assert_eq!(out.status(), 303);
+    assert!(row_of(&w.app.get_text("/chair/reviewers").await));
+    assert!(
+        w.app
+            .get_text("/chair/assignment")
+            .await
+            .contains("4 active reviewers")
+    );
+}
+
+#[tokio::test]
+async fn commits_removals_and_withdrawals_are_seen_by_the_next_view() {
+    let w = workshop().await;
+    assert!(w.committed().await.is_empty());
+    let run = w.run("total").await;
+    w.commit(&run).await;
+    let committed = w.committed().await;
+    assert_eq!(committed.len(), 10);
+
+    let (number, email) = committed[0].clone();
+    let path = format!("/chair/submissions/{number}/reviewers");
+    let form = [
+        ("action", "remove"),
+        ("email", email.as_str()),
+        ("confirm", "yes"),
+    ];
+    let r = w
+        .app
+        .post_form(&format!("/submissions/{number}"), &path, &form)
+        .await;
+    assert_eq!(r.status(), 303);
+    assert!(!w.committed().await.contains(&(number, email.clone())));
+
+    let r = w
+        .app
+        .post_form(
+            "/submissions/1",
+            "/chair/submissions/1/status",
+            &[("status", "withdrawn"), ("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let page = w.app.get_text("/chair/assignment").await;
+    assert!(page.contains("4 active submissions"), "{page}");
+}
+
+#[tokio::test]
+async fn a_write_by_another_process_is_seen_by_the_next_view() {
+    let w = workshop().await;
+    assert_eq!(
+        rows_of(&w.app.get_text("/chair/conflicts?q=bruno").await, 1),
+        0
+    );
+    // As the CLI or a second server would: straight to the database.
+    let mut c = w.app.pool.get().unwrap();
+    diesel::sql_query(
+        "UPDATE submission_authors SET affiliation = 'Inria Paris' WHERE email = 'folake@ui.edu.ng'",
+    )
+    .execute(&mut c)
+    .unwrap();
+    assert_eq!(
+        rows_of(&w.app.get_text("/chair/conflicts?q=bruno").await, 1),
+        1
+    );
+}
+
+#[tokio::test]
+async fn without_a_version_row_every_view_loads_afresh() {
+    let w = workshop().await;
+    let mut c = w.app.pool.get().unwrap();
+    diesel::sql_query("DELETE FROM data_versions")
+        .execute(&mut c)
+        .unwrap();
+    assert_eq!(
+        rows_of(&w.app.get_text("/chair/conflicts?q=bruno").await, 1),
+        0
+    );
+    diesel::sql_query(
+        "UPDATE submission_authors SET affiliation = 'Inria Paris' WHERE email = 'folake@ui.edu.ng'",
+    )
+    .execute(&mut c)
+    .unwrap();
+    assert_eq!(
+        rows_of(&w.app.get_text("/chair/conflicts?q=bruno").await, 1),
+        1
+    );
+}
+
+#[tokio::test]
+async fn the_previews_papers_have_their_own_pages() {
+    let w = workshop().await;
+    let none = w.app.get("/chair/assignment/proposed?page=2").await;
+    assert_eq!(
+        none.status(),
+        303,
+        "no preview: back to the assignment page"
+    );
+    let run = w.run("total").await;
+    let page = w.app.get_text("/chair/assignment/proposed?page=1").await;
+    assert!(page.contains(&format!("value=\"{run}\"")), "{page}");
+    for (_, _, _, title) in PEOPLE {
+        assert!(page.contains(title), "{title}");
+    }
+    assert!(page.contains("page 1 of 1"));
+    let main = w.app.get_text("/chair/assignment").await;
+    assert!(
+        main.contains("/chair/assignment/proposed?page=1#paper-"),
+        "{main}"
+    );
+}
