@@ -14,6 +14,7 @@
 //! that outlasts any upload's transaction; `ops::gc` asks the database).
 
 use std::io::Write;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
@@ -26,6 +27,49 @@ const HEAD_BYTES: usize = 1024;
 /// Bounds the memory of one upload in progress (the format check holds the whole paper in
 /// memory anyway, but only one per check slot).
 pub const MEMORY_MAX: usize = 4 * 1024 * 1024;
+
+/// What all uploads in progress together may hold in memory. Beyond it a new chunk spills its
+/// file to disk like a large one, so a crowd of slow uploads (a deadline rush, or someone
+/// opening many connections) cannot grow the server's memory past this bound.
+pub const MEMORY_TOTAL_MAX: usize = 256 * 1024 * 1024;
+
+/// Bytes held in memory by uploads in progress, in this process.
+static IN_MEMORY: AtomicUsize = AtomicUsize::new(0);
+
+/// One pending file's share of [`IN_MEMORY`], given back when the file is committed,
+/// spilled or dropped.
+#[derive(Debug, Default)]
+struct MemoryClaim(usize);
+
+impl MemoryClaim {
+    /// Claims `more` bytes unless that would pass [`MEMORY_TOTAL_MAX`].
+    fn grow(&mut self, more: usize) -> bool {
+        let claimed = try_claim(&IN_MEMORY, more, MEMORY_TOTAL_MAX);
+        if claimed {
+            self.0 += more;
+        }
+        claimed
+    }
+
+    fn release(&mut self) {
+        IN_MEMORY.fetch_sub(std::mem::take(&mut self.0), Ordering::Relaxed);
+    }
+}
+
+/// Adds `more` to `counter` unless the sum would pass `max` (then leaves it as it was).
+fn try_claim(counter: &AtomicUsize, more: usize, max: usize) -> bool {
+    counter
+        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |now| {
+            now.checked_add(more).filter(|&sum| sum <= max)
+        })
+        .is_ok()
+}
+
+impl Drop for MemoryClaim {
+    fn drop(&mut self) {
+        self.release();
+    }
+}
 
 /// The store's root folder.
 #[derive(Debug, Clone)]
@@ -87,6 +131,8 @@ pub struct StorageAlert {
 /// A file being received.
 pub struct PendingFile {
     body: Body,
+    /// The bytes this file holds in memory, counted against [`MEMORY_TOTAL_MAX`].
+    claim: MemoryClaim,
     /// Where a file larger than [`MEMORY_MAX`] spills.
     tmp_dir: PathBuf,
     /// The first bytes, for signature checks without reading the file back.
@@ -162,6 +208,7 @@ impl Storage {
     pub fn begin(&self, limit: u64) -> Result<PendingFile, UploadError> {
         Ok(PendingFile {
             body: Body::Memory(Vec::new()),
+            claim: MemoryClaim::default(),
             tmp_dir: self.root.join("tmp"),
             head: Vec::new(),
             hasher: Sha256::new(),
@@ -369,13 +416,16 @@ impl PendingFile {
         }
         self.hasher.update(chunk);
         match &mut self.body {
-            Body::Memory(bytes) if bytes.len() + chunk.len() <= MEMORY_MAX => {
+            Body::Memory(bytes)
+                if bytes.len() + chunk.len() <= MEMORY_MAX && self.claim.grow(chunk.len()) =>
+            {
                 bytes.extend_from_slice(chunk);
             }
             Body::Memory(bytes) => {
                 let mut file = temp_file_with(&self.tmp_dir, bytes)?;
                 file.write_all(chunk)?;
                 self.body = Body::Disk(file);
+                self.claim.release();
             }
             Body::Disk(file) => file.write_all(chunk)?,
             Body::Shared(_) => {
@@ -391,6 +441,7 @@ impl PendingFile {
     /// the async executor for it).
     pub fn write_is_in_memory(&self, more: usize) -> bool {
         matches!(&self.body, Body::Memory(bytes) if bytes.len() + more <= MEMORY_MAX)
+            && IN_MEMORY.load(Ordering::Relaxed) + more <= MEMORY_TOTAL_MAX
     }
 
     /// The first bytes received (at most 1 KiB).
@@ -455,6 +506,18 @@ mod tests {
         ));
         drop(f);
         assert_eq!(files_in(&dir.path().join("files")), 0);
+    }
+
+    #[test]
+    fn uploads_together_never_claim_more_memory_than_the_total() {
+        let counter = AtomicUsize::new(0);
+        assert!(try_claim(&counter, 60, 100));
+        assert!(try_claim(&counter, 40, 100));
+        assert!(!try_claim(&counter, 1, 100));
+        assert_eq!(counter.load(Ordering::Relaxed), 100);
+        counter.fetch_sub(50, Ordering::Relaxed);
+        assert!(!try_claim(&counter, 51, 100));
+        assert!(try_claim(&counter, 50, 100));
     }
 
     /// Files under `dir`, recursively (0 when it does not exist).

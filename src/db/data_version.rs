@@ -65,19 +65,34 @@ fn sqlite_triggers() -> String {
     sql
 }
 
-/// One statement-level trigger per table calling one function, created under an advisory
-/// lock so that two servers starting together do not race on `CREATE OR REPLACE`.
+/// One deferred row trigger per table calling one function that bumps the version once per
+/// transaction, at its commit, created under an advisory lock so that two servers starting
+/// together do not race. Deferred to the commit so the version row is locked only while the
+/// writing transaction commits (an upload rush's transactions would otherwise queue behind
+/// each other's whole transaction, and a transaction that wrote a pool table and then waited
+/// for another row could deadlock with one holding that row); once per transaction through a
+/// transaction-local setting, so a bulk insert bumps it once. TRUNCATE (which row triggers do
+/// not see) has a statement trigger of its own.
 fn postgres_triggers() -> String {
     let mut sql = format!(
         "BEGIN;\nSELECT pg_advisory_xact_lock(7306201);\n\
          CREATE OR REPLACE FUNCTION bump_pool_version() RETURNS trigger LANGUAGE plpgsql AS $$\n\
-         BEGIN UPDATE data_versions SET version = version + 1 WHERE name = '{POOL}'; RETURN NULL; END\n\
+         BEGIN\n\
+           IF current_setting('cfp.pool_version_bumped', true) IS DISTINCT FROM txid_current()::text THEN\n\
+             PERFORM set_config('cfp.pool_version_bumped', txid_current()::text, true);\n\
+             UPDATE data_versions SET version = version + 1 WHERE name = '{POOL}';\n\
+           END IF;\n\
+           RETURN NULL;\n\
+         END\n\
          $$;\n"
     );
     for table in POOL_TABLES {
         sql.push_str(&format!(
-            "CREATE OR REPLACE TRIGGER {table}_pool_version \
-             AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} \
+            "DROP TRIGGER IF EXISTS {table}_pool_version_at_commit ON {table};\n\
+             CREATE CONSTRAINT TRIGGER {table}_pool_version_at_commit \
+             AFTER INSERT OR UPDATE OR DELETE ON {table} DEFERRABLE INITIALLY DEFERRED \
+             FOR EACH ROW EXECUTE FUNCTION bump_pool_version();\n\
+             CREATE OR REPLACE TRIGGER {table}_pool_version AFTER TRUNCATE ON {table} \
              FOR EACH STATEMENT EXECUTE FUNCTION bump_pool_version();\n"
         ));
     }
@@ -107,8 +122,9 @@ mod tests {
         let sql = postgres_triggers();
         for table in POOL_TABLES {
             assert!(sql.contains(&format!(
-                "AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} "
+                "AFTER INSERT OR UPDATE OR DELETE ON {table} DEFERRABLE INITIALLY DEFERRED "
             )));
+            assert!(sql.contains(&format!("AFTER TRUNCATE ON {table} ")));
         }
     }
 }
