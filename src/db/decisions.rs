@@ -387,8 +387,10 @@ pub fn accepted_released(c: &mut AnyConnection) -> QueryResult<Vec<AcceptedPaper
         .filter(|row| row.status() != crate::domain::submission::SubmissionStatus::Withdrawn)
         .filter_map(|row| {
             let decision = *released.get(&row.id)?;
-            let mine: Vec<&subs::AuthorRow> =
-                authors.get(&row.id).map(|a| a.iter().collect()).unwrap_or_default();
+            let mine: Vec<&subs::AuthorRow> = authors
+                .get(&row.id)
+                .map(|a| a.iter().collect())
+                .unwrap_or_default();
             let chosen = presenters.get(&row.id);
             let presenter = mine
                 .iter()

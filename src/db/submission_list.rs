@@ -258,8 +258,7 @@ pub fn authors_of(c: &mut AnyConnection, ids: &[String]) -> QueryResult<Vec<Auth
 /// The format problem codes of a stored format report, in report order without repeats of
 /// the same code in a row (what the list has always shown).
 pub fn report_flags(report: Option<&str>) -> Vec<String> {
-    let Some(value) = report.and_then(|r| serde_json::from_str::<serde_json::Value>(r).ok())
-    else {
+    let Some(value) = report.and_then(|r| serde_json::from_str::<serde_json::Value>(r).ok()) else {
         return Vec::new();
     };
     let mut codes: Vec<String> = value["violations"]
@@ -315,8 +314,7 @@ fn store_paper_columns(
             submission_listing::paper_pages.eq(paper.and_then(|d| d.pages)),
             submission_listing::paper_verdict.eq(paper.and_then(|d| d.format_verdict.clone())),
             submission_listing::paper_flags.eq(flags.join(" ")),
-            submission_listing::paper_flag_count
-                .eq(i32::try_from(flags.len()).unwrap_or(i32::MAX)),
+            submission_listing::paper_flag_count.eq(i32::try_from(flags.len()).unwrap_or(i32::MAX)),
         ))
         .execute(c)
         .map(|_| ())

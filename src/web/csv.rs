@@ -123,7 +123,9 @@ where
     stream("text/csv; charset=utf-8", Some(name), move |sink| {
         let mut out = CsvSink {
             writer: csv::Writer::from_writer(Vec::new()),
-            sink: Sink { tx: sink.tx.clone() },
+            sink: Sink {
+                tx: sink.tx.clone(),
+            },
         };
         write(&mut out)?;
         out.flush()

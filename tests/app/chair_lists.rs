@@ -96,7 +96,10 @@ async fn the_submissions_list_pages_filters_and_sorts_in_the_database() {
     let problems = app
         .get_text("/chair/submissions?format=problems&track=published")
         .await;
-    assert_eq!(numbers_in(&problems), (1..=250).filter(|i| i % 15 == 0).collect::<Vec<_>>());
+    assert_eq!(
+        numbers_in(&problems),
+        (1..=250).filter(|i| i % 15 == 0).collect::<Vec<_>>()
+    );
     assert!(problems.contains("page_limit, font_size"), "{problems}");
     let by_title = app.get_text("/chair/submissions?sort=title").await;
     assert_eq!(numbers_in(&by_title)[..3], [250, 249, 248]);
@@ -104,13 +107,16 @@ async fn the_submissions_list_pages_filters_and_sorts_in_the_database() {
     assert_eq!(numbers_in(&by_format)[..3], [5, 10, 15]);
     let mut expected: Vec<i32> = (1..=250).filter(|i| i % 7 == 3).collect();
     expected.reverse();
-    let keyword = app.get_text("/chair/submissions?keyword=TOPIC-3&sort=title").await;
+    let keyword = app
+        .get_text("/chair/submissions?keyword=TOPIC-3&sort=title")
+        .await;
     assert_eq!(numbers_in(&keyword), expected);
     let second = app
         .get_text("/chair/submissions?track=paper&sort=title")
         .await;
     assert!(
-        second.contains("track=paper&#38;status=&#38;format=&#38;keyword=&#38;sort=title&#38;page=2"),
+        second
+            .contains("track=paper&#38;status=&#38;format=&#38;keyword=&#38;sort=title&#38;page=2"),
         "paging links keep the filters: {second}"
     );
 }
@@ -127,10 +133,19 @@ async fn the_submissions_csv_streams_every_row_across_chunks_in_list_order() {
         .map(|l| l.split(',').next().unwrap().parse().unwrap())
         .collect();
     assert_eq!(numbers, (1..=1_201).rev().collect::<Vec<_>>());
-    assert!(csv.contains("Author 1201 <author1201@example.org> (Uni)"), "{csv}");
+    assert!(
+        csv.contains("Author 1201 <author1201@example.org> (Uni)"),
+        "{csv}"
+    );
     let problems = app.get_text("/chair/submissions.csv?format=problems").await;
     assert_eq!(problems.lines().count(), 1 + 240);
-    assert!(problems.lines().nth(1).unwrap().contains("page_limit font_size"));
+    assert!(
+        problems
+            .lines()
+            .nth(1)
+            .unwrap()
+            .contains("page_limit font_size")
+    );
 }
 
 #[tokio::test]
@@ -173,7 +188,10 @@ async fn list_columns_and_review_scores_are_backfilled_for_older_rows() {
         ))
         .first(&mut c)
         .unwrap();
-    assert_eq!(stored, ("page_limit font_size".into(), 2, "paper 00000".into()));
+    assert_eq!(
+        stored,
+        ("page_limit font_size".into(), 2, "paper 00000".into())
+    );
     let scores: (Option<i32>, Option<i32>, bool) = schema::reviews::table
         .select((
             schema::reviews::overall,

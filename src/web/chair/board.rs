@@ -46,7 +46,12 @@ pub fn load_board(c: &mut AnyConnection) -> Result<Board, DbError> {
         assigned.iter().filter_map(|a| {
             let r = a.review.as_ref().filter(|r| r.is_submitted())?;
             let s = parse_scores(&r.content);
-            Some((a.submission_id.as_str(), a.reviewer_email.as_str(), s.overall, s.confidence))
+            Some((
+                a.submission_id.as_str(),
+                a.reviewer_email.as_str(),
+                s.overall,
+                s.confidence,
+            ))
         }),
     );
     Ok(Board {
@@ -65,7 +70,8 @@ pub(super) fn score_papers<'a>(
     ids: &[&str],
     reviews: impl Iterator<Item = (&'a str, &'a str, Option<u8>, Option<u8>)>,
 ) -> Vec<PaperScores> {
-    let paper_index: HashMap<&str, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    let paper_index: HashMap<&str, usize> =
+        ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
     let mut reviewer_index: HashMap<&str, usize> = HashMap::new();
     let mut inputs = Vec::new();
     for (paper_id, email, overall, confidence) in reviews {

@@ -165,7 +165,10 @@ async fn csv_export(ctx: PageCtx, query: web::Query<ListQuery>) -> Result<HttpRe
     policy::perm_manage_submissions(&ctx.actor)?;
     let filter = query.into_inner().filter();
     let pool = ctx.state.pool.clone();
-    let ids = db::run(&pool, move |c| Ok::<_, DbError>(list::ordered_ids(c, &filter)?)).await?;
+    let ids = db::run(&pool, move |c| {
+        Ok::<_, DbError>(list::ordered_ids(c, &filter)?)
+    })
+    .await?;
     let tz = ctx.settings.tz();
     Ok(csv_stream("submissions.csv", move |out| {
         out.row([

@@ -10,6 +10,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::Duration;
 
+use super::reviews_export::{export_all, export_author_view};
 use crate::db::ranking;
 use crate::db::reviews::{self};
 use crate::db::{self, AnyConnection, DbError, audit, outbox, submission_list};
@@ -21,7 +22,6 @@ use crate::policy;
 use crate::web::error::AppError;
 use crate::web::extract::{CsrfForm, PageCtx, set_flash};
 use crate::web::views::paging::{PER_PAGE, Paging, page_number};
-use super::reviews_export::{export_all, export_author_view};
 use crate::web::views::paper_reviews::load;
 use crate::web::{Layout, render, see_other};
 
@@ -171,20 +171,25 @@ async fn progress(ctx: PageCtx, q: web::Query<ProgressQuery>) -> Result<HttpResp
             done,
             assigned,
             late: overdue && done < assigned,
-            main_author_of: main_of.remove(email).map(|v| v.join(" ")).unwrap_or_default(),
+            main_author_of: main_of
+                .remove(email)
+                .map(|v| v.join(" "))
+                .unwrap_or_default(),
         })
         .collect();
     let papers = shown_papers
         .into_iter()
-        .map(|(number, (id, submitted, assigned, scores))| PaperProgress {
-            number,
-            title: listed.get(id).map(|l| l.title.clone()).unwrap_or_default(),
-            track: listed.get(id).map(|l| l.track.clone()).unwrap_or_default(),
-            submitted,
-            assigned,
-            scores,
-            own: own.contains(id),
-        })
+        .map(
+            |(number, (id, submitted, assigned, scores))| PaperProgress {
+                number,
+                title: listed.get(id).map(|l| l.title.clone()).unwrap_or_default(),
+                track: listed.get(id).map(|l| l.track.clone()).unwrap_or_default(),
+                submitted,
+                assigned,
+                scores,
+                own: own.contains(id),
+            },
+        )
         .collect();
     let submitted = assigned.iter().filter(|a| a.is_submitted()).count();
     render(&ProgressPage {

@@ -86,7 +86,12 @@ pub(super) async fn export_all(ctx: PageCtx) -> Result<HttpResponse, AppError> {
                     p.map(|p| p.track.clone()).unwrap_or_default(),
                     shown(a.reviewer_email.clone()),
                     shown(names.get(&a.reviewer_email).cloned().unwrap_or_default()),
-                    if r.is_submitted() { "submitted" } else { "draft" }.to_string(),
+                    if r.is_submitted() {
+                        "submitted"
+                    } else {
+                        "draft"
+                    }
+                    .to_string(),
                     r.late.to_string(),
                     c.overall.map(|v| v.to_string()).unwrap_or_default(),
                     c.confidence.map(|v| v.to_string()).unwrap_or_default(),
@@ -95,7 +100,9 @@ pub(super) async fn export_all(ctx: PageCtx) -> Result<HttpResponse, AppError> {
                 for k in TEXT_KEYS {
                     row.push(shown(c.texts.get(k).cloned().unwrap_or_default()));
                 }
-                row.push(shown(c.texts.get("confidential").cloned().unwrap_or_default()));
+                row.push(shown(
+                    c.texts.get("confidential").cloned().unwrap_or_default(),
+                ));
                 out.row(row.iter().map(|v| csv_safe(v)))?;
             }
             out.flush()?;
