@@ -134,14 +134,18 @@ pub fn names_of(
     use super::schema::{reviewer_profiles, submission_authors, users};
     let mut names = std::collections::HashMap::new();
     for chunk in emails.chunks(500) {
-        let authors: Vec<(String, String)> = submission_authors::table
+        // Sorted here: with an ORDER BY, SQLite walks the whole table in key order.
+        let mut authors: Vec<(String, i32, String, String)> = submission_authors::table
             .filter(submission_authors::email.eq_any(chunk))
-            .order((
+            .select((
                 submission_authors::submission_id,
                 submission_authors::position,
+                submission_authors::email,
+                submission_authors::name,
             ))
-            .select((submission_authors::email, submission_authors::name))
             .load(c)?;
+        authors.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+        let authors = authors.into_iter().map(|(_, _, email, name)| (email, name));
         names.extend(authors);
         names.extend(
             reviewer_profiles::table

@@ -37,7 +37,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 /// The submissions whose reviewers and reviews the viewing chair may not see (their own).
-pub(super) fn hidden_papers(
+fn hidden_papers(
     c: &mut AnyConnection,
     actor: &policy::Actor,
 ) -> Result<HashSet<String>, DbError> {
