@@ -37,10 +37,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 /// The submissions whose reviewers and reviews the viewing chair may not see (their own).
-fn hidden_papers(
-    c: &mut AnyConnection,
-    actor: &policy::Actor,
-) -> Result<HashSet<String>, DbError> {
+fn hidden_papers(c: &mut AnyConnection, actor: &policy::Actor) -> Result<HashSet<String>, DbError> {
     let Some(member) = actor.member() else {
         return Ok(HashSet::new());
     };
