@@ -230,3 +230,22 @@ async fn a_review_save_updates_its_stored_scores_at_once() {
         assert_eq!(stored, Some(overall));
     }
 }
+
+#[tokio::test]
+async fn the_decisions_exports_stream_every_active_paper_across_chunks() {
+    let app = spawn_app().await;
+    let chair = app.sign_in_as_chair().await;
+    seed_papers(&app, &chair, 1_001).await;
+    let csv = app.get_text("/chair/decisions.csv").await;
+    let numbers: Vec<i32> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(numbers, (1..=1_001).collect::<Vec<_>>());
+    let json: serde_json::Value =
+        serde_json::from_str(&app.get_text("/chair/decisions.json").await).unwrap();
+    let rows = json.as_array().unwrap();
+    assert_eq!(rows.len(), 1_001);
+    assert_eq!(rows[1_000]["authors"], "Author 1001");
+}

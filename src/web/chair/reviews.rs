@@ -91,6 +91,9 @@ struct ProgressQuery {
     rpage: String,
 }
 
+/// One paper's progress: (submission id, reviews submitted, assigned, visible scores).
+type PaperTally<'a> = (&'a str, usize, usize, String);
+
 async fn progress(ctx: PageCtx, q: web::Query<ProgressQuery>) -> Result<HttpResponse, AppError> {
     policy::perm_manage_conference(&ctx.actor)?;
     let actor = ctx.actor.clone();
@@ -99,8 +102,7 @@ async fn progress(ctx: PageCtx, q: web::Query<ProgressQuery>) -> Result<HttpResp
     })
     .await?;
     let overdue = ctx.now > ctx.settings.dates.review_due;
-    // (submission id, submitted, assigned, scores) by number.
-    let mut papers: BTreeMap<i32, (&str, usize, usize, String)> = BTreeMap::new();
+    let mut papers: BTreeMap<i32, PaperTally> = BTreeMap::new();
     let mut per_reviewer: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     for a in &assigned {
         let p = papers
@@ -143,7 +145,7 @@ async fn progress(ctx: PageCtx, q: web::Query<ProgressQuery>) -> Result<HttpResp
         .skip(reviewer_paging.range().start)
         .take(reviewer_paging.range().len())
         .collect();
-    let shown_papers: Vec<(i32, (&str, usize, usize, String))> = papers
+    let shown_papers: Vec<(i32, PaperTally)> = papers
         .into_iter()
         .skip(paper_paging.range().start)
         .take(paper_paging.range().len())
