@@ -138,6 +138,29 @@ def database_cpu_seconds():
     return total
 
 
+def measure_mail_preview(client, n):
+    """The chairs' group mail preview (a POST listing the group: all authors)."""
+    _, page = client.get("/chair/mail")
+    csrf = re.search(rb'name="csrf" value="([^"]+)"', page).group(1).decode()
+    body = urllib.parse.urlencode({"csrf": csrf, "group": "all_authors", "action": "preview",
+                                   "subject": "A note", "body": "Dear {{ name }}, a note."})
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    client.request("POST", "/chair/mail", body, headers)
+    walls = []
+    before = cpu_seconds(a.pid)
+    for _ in range(n):
+        t = time.perf_counter()
+        status, data = client.request("POST", "/chair/mail", body, headers)
+        walls.append(time.perf_counter() - t)
+    cpu = (cpu_seconds(a.pid) - before) / n
+    row = {"page": "chair: mail preview", "path": "POST /chair/mail", "status": status,
+           "kb": round(len(data) / 1024, 1), "cpu_ms": round(cpu * 1000, 2),
+           "wall_median_ms": round(statistics.median(walls) * 1000, 2), "n": n}
+    print(f"| chair: mail preview | `POST /chair/mail` | {status} | {row['kb']} | {row['cpu_ms']} | "
+          f"{row['wall_median_ms']} |", flush=True)
+    return row
+
+
 def concurrent(cookie_clients, path, seconds):
     """Requests/s of `path` with one thread per client for `seconds`."""
     counts = [0] * len(cookie_clients)
@@ -199,6 +222,16 @@ pages = [
     ("reviewer: paper page", review_path, a.n_small),
     ("author: my submissions", "/submissions", a.n_small),
     ("author: paper page", own_path, a.n_small),
+    # The chairs' other lists and exports (issue 17's "lists" part).
+    ("chair: submissions sorted and filtered", "/chair/submissions?sort=title&format=problems&page=2", a.n),
+    ("chair: submissions by keyword", "/chair/submissions?keyword=learning&sort=pages", a.n),
+    ("chair: review progress later pages", "/chair/reviews?page=50&rpage=50", a.n),
+    ("chair: decisions by mean posters", "/chair/decisions?sort=mean&decision=poster&page=3", a.n),
+    ("chair: decisions CSV", "/chair/decisions.csv", max(3, a.n // 4)),
+    ("chair: decisions JSON", "/chair/decisions.json", max(3, a.n // 4)),
+    ("chair: discussion CSV", "/chair/discussion.csv", max(3, a.n // 4)),
+    ("chair: discussion JSON", "/chair/discussion.json", max(3, a.n // 4)),
+    ("chair: program CSV", "/chair/program.csv", max(3, a.n // 4)),
 ]
 only = set(a.only.split(",")) if a.only else None
 with open("/proc/loadavg") as f:
@@ -212,6 +245,8 @@ for label, path, n in pages:
         continue
     who = chair if label.startswith("chair") else reviewer if label.startswith("reviewer") else author
     rows.append(measure(who, label, path, n))
+if not only or "chair: mail preview" in only:
+    rows.append(measure_mail_preview(chair, a.n))
 if a.after_write:
     import subprocess
     print("\nFirst view after a write (`--after-write`):")

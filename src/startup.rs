@@ -100,6 +100,12 @@ pub fn open_database(config: &Settings, clock: &dyn Clock) -> anyhow::Result<DbP
         tracing::info!(applied, "database migrations applied");
     }
     let mut conn = pool.get()?;
+    // Columns the chairs' lists read, for rows written before they existed.
+    let filled = db::submission_list::backfill_list_columns(&mut conn)?
+        + db::reviews::backfill_scores(&mut conn)?;
+    if filled > 0 {
+        tracing::info!(filled, "stored list columns of older rows");
+    }
     if db::conference::ensure(
         &mut conn,
         &ConferenceSettings::dlde_defaults(clock.now()),

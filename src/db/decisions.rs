@@ -3,7 +3,9 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
-use super::schema::{camera_ready, decision_release, decisions, letter_templates, program};
+use super::schema::{
+    camera_ready, decision_release, decisions, letter_templates, program, submissions,
+};
 use super::{AnyConnection, from_db, to_db};
 use crate::domain::decision::Decision;
 use crate::domain::ids::UserId;
@@ -39,6 +41,14 @@ impl DecisionRow {
 
 pub fn all(c: &mut AnyConnection) -> QueryResult<Vec<DecisionRow>> {
     decisions::table.select(DecisionRow::as_select()).load(c)
+}
+
+/// The decisions of the submissions `ids` (undecided ones have none).
+pub fn of_ids(c: &mut AnyConnection, ids: &[String]) -> QueryResult<Vec<DecisionRow>> {
+    decisions::table
+        .filter(decisions::submission_id.eq_any(ids))
+        .select(DecisionRow::as_select())
+        .load(c)
 }
 
 pub fn find(c: &mut AnyConnection, submission_id: &str) -> QueryResult<Option<DecisionRow>> {
@@ -346,25 +356,41 @@ pub fn accepted_released(c: &mut AnyConnection) -> QueryResult<Vec<AcceptedPaper
     if released.is_empty() {
         return Ok(Vec::new());
     }
-    let authors = subs::all_authors(c)?;
-    let mut documents: HashMap<String, subs::DocumentRow> =
-        subs::latest_documents(c, "camera_ready")?
-            .into_iter()
-            .map(|d| (d.submission_id.clone(), d))
-            .collect();
+    // Only the accepted papers' rows, a chunk of ids per query, grouped in maps (a scan of
+    // every author per paper made this quadratic at 10,000 papers).
+    let ids: Vec<String> = released.keys().cloned().collect();
+    let mut rows = Vec::new();
+    let mut authors: HashMap<String, Vec<subs::AuthorRow>> = HashMap::new();
+    let mut documents: HashMap<String, subs::DocumentRow> = HashMap::new();
+    for chunk in ids.chunks(500) {
+        rows.extend(
+            submissions::table
+                .filter(submissions::id.eq_any(chunk))
+                .select(subs::SubmissionRow::as_select())
+                .load(c)?,
+        );
+        for a in super::submission_list::authors_of(c, chunk)? {
+            authors.entry(a.submission_id.clone()).or_default().push(a);
+        }
+        documents.extend(
+            subs::latest_documents_of(c, "camera_ready", chunk)?
+                .into_iter()
+                .map(|d| (d.submission_id.clone(), d)),
+        );
+    }
     let presenters: HashMap<String, i32> = camera_ready_all(c)?
         .into_iter()
         .map(|r| (r.submission_id, r.presenter_position))
         .collect();
-    let mut papers: Vec<AcceptedPaper> = subs::all(c)?
+    let mut papers: Vec<AcceptedPaper> = rows
         .into_iter()
         .filter(|row| row.status() != crate::domain::submission::SubmissionStatus::Withdrawn)
         .filter_map(|row| {
             let decision = *released.get(&row.id)?;
-            let mine: Vec<_> = authors
-                .iter()
-                .filter(|a| a.submission_id == row.id)
-                .collect();
+            let mine: Vec<&subs::AuthorRow> = authors
+                .get(&row.id)
+                .map(|a| a.iter().collect())
+                .unwrap_or_default();
             let chosen = presenters.get(&row.id);
             let presenter = mine
                 .iter()

@@ -54,6 +54,14 @@ pub fn for_submission(c: &mut AnyConnection, submission_id: &str) -> QueryResult
         .load(c)
 }
 
+/// Every review of the submissions `ids`.
+pub fn of_submissions(c: &mut AnyConnection, ids: &[String]) -> QueryResult<Vec<ReviewRow>> {
+    reviews::table
+        .filter(reviews::submission_id.eq_any(ids))
+        .select(ReviewRow::as_select())
+        .load(c)
+}
+
 pub fn of_reviewer(c: &mut AnyConnection, email: &str) -> QueryResult<Vec<ReviewRow>> {
     reviews::table
         .filter(reviews::reviewer_email.eq(email))
@@ -63,6 +71,61 @@ pub fn of_reviewer(c: &mut AnyConnection, email: &str) -> QueryResult<Vec<Review
 
 pub fn all(c: &mut AnyConnection) -> QueryResult<Vec<ReviewRow>> {
     reviews::table.select(ReviewRow::as_select()).load(c)
+}
+
+/// The scores of a review's JSON content, stored beside it in columns so that the pages
+/// ranking thousands of papers never parse review texts. Read as
+/// `web::views::reviews::parse_scores` reads them: unreadable content has no scores.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default)]
+pub struct StoredScores {
+    pub overall: Option<u8>,
+    pub confidence: Option<u8>,
+    pub talk_recommendation: bool,
+}
+
+impl StoredScores {
+    pub fn of(content: &str) -> StoredScores {
+        serde_json::from_str(content).unwrap_or_default()
+    }
+}
+
+/// Writes the score columns of review `id` from its content.
+fn store_scores(c: &mut AnyConnection, id: &str, content: &str) -> QueryResult<()> {
+    let s = StoredScores::of(content);
+    diesel::update(reviews::table.filter(reviews::id.eq(id)))
+        .set((
+            reviews::overall.eq(s.overall.map(i32::from)),
+            reviews::confidence.eq(s.confidence.map(i32::from)),
+            reviews::talk_recommendation.eq(s.talk_recommendation),
+            reviews::scores_stored.eq(true),
+        ))
+        .execute(c)
+        .map(|_| ())
+}
+
+/// Fills the score columns of reviews saved before they existed; returns how many.
+/// Idempotent, and one query finding nothing once done.
+pub fn backfill_scores(c: &mut AnyConnection) -> QueryResult<usize> {
+    let mut done = 0;
+    loop {
+        let chunk: Vec<(String, String)> = reviews::table
+            .filter(reviews::scores_stored.eq(false))
+            .order(reviews::id)
+            .limit(500)
+            .select((reviews::id, reviews::content))
+            .load(c)?;
+        if chunk.is_empty() {
+            return Ok(done);
+        }
+        c.transaction(|c| {
+            for (id, content) in &chunk {
+                store_scores(c, id, content)?;
+            }
+            Ok::<_, diesel::result::Error>(())
+        })?;
+        done += chunk.len();
+    }
 }
 
 /// What a save writes.
@@ -148,6 +211,7 @@ pub fn save(
         }
         _ => return Ok(None),
     };
+    store_scores(c, &id, w.content)?;
     if w.submit {
         diesel::insert_into(review_revisions::table)
             .values((

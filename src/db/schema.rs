@@ -95,6 +95,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    submission_listing (submission_id) {
+        submission_id -> Text,
+        title_key -> Text,
+        paper_pages -> Nullable<Integer>,
+        paper_verdict -> Nullable<Text>,
+        paper_flags -> Text,
+        paper_flag_count -> Integer,
+    }
+}
+
+diesel::joinable!(submission_listing -> submissions (submission_id));
+diesel::allow_tables_to_appear_in_same_query!(submissions, submission_listing);
+
+diesel::table! {
     submission_authors (submission_id, position) {
         submission_id -> Text,
         position -> Integer,
@@ -198,6 +212,10 @@ diesel::table! {
         reopened_until -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        overall -> Nullable<Integer>,
+        confidence -> Nullable<Integer>,
+        talk_recommendation -> Bool,
+        scores_stored -> Bool,
     }
 }
 

@@ -63,34 +63,6 @@ impl SubmissionRow {
     }
 }
 
-/// A submission as the chairs' list and its CSV show it: without the abstract and the
-/// other long columns, so listing 10,000 papers reads a fraction of the rows' bytes.
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = submissions)]
-pub struct ListedSubmission {
-    pub id: String,
-    pub number: i32,
-    pub title: String,
-    pub track: String,
-    pub status: String,
-    pub keywords: String,
-    pub created_at: chrono::NaiveDateTime,
-}
-
-impl ListedSubmission {
-    pub fn keywords(&self) -> Vec<String> {
-        serde_json::from_str(&self.keywords).unwrap_or_default()
-    }
-}
-
-/// Every submission as listed, by number.
-pub fn all_listed(c: &mut AnyConnection) -> QueryResult<Vec<ListedSubmission>> {
-    submissions::table
-        .order(submissions::number)
-        .select(ListedSubmission::as_select())
-        .load(c)
-}
-
 /// One listed author.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = submission_authors)]
@@ -193,6 +165,7 @@ pub fn insert(
             submissions::updated_at.eq(to_db(now)),
         ))
         .execute(c)?;
+    super::submission_list::store_title(c, id, &draft.title)?;
     replace_authors(c, id, &draft.authors)?;
     Ok(number)
 }
@@ -251,6 +224,7 @@ pub fn update(
     ))
     .execute(c)?;
     if changed == 1 {
+        super::submission_list::store_title(c, id, &draft.title)?;
         replace_authors(c, id, &draft.authors)?;
     }
     Ok(changed == 1)
@@ -375,11 +349,15 @@ pub fn all(c: &mut AnyConnection) -> QueryResult<Vec<SubmissionRow>> {
         .load(c)
 }
 
+/// Stores a document; a paper PDF also updates what the chairs' list shows of it.
 pub fn insert_document(c: &mut AnyConnection, doc: &NewDocument) -> QueryResult<()> {
     diesel::insert_into(documents::table)
         .values(doc)
-        .execute(c)
-        .map(|_| ())
+        .execute(c)?;
+    if doc.kind == "paper" {
+        super::submission_list::refresh_paper_columns(c, &doc.submission_id)?;
+    }
+    Ok(())
 }
 
 /// Every version of every kind, newest first.

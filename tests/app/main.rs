@@ -9,6 +9,7 @@ mod area_chairs;
 mod assignment;
 mod camera_ready;
 mod chair;
+mod chair_lists;
 mod cli;
 mod dashboard;
 mod decisions;

@@ -3,24 +3,23 @@
 //! review obligations, sortable and filterable; setting a decision within the slot limits;
 //! CSV and JSON exports. Releasing them with their letters lives in `release`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use super::board::load_board;
+use super::board::{Ranking, load_ranking, shown_details};
 use crate::db;
 use crate::db::decisions::DecisionRow;
 use crate::domain::conference::format_in_zone;
 use crate::domain::decision::Decision;
 use crate::domain::scores::{SortKey, rank};
 use crate::policy;
-use crate::web::csv::{csv_attachment, csv_safe};
+use crate::web::csv::{CHUNK, JsonArray, csv_safe, csv_stream, stream};
 use crate::web::error::AppError;
 use crate::web::extract::PageCtx;
 use crate::web::views::paging::{PER_PAGE, Paging, page_number};
-use crate::web::views::reviews::parse_scores;
 use crate::web::{Layout, render_status};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -117,31 +116,19 @@ pub(super) async fn show(
     confirm: Option<(i32, String, String)>,
     row_error: Option<(i32, String)>,
 ) -> Result<HttpResponse, AppError> {
-    let board = db::run(&ctx.state.pool, load_board).await?;
+    let ranking = db::run(&ctx.state.pool, load_ranking).await?;
     let discussion = super::discussion_export::board_discussion(ctx).await?;
-    let mut talk_votes: HashMap<&str, usize> = HashMap::new();
-    let mut obligations: HashMap<&str, (usize, usize)> = HashMap::new();
-    for a in &board.assigned {
-        let o = obligations.entry(a.reviewer_email.as_str()).or_default();
-        o.1 += 1;
-        if let Some(r) = a.review.as_ref().filter(|r| r.is_submitted()) {
-            o.0 += 1;
-            if parse_scores(&r.content).talk_recommendation {
-                *talk_votes.entry(a.submission_id.as_str()).or_default() += 1;
-            }
-        }
-    }
     let order = if q.sort == "number" {
-        (0..board.rows.len()).collect()
+        (0..ranking.papers.len()).collect()
     } else {
-        rank(&board.scores, sort_key(&q.sort))
+        rank(&ranking.scores, sort_key(&q.sort))
     };
     let shown: Vec<usize> = order
         .into_iter()
         .filter(|&i| {
-            let r = &board.rows[i];
-            let current = board.decision(r).and_then(DecisionRow::decision);
-            if !q.track.is_empty() && r.track != q.track {
+            let p = &ranking.papers[i];
+            let current = p.decision.as_deref().and_then(Decision::parse);
+            if !q.track.is_empty() && p.track != q.track {
                 return false;
             }
             match q.decision.as_str() {
@@ -157,29 +144,56 @@ pub(super) async fn show(
         format!("/chair/decisions?{}", view.to_query())
     };
     let paging = Paging::new(shown.len(), page_number(&q.page), PER_PAGE, &base);
-    let rows: Vec<BoardRow> = shown[paging.range()]
+    let page: Vec<usize> = shown[paging.range()].to_vec();
+    let ids: Vec<String> = page.iter().map(|&i| ranking.papers[i].id.clone()).collect();
+    let details = db::run(&ctx.state.pool, move |c| shown_details(c, &ids)).await?;
+    let mut reviewers: HashMap<&str, usize> = HashMap::new();
+    let mut talk_votes: HashMap<&str, usize> = HashMap::new();
+    for a in &ranking.assigned {
+        *reviewers.entry(a.submission_id.as_str()).or_default() += 1;
+        if a.is_submitted() && a.talk_recommendation {
+            *talk_votes.entry(a.submission_id.as_str()).or_default() += 1;
+        }
+    }
+    let main_authors: HashMap<&str, &str> = details
+        .authors
+        .values()
+        .filter_map(|a| a.iter().find(|x| x.is_main))
+        .map(|m| (m.submission_id.as_str(), m.email.as_str()))
+        .collect();
+    let wanted: HashSet<&str> = main_authors.values().copied().collect();
+    let mut obligations: HashMap<&str, (usize, usize)> = HashMap::new();
+    for a in ranking
+        .assigned
+        .iter()
+        .filter(|a| wanted.contains(a.reviewer_email.as_str()))
+    {
+        let o = obligations.entry(a.reviewer_email.as_str()).or_default();
+        o.1 += 1;
+        if a.is_submitted() {
+            o.0 += 1;
+        }
+    }
+    let rows: Vec<BoardRow> = page
         .iter()
         .map(|&i| {
-            let r = &board.rows[i];
-            let s = &board.scores[i];
-            let d = board.decision(r);
+            let p = &ranking.papers[i];
+            let s = &ranking.scores[i];
+            let d = details.decisions.get(&p.id);
             let current = d.and_then(DecisionRow::decision);
-            let own = board.hidden_from(r, &ctx.actor);
-            let main = board
-                .authors
-                .get(&r.id)
-                .and_then(|a| a.iter().find(|x| x.is_main));
-            let obligations = main
-                .map(|m| {
-                    let (done, of) = obligations.get(m.email.as_str()).copied().unwrap_or((0, 0));
+            let own = details.hidden_from(&p.id, &ctx.actor);
+            let obligations = main_authors
+                .get(p.id.as_str())
+                .map(|email| {
+                    let (done, of) = obligations.get(email).copied().unwrap_or((0, 0));
                     format!("{done}/{of}")
                 })
                 .unwrap_or_default();
             let hide = |v: String| if own { "hidden".to_string() } else { v };
             BoardRow {
-                number: r.number,
-                title: r.title.clone(),
-                track: r.track.clone(),
+                number: p.number,
+                title: details.titles.get(&p.id).cloned().unwrap_or_default(),
+                track: p.track.clone(),
                 reviews: s.reviews.to_string(),
                 mean: hide(fmt(s.mean)),
                 range: hide(match (s.min, s.max) {
@@ -192,7 +206,7 @@ pub(super) async fn show(
                 talk_votes: if own {
                     0
                 } else {
-                    talk_votes.get(r.id.as_str()).copied().unwrap_or(0)
+                    talk_votes.get(p.id.as_str()).copied().unwrap_or(0)
                 },
                 obligations,
                 decision: current.map(Decision::as_str).unwrap_or("").to_string(),
@@ -205,14 +219,17 @@ pub(super) async fn show(
                 own,
                 row_error: row_error
                     .as_ref()
-                    .filter(|(n, _)| *n == r.number)
+                    .filter(|(n, _)| *n == p.number)
                     .map(|(_, e)| e.clone())
                     .unwrap_or_default(),
-                discussion: discussion.row(&r.id, own, &board.assigned),
+                discussion: discussion.row(
+                    &p.id,
+                    own,
+                    reviewers.get(p.id.as_str()).copied().unwrap_or(0),
+                ),
             }
         })
         .collect();
-    let count = |k: Decision| board.holders(k, "").len();
     let s = &ctx.settings;
     render_status(
         status,
@@ -227,19 +244,19 @@ pub(super) async fn show(
             counts: vec![
                 (
                     "contributed talks",
-                    count(Decision::Talk),
+                    ranking.count(Decision::Talk),
                     s.talk_slots.to_string(),
                 ),
                 (
                     "spotlights",
-                    count(Decision::Spotlight),
+                    ranking.count(Decision::Spotlight),
                     s.spotlight_slots.to_string(),
                 ),
-                ("posters", count(Decision::Poster), String::new()),
-                ("rejected", count(Decision::Reject), String::new()),
+                ("posters", ranking.count(Decision::Poster), String::new()),
+                ("rejected", ranking.count(Decision::Reject), String::new()),
             ],
-            undecided: board.undecided().len(),
-            released: board
+            undecided: ranking.undecided(),
+            released: details
                 .released_at
                 .map(|t| format_in_zone(t, s.tz()))
                 .unwrap_or_default(),
@@ -270,94 +287,121 @@ struct ExportRow {
     calibrated: Option<f64>,
 }
 
-async fn export_rows(ctx: &PageCtx) -> Result<Vec<ExportRow>, AppError> {
-    policy::perm_manage_conference(&ctx.actor)?;
-    let board = db::run(&ctx.state.pool, load_board).await?;
-    Ok(board
-        .rows
-        .iter()
-        .zip(&board.scores)
-        .map(|(r, s)| {
-            let own = board.hidden_from(r, &ctx.actor);
-            let d = board.decision(r);
-            ExportRow {
-                number: r.number,
-                title: r.title.clone(),
-                track: r.track.clone(),
-                authors: board
-                    .authors
-                    .get(&r.id)
-                    .map(|a| {
-                        a.iter()
-                            .map(|x| x.name.clone())
-                            .collect::<Vec<_>>()
-                            .join("; ")
-                    })
-                    .unwrap_or_default(),
-                decision: d.map(|d| d.decision.clone()).unwrap_or_default(),
-                released_decision: d
-                    .and_then(|d| d.released_decision.clone())
-                    .unwrap_or_default(),
-                reviews: s.reviews,
-                mean: s.mean.filter(|_| !own),
-                min: s.min.filter(|_| !own),
-                max: s.max.filter(|_| !own),
-                std_dev: s.std_dev.filter(|_| !own),
-                confidence_weighted_mean: s.confidence_weighted_mean.filter(|_| !own),
-                calibrated: s.calibrated.filter(|_| !own),
-            }
-        })
-        .collect())
+/// Every active paper's export row in board order, a chunk at a time: `emit` gets each
+/// chunk's rows (the viewer's own papers without scores).
+fn export_chunks(
+    pool: &db::DbPool,
+    actor: &policy::Actor,
+    ranking: &Ranking,
+    mut emit: impl FnMut(Vec<ExportRow>) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let indices: Vec<usize> = (0..ranking.papers.len()).collect();
+    for chunk in indices.chunks(CHUNK) {
+        let ids: Vec<String> = chunk
+            .iter()
+            .map(|&i| ranking.papers[i].id.clone())
+            .collect();
+        let mut c = pool.get()?;
+        let details = shown_details(&mut c, &ids)?;
+        drop(c);
+        let rows = chunk
+            .iter()
+            .map(|&i| {
+                let p = &ranking.papers[i];
+                let s = &ranking.scores[i];
+                let own = details.hidden_from(&p.id, actor);
+                let d = details.decisions.get(&p.id);
+                ExportRow {
+                    number: p.number,
+                    title: details.titles.get(&p.id).cloned().unwrap_or_default(),
+                    track: p.track.clone(),
+                    authors: details
+                        .authors
+                        .get(&p.id)
+                        .map(|a| {
+                            a.iter()
+                                .map(|x| x.name.clone())
+                                .collect::<Vec<_>>()
+                                .join("; ")
+                        })
+                        .unwrap_or_default(),
+                    decision: d.map(|d| d.decision.clone()).unwrap_or_default(),
+                    released_decision: d
+                        .and_then(|d| d.released_decision.clone())
+                        .unwrap_or_default(),
+                    reviews: s.reviews,
+                    mean: s.mean.filter(|_| !own),
+                    min: s.min.filter(|_| !own),
+                    max: s.max.filter(|_| !own),
+                    std_dev: s.std_dev.filter(|_| !own),
+                    confidence_weighted_mean: s.confidence_weighted_mean.filter(|_| !own),
+                    calibrated: s.calibrated.filter(|_| !own),
+                }
+            })
+            .collect();
+        emit(rows)?;
+    }
+    Ok(())
 }
 
 async fn export_json(ctx: PageCtx) -> Result<HttpResponse, AppError> {
-    let rows = export_rows(&ctx).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, "private, no-store"))
-        .json(rows))
+    policy::perm_manage_conference(&ctx.actor)?;
+    let ranking = db::run(&ctx.state.pool, load_ranking).await?;
+    let pool = ctx.state.pool.clone();
+    let actor = ctx.actor.clone();
+    Ok(stream("application/json", None, move |sink| {
+        let mut out = JsonArray::new(sink);
+        export_chunks(&pool, &actor, &ranking, |rows| {
+            for r in &rows {
+                out.push(r)?;
+            }
+            out.flush()
+        })?;
+        out.finish()
+    }))
 }
 
 async fn export_csv(ctx: PageCtx) -> Result<HttpResponse, AppError> {
-    let rows = export_rows(&ctx).await?;
-    let mut out = csv::Writer::from_writer(Vec::new());
-    let err = |e: csv::Error| AppError::Unexpected(e.into());
-    out.write_record([
-        "number",
-        "title",
-        "track",
-        "authors",
-        "decision",
-        "released_decision",
-        "reviews",
-        "mean",
-        "min",
-        "max",
-        "std_dev",
-        "confidence_weighted_mean",
-        "calibrated",
-    ])
-    .map_err(err)?;
-    let opt = |v: Option<f64>| v.map(|x| format!("{x:.3}")).unwrap_or_default();
-    for r in &rows {
-        out.write_record([
-            r.number.to_string(),
-            csv_safe(&r.title),
-            r.track.clone(),
-            csv_safe(&r.authors),
-            r.decision.clone(),
-            r.released_decision.clone(),
-            r.reviews.to_string(),
-            opt(r.mean),
-            r.min.map(|v| v.to_string()).unwrap_or_default(),
-            r.max.map(|v| v.to_string()).unwrap_or_default(),
-            opt(r.std_dev),
-            opt(r.confidence_weighted_mean),
-            opt(r.calibrated),
-        ])
-        .map_err(err)?;
-    }
-    let bytes = out
-        .into_inner()
-        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("csv: {e}")))?;
-    Ok(csv_attachment(bytes, "decisions.csv"))
+    policy::perm_manage_conference(&ctx.actor)?;
+    let ranking = db::run(&ctx.state.pool, load_ranking).await?;
+    let pool = ctx.state.pool.clone();
+    let actor = ctx.actor.clone();
+    Ok(csv_stream("decisions.csv", move |out| {
+        out.row([
+            "number",
+            "title",
+            "track",
+            "authors",
+            "decision",
+            "released_decision",
+            "reviews",
+            "mean",
+            "min",
+            "max",
+            "std_dev",
+            "confidence_weighted_mean",
+            "calibrated",
+        ])?;
+        let opt = |v: Option<f64>| v.map(|x| format!("{x:.3}")).unwrap_or_default();
+        export_chunks(&pool, &actor, &ranking, |rows| {
+            for r in &rows {
+                out.row([
+                    r.number.to_string(),
+                    csv_safe(&r.title),
+                    r.track.clone(),
+                    csv_safe(&r.authors),
+                    r.decision.clone(),
+                    r.released_decision.clone(),
+                    r.reviews.to_string(),
+                    opt(r.mean),
+                    r.min.map(|v| v.to_string()).unwrap_or_default(),
+                    r.max.map(|v| v.to_string()).unwrap_or_default(),
+                    opt(r.std_dev),
+                    opt(r.confidence_weighted_mean),
+                    opt(r.calibrated),
+                ])?;
+            }
+            out.flush()
+        })
+    }))
 }

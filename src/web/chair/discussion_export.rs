@@ -10,9 +10,7 @@ use actix_web::{HttpResponse, web};
 use serde::Serialize;
 
 use crate::db::discussion::{self as disc, DiscussionSummary};
-use crate::db::reviews::AssignedReview;
-use crate::db::submissions as subs;
-use crate::db::{self, DbError, assignments as asg, from_db};
+use crate::db::{self, DbError, from_db, ranking, submission_list};
 use crate::domain::decision::Decision;
 use crate::domain::discussion::{CommentAudience, WriterRole, word_count};
 use crate::policy;
@@ -60,7 +58,8 @@ pub async fn board_discussion(ctx: &PageCtx) -> Result<DiscussionBoard, AppError
 
 impl DiscussionBoard {
     /// The cells of paper `id`; dashes when the viewer may not see its discussion.
-    pub fn row(&self, id: &str, own: bool, assigned: &[AssignedReview]) -> BoardDiscussion {
+    /// `reviewers`: how many are assigned to the paper.
+    pub fn row(&self, id: &str, own: bool, reviewers: usize) -> BoardDiscussion {
         if own || self.conflicted.contains(id) {
             return BoardDiscussion {
                 comments: "–".into(),
@@ -69,7 +68,6 @@ impl DiscussionBoard {
             };
         }
         let s = self.summaries.get(id).cloned().unwrap_or_default();
-        let reviewers = assigned.iter().filter(|a| a.submission_id == id).count();
         BoardDiscussion {
             comments: s.comments.to_string(),
             response: if s.response_submitted {
@@ -145,22 +143,6 @@ async fn export_rows(ctx: &PageCtx) -> Result<Vec<ExportPaper>, AppError> {
     let email = member.email.as_str().to_string();
     let style = ctx.settings.reviewer_labels;
     let rows = db::run(&ctx.state.pool, move |c| {
-        let papers = subs::all(c)?;
-        let mut authors: HashMap<String, Vec<String>> = HashMap::new();
-        for a in subs::all_authors(c)? {
-            authors.entry(a.submission_id).or_default().push(a.email);
-        }
-        let conflicted: HashSet<String> = disc::conflicted_papers(c, &email)?.into_iter().collect();
-        let mut assigned: HashMap<String, Vec<(chrono::NaiveDateTime, String)>> = HashMap::new();
-        for a in asg::all_assignments(c)? {
-            assigned
-                .entry(a.submission_id)
-                .or_default()
-                .push((a.assigned_at, a.reviewer_email));
-        }
-        for list in assigned.values_mut() {
-            list.sort();
-        }
         let comments = disc::all_comments(c)?;
         let responses: HashMap<String, disc::ResponseRow> = disc::all_responses(c)?
             .into_iter()
@@ -174,6 +156,31 @@ async fn export_rows(ctx: &PageCtx) -> Result<Vec<ExportPaper>, AppError> {
             .into_iter()
             .map(|m| (m.submission_id.clone(), m))
             .collect();
+        // Only papers with something to export are read (not every submission).
+        let mut ids: Vec<String> = comments
+            .iter()
+            .map(|x| x.submission_id.clone())
+            .chain(responses.keys().cloned())
+            .chain(metas.keys().cloned())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        let mut papers = Vec::new();
+        let mut authors: HashMap<String, Vec<String>> = HashMap::new();
+        let mut assigned: HashMap<String, Vec<(chrono::NaiveDateTime, String)>> = HashMap::new();
+        for chunk in ids.chunks(500) {
+            papers.extend(submission_list::by_ids(c, chunk)?);
+            for a in submission_list::authors_of(c, chunk)? {
+                authors.entry(a.submission_id).or_default().push(a.email);
+            }
+            for (id, at, email) in ranking::assignments_of(c, chunk)? {
+                assigned.entry(id).or_default().push((at, email));
+            }
+        }
+        for list in assigned.values_mut() {
+            list.sort();
+        }
+        let conflicted: HashSet<String> = disc::conflicted_papers(c, &email)?.into_iter().collect();
         let mut emails: Vec<String> = comments.iter().map(|x| x.writer_email.clone()).collect();
         emails.sort();
         emails.dedup();

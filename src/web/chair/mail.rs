@@ -8,14 +8,11 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use crate::db::decisions::DecisionRow;
-use crate::db::{self, DbError, audit, outbox};
+use crate::db::{self, DbError, audit, outbox, ranking};
 use crate::domain::account::Email;
 use crate::domain::decision::Decision;
-use crate::jobs::review_reminders::missing_by_reviewer;
 use crate::mail::letters::{self, LetterKind, LetterTemplate};
 use crate::policy;
-use crate::web::chair::board::load_board;
 use crate::web::chair::release::letter_template;
 use crate::web::error::AppError;
 use crate::web::extract::{CsrfForm, PageCtx, set_flash};
@@ -65,43 +62,46 @@ impl Group {
     }
 }
 
-/// (email, name) of everyone in `group`, by email.
+/// (email, name) of everyone in `group`, by email. Each group reads only what it needs:
+/// the authors' groups their names and the decisions, never the reviews or the pool.
 async fn recipients(ctx: &PageCtx, group: Group) -> Result<Vec<(String, String)>, AppError> {
-    let (board, pool, assigned) = db::run(&ctx.state.pool, |c| {
-        Ok::<_, DbError>((
-            load_board(c)?,
-            PoolData::load(c)?,
-            crate::db::reviews::assigned(c)?,
-        ))
-    })
-    .await?;
     let mut out: BTreeMap<String, String> = BTreeMap::new();
     match group {
         Group::AllAuthors | Group::AcceptedAuthors => {
-            for r in &board.rows {
-                let accepted = board
-                    .decisions
-                    .get(&r.id)
-                    .and_then(DecisionRow::released)
+            let authors = db::run(&ctx.state.pool, |c| {
+                Ok::<_, DbError>(ranking::authors_of_active(c)?)
+            })
+            .await?;
+            for a in authors {
+                let accepted = a
+                    .released_decision
+                    .as_deref()
+                    .and_then(Decision::parse)
                     .is_some_and(Decision::is_accept);
                 if group == Group::AcceptedAuthors && !accepted {
                     continue;
                 }
-                for a in board.authors.get(&r.id).into_iter().flatten() {
-                    out.insert(a.email.clone(), a.name.clone());
-                }
+                out.insert(a.email, a.name);
             }
         }
         Group::MissingReviews => {
-            for email in missing_by_reviewer(&assigned).into_keys() {
+            let (pool, assigned) = db::run(&ctx.state.pool, |c| {
+                Ok::<_, DbError>((PoolData::load(c)?, ranking::assigned_scores(c)?))
+            })
+            .await?;
+            for a in assigned.iter().filter(|a| !a.is_submitted()) {
+                if out.contains_key(&a.reviewer_email) {
+                    continue;
+                }
                 let name = pool
-                    .reviewer_by_email(&email)
+                    .reviewer_by_email(&a.reviewer_email)
                     .map(|r| pool.pool[r].person.name.clone())
                     .unwrap_or_default();
-                out.insert(email, name);
+                out.insert(a.reviewer_email.clone(), name);
             }
         }
         Group::Reviewers => {
+            let pool = db::run(&ctx.state.pool, |c| Ok::<_, DbError>(PoolData::load(c)?)).await?;
             for r in pool.pool.iter().filter(|r| r.active) {
                 out.insert(r.person.email.clone(), r.person.name.clone());
             }

@@ -22,6 +22,7 @@ pub mod papers;
 pub mod program;
 pub mod release;
 pub mod reviews;
+pub mod reviews_export;
 pub mod settings;
 
 use actix_web::web;

@@ -7,12 +7,13 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::Duration;
 
-use crate::db::submissions::{AuthorRow, DocumentRow, ListedSubmission};
-use crate::db::{self, DbError, audit, submissions as subs};
+use crate::db::submission_list::{self as list, ListFilter, ListSort, ListedSubmission};
+use crate::db::submissions::AuthorRow;
+use crate::db::{self, AnyConnection, DbError, audit, submissions as subs};
 use crate::domain::conference::format_in_zone;
 use crate::domain::submission::SubmissionStatus;
 use crate::policy;
-use crate::web::csv::{csv_attachment, csv_safe};
+use crate::web::csv::{CHUNK, csv_safe, csv_stream};
 use crate::web::error::AppError;
 use crate::web::extract::{CsrfForm, PageCtx, set_flash};
 use crate::web::paper_status::set_status;
@@ -59,113 +60,34 @@ impl ListQuery {
     }
 }
 
-/// One paper with what the list and the CSV show.
-struct Listed {
-    row: ListedSubmission,
-    authors: Vec<AuthorRow>,
-    paper: Option<DocumentRow>,
-}
-
-impl Listed {
-    fn verdict(&self) -> &str {
-        self.paper
-            .as_ref()
-            .and_then(|d| d.format_verdict.as_deref())
-            .unwrap_or("")
-    }
-
-    fn flags(&self) -> Vec<String> {
-        let Some(report) = self.paper.as_ref().and_then(|d| d.format_report.as_deref()) else {
-            return Vec::new();
-        };
-        let Ok(value) = serde_json::from_str::<serde_json::Value>(report) else {
-            return Vec::new();
-        };
-        let mut codes: Vec<String> = value["violations"]
-            .as_array()
-            .map(|v| {
-                v.iter()
-                    .filter_map(|x| x["code"].as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default();
-        codes.dedup();
-        codes
-    }
-
-    fn pages(&self) -> Option<i32> {
-        self.paper.as_ref().and_then(|d| d.pages)
+impl ListQuery {
+    /// The filters and order as the database applies them.
+    fn filter(&self) -> ListFilter {
+        let some = |v: &str| (!v.is_empty()).then(|| v.to_string());
+        ListFilter {
+            track: some(&self.track),
+            status: some(&self.status),
+            problems_only: self.format == "problems",
+            keyword: self.keyword.trim().to_lowercase(),
+            sort: ListSort::parse(&self.sort),
+        }
     }
 }
 
-async fn load_all(ctx: &PageCtx, q: &ListQuery) -> Result<Vec<Listed>, AppError> {
-    let (rows, authors, papers) = db::run(&ctx.state.pool, |c| {
-        Ok::<_, DbError>((
-            subs::all_listed(c)?,
-            subs::all_authors(c)?,
-            subs::latest_documents(c, "paper")?,
-        ))
-    })
-    .await?;
-    let keyword = q.keyword.trim().to_lowercase();
-    // Grouped once, so the list is linear in the number of papers (a scan per row made it
-    // quadratic: seconds per view at 10,000 papers).
+/// The authors of `rows`, grouped by paper in author order.
+fn authors_by_paper(
+    c: &mut AnyConnection,
+    rows: &[ListedSubmission],
+) -> Result<HashMap<String, Vec<AuthorRow>>, DbError> {
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
     let mut authors_of: HashMap<String, Vec<AuthorRow>> = HashMap::new();
-    for author in authors {
+    for author in list::authors_of(c, &ids)? {
         authors_of
             .entry(author.submission_id.clone())
             .or_default()
             .push(author);
     }
-    let mut paper_of: HashMap<String, DocumentRow> = HashMap::new();
-    for document in papers {
-        paper_of
-            .entry(document.submission_id.clone())
-            .or_insert(document);
-    }
-    let mut listed: Vec<Listed> = rows
-        .into_iter()
-        .map(|row| Listed {
-            authors: authors_of.remove(&row.id).unwrap_or_default(),
-            paper: paper_of.remove(&row.id),
-            row,
-        })
-        .filter(|l| q.track.is_empty() || l.row.track == q.track)
-        .filter(|l| q.status.is_empty() || l.row.status == q.status)
-        .filter(|l| q.format != "problems" || !l.flags().is_empty())
-        .filter(|l| {
-            keyword.is_empty()
-                || l.row
-                    .keywords()
-                    .iter()
-                    .any(|k| k.to_lowercase().contains(&keyword))
-        })
-        .collect();
-    match q.sort.as_str() {
-        "title" => listed.sort_by_key(|l| l.row.title.to_lowercase()),
-        "track" => listed.sort_by(|a, b| {
-            a.row
-                .track
-                .cmp(&b.row.track)
-                .then(a.row.number.cmp(&b.row.number))
-        }),
-        "status" => listed.sort_by(|a, b| {
-            a.row
-                .status
-                .cmp(&b.row.status)
-                .then(a.row.number.cmp(&b.row.number))
-        }),
-        "pages" => listed.sort_by_key(|l| std::cmp::Reverse(l.pages())),
-        "format" => listed.sort_by(|a, b| {
-            b.flags()
-                .len()
-                .cmp(&a.flags().len())
-                .then(a.row.number.cmp(&b.row.number))
-        }),
-        "submitted" => listed.sort_by_key(|l| l.row.created_at),
-        _ => listed.sort_by_key(|l| l.row.number),
-    }
-    Ok(listed)
+    Ok(authors_of)
 }
 
 struct Row {
@@ -193,17 +115,22 @@ struct ListPage {
 async fn list(ctx: PageCtx, query: web::Query<ListQuery>) -> Result<HttpResponse, AppError> {
     policy::perm_manage_submissions(&ctx.actor)?;
     let q = query.into_inner();
-    let listed = load_all(&ctx, &q).await?;
-    let paging = Paging::new(listed.len(), page_number(&q.page), PER_PAGE, &q.base());
-    let rows = listed[paging.range()]
-        .iter()
+    let filter = q.filter();
+    let wanted = page_number(&q.page);
+    let (total, listed, mut authors_of) = db::run(&ctx.state.pool, move |c| {
+        let (total, listed) = list::page(c, &filter, wanted, PER_PAGE)?;
+        let authors = authors_by_paper(c, &listed)?;
+        Ok::<_, DbError>((total, listed, authors))
+    })
+    .await?;
+    let paging = Paging::new(total, wanted, PER_PAGE, &q.base());
+    let rows = listed
+        .into_iter()
         .map(|l| Row {
-            number: l.row.number,
-            title: l.row.title.clone(),
-            track: l.row.track.clone(),
-            status: l.row.status.clone(),
-            authors: l
-                .authors
+            number: l.number,
+            authors: authors_of
+                .remove(&l.id)
+                .unwrap_or_default()
                 .iter()
                 .map(|a| {
                     if a.is_main {
@@ -214,14 +141,17 @@ async fn list(ctx: PageCtx, query: web::Query<ListQuery>) -> Result<HttpResponse
                 })
                 .collect::<Vec<_>>()
                 .join(", "),
-            pages: l.pages().map(|p| p.to_string()).unwrap_or_default(),
-            verdict: l.verdict().to_string(),
+            pages: l.paper_pages.map(|p| p.to_string()).unwrap_or_default(),
+            verdict: l.paper_verdict.clone().unwrap_or_default(),
             flags: l.flags().join(", "),
+            title: l.title,
+            track: l.track,
+            status: l.status,
         })
         .collect();
     render(&ListPage {
         layout: ctx.layout("All submissions"),
-        total: listed.len(),
+        total: paging.total,
         rows,
         paging,
         query: q,
@@ -229,57 +159,65 @@ async fn list(ctx: PageCtx, query: web::Query<ListQuery>) -> Result<HttpResponse
     })
 }
 
+/// Every listed paper with its authors' names, emails and affiliations, streamed a chunk
+/// of rows at a time in the list's order and with its filters.
 async fn csv_export(ctx: PageCtx, query: web::Query<ListQuery>) -> Result<HttpResponse, AppError> {
     policy::perm_manage_submissions(&ctx.actor)?;
-    let listed = load_all(&ctx, &query.into_inner()).await?;
+    let filter = query.into_inner().filter();
+    let pool = ctx.state.pool.clone();
+    let ids = db::run(&pool, move |c| {
+        Ok::<_, DbError>(list::ordered_ids(c, &filter)?)
+    })
+    .await?;
     let tz = ctx.settings.tz();
-    let mut out = csv::Writer::from_writer(Vec::new());
-    let header = [
-        "number",
-        "title",
-        "track",
-        "status",
-        "authors",
-        "main_author",
-        "pages",
-        "format_verdict",
-        "format_flags",
-        "submitted_at",
-    ];
-    out.write_record(header)
-        .map_err(|e| AppError::Unexpected(e.into()))?;
-    for l in &listed {
-        let authors = l
-            .authors
-            .iter()
-            .map(|a| format!("{} <{}> ({})", a.name, a.email, a.affiliation))
-            .collect::<Vec<_>>()
-            .join("; ");
-        let main = l
-            .authors
-            .iter()
-            .find(|a| a.is_main)
-            .map(|a| format!("{} <{}>", a.name, a.email))
-            .unwrap_or_default();
-        let record = [
-            l.row.number.to_string(),
-            l.row.title.clone(),
-            l.row.track.clone(),
-            l.row.status.clone(),
-            authors,
-            main,
-            l.pages().map(|p| p.to_string()).unwrap_or_default(),
-            l.verdict().to_string(),
-            l.flags().join(" "),
-            format_in_zone(db::from_db(l.row.created_at), tz),
-        ];
-        out.write_record(record.iter().map(|v| csv_safe(v)))
-            .map_err(|e| AppError::Unexpected(e.into()))?;
-    }
-    let bytes = out
-        .into_inner()
-        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("csv: {e}")))?;
-    Ok(csv_attachment(bytes, "submissions.csv"))
+    Ok(csv_stream("submissions.csv", move |out| {
+        out.row([
+            "number",
+            "title",
+            "track",
+            "status",
+            "authors",
+            "main_author",
+            "pages",
+            "format_verdict",
+            "format_flags",
+            "submitted_at",
+        ])?;
+        for chunk in ids.chunks(CHUNK) {
+            let mut c = pool.get()?;
+            let rows = list::by_ids(&mut c, chunk)?;
+            let mut authors_of = authors_by_paper(&mut c, &rows)?;
+            drop(c);
+            for l in rows {
+                let authors = authors_of.remove(&l.id).unwrap_or_default();
+                let main = authors
+                    .iter()
+                    .find(|a| a.is_main)
+                    .map(|a| format!("{} <{}>", a.name, a.email))
+                    .unwrap_or_default();
+                let authors = authors
+                    .iter()
+                    .map(|a| format!("{} <{}> ({})", a.name, a.email, a.affiliation))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                let record = [
+                    l.number.to_string(),
+                    l.title.clone(),
+                    l.track.clone(),
+                    l.status.clone(),
+                    authors,
+                    main,
+                    l.paper_pages.map(|p| p.to_string()).unwrap_or_default(),
+                    l.paper_verdict.clone().unwrap_or_default(),
+                    l.flags().join(" "),
+                    format_in_zone(db::from_db(l.created_at), tz),
+                ];
+                out.row(record.iter().map(|v| csv_safe(v)))?;
+            }
+            out.flush()?;
+        }
+        Ok(())
+    }))
 }
 
 #[derive(serde::Deserialize)]

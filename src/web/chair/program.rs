@@ -19,7 +19,7 @@ use crate::domain::ids::UserId;
 use crate::domain::program::{self, Program, ProgramPaper, Slot};
 use crate::domain::program_text::{self, KINDS, LineError};
 use crate::policy;
-use crate::web::csv::{csv_attachment, csv_safe};
+use crate::web::csv::{csv_safe, csv_stream};
 use crate::web::error::AppError;
 use crate::web::extract::{CsrfForm, PageCtx, set_flash};
 use crate::web::{Layout, render_status, see_other};
@@ -312,61 +312,57 @@ async fn reset(
     Ok(see_other("/chair/program"))
 }
 
+/// The program item by item, one line per paper, streamed.
 async fn csv_export(ctx: PageCtx) -> Result<HttpResponse, AppError> {
     policy::perm_manage_conference(&ctx.actor)?;
     let loaded = load(&ctx).await?;
     let program = loaded.program(&ctx.settings);
     let slots = program::schedule(&program, ctx.settings.tz()).unwrap_or_default();
-    let mut out = csv::Writer::from_writer(Vec::new());
-    let header = [
-        "item",
-        "start",
-        "end",
-        "minutes",
-        "kind",
-        "title",
-        "speaker",
-        "paper",
-        "paper_title",
-        "authors",
-        "presenter",
-    ];
-    out.write_record(header)
-        .map_err(|e| AppError::Unexpected(e.into()))?;
-    for (index, item) in program.items.iter().enumerate() {
-        let slot = slots.iter().find(|s| s.item == index);
-        let head = [
-            (index + 1).to_string(),
-            slot.map(|s| s.local_start.clone()).unwrap_or_default(),
-            slot.map(|s| s.local_end.clone()).unwrap_or_default(),
-            item.minutes.to_string(),
-            program_text::keyword(item.kind).to_string(),
-            item.display_title().to_string(),
-            item.speaker.clone(),
-        ];
-        let papers: Vec<[String; 4]> = if item.papers.is_empty() {
-            vec![Default::default()]
-        } else {
-            item.papers
-                .iter()
-                .map(|p| {
-                    [
-                        format!("#{}", p.number),
-                        p.title.clone(),
-                        p.authors.clone(),
-                        p.presenter.clone(),
-                    ]
-                })
-                .collect()
-        };
-        for paper in papers {
-            let record = head.iter().chain(paper.iter()).map(|v| csv_safe(v));
-            out.write_record(record)
-                .map_err(|e| AppError::Unexpected(e.into()))?;
+    Ok(csv_stream("program.csv", move |out| {
+        out.row([
+            "item",
+            "start",
+            "end",
+            "minutes",
+            "kind",
+            "title",
+            "speaker",
+            "paper",
+            "paper_title",
+            "authors",
+            "presenter",
+        ])?;
+        for (index, item) in program.items.iter().enumerate() {
+            let slot = slots.iter().find(|s| s.item == index);
+            let head = [
+                (index + 1).to_string(),
+                slot.map(|s| s.local_start.clone()).unwrap_or_default(),
+                slot.map(|s| s.local_end.clone()).unwrap_or_default(),
+                item.minutes.to_string(),
+                program_text::keyword(item.kind).to_string(),
+                item.display_title().to_string(),
+                item.speaker.clone(),
+            ];
+            let papers: Vec<[String; 4]> = if item.papers.is_empty() {
+                vec![Default::default()]
+            } else {
+                item.papers
+                    .iter()
+                    .map(|p| {
+                        [
+                            format!("#{}", p.number),
+                            p.title.clone(),
+                            p.authors.clone(),
+                            p.presenter.clone(),
+                        ]
+                    })
+                    .collect()
+            };
+            for paper in papers {
+                out.row(head.iter().chain(paper.iter()).map(|v| csv_safe(v)))?;
+            }
+            out.flush()?;
         }
-    }
-    let bytes = out
-        .into_inner()
-        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("csv: {e}")))?;
-    Ok(csv_attachment(bytes, "program.csv"))
+        Ok(())
+    }))
 }

@@ -1,31 +1,28 @@
 //! The chairs' side of reviewing: progress per paper and per reviewer (with the main
 //! authors' review obligations), reminders to everyone late or to one person, reopening a
-//! locked review, and the two CSV exports (with reviewer
-//! identities, and the author view without them). A chair who wrote a paper sees neither
+//! locked review; the two CSV exports are in `reviews_export`. A chair who wrote a paper sees neither
 //! its reviewers nor its reviews and cannot change them. The reviews panel on a paper's page
 //! is `web::views::paper_reviews`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::Duration;
 
+use super::reviews_export::{export_all, export_author_view};
+use crate::db::ranking;
 use crate::db::reviews::{self};
-use crate::db::submissions::{self as subs};
-use crate::db::{self, DbError, audit, outbox};
+use crate::db::{self, AnyConnection, DbError, audit, outbox, submission_list};
 use crate::domain::account::Email;
 use crate::domain::conference::format_in_zone;
-use crate::domain::review::{FormKind, ReviewFormSpec};
 use crate::jobs::review_reminders::missing_by_reviewer;
 use crate::mail::reviewing;
 use crate::policy;
-use crate::web::csv::{csv_attachment, csv_safe};
 use crate::web::error::AppError;
 use crate::web::extract::{CsrfForm, PageCtx, set_flash};
 use crate::web::views::paging::{PER_PAGE, Paging, page_number};
 use crate::web::views::paper_reviews::load;
-use crate::web::views::reviews::{parse_content, parse_scores};
 use crate::web::{Layout, render, see_other};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -37,6 +34,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/chair/reviews-authors.csv",
             web::get().to(export_author_view),
         );
+}
+
+/// The submissions whose reviewers and reviews the viewing chair may not see (their own).
+fn hidden_papers(c: &mut AnyConnection, actor: &policy::Actor) -> Result<HashSet<String>, DbError> {
+    let Some(member) = actor.member() else {
+        return Ok(HashSet::new());
+    };
+    let email = member.email.as_str();
+    Ok(ranking::papers_of_author(c, email)?
+        .into_iter()
+        .filter(|_| !policy::can_see_reviewers(actor, [email]))
+        .collect())
 }
 
 struct PaperProgress {
@@ -82,64 +91,37 @@ struct ProgressQuery {
     rpage: String,
 }
 
+/// One paper's progress: (submission id, reviews submitted, assigned, visible scores).
+type PaperTally<'a> = (&'a str, usize, usize, String);
+
 async fn progress(ctx: PageCtx, q: web::Query<ProgressQuery>) -> Result<HttpResponse, AppError> {
     policy::perm_manage_conference(&ctx.actor)?;
-    let data = load(&ctx).await?;
-    let own = data.own(&ctx);
+    let actor = ctx.actor.clone();
+    let (assigned, own) = db::run(&ctx.state.pool, move |c| {
+        Ok::<_, DbError>((ranking::assigned_scores(c)?, hidden_papers(c, &actor)?))
+    })
+    .await?;
     let overdue = ctx.now > ctx.settings.dates.review_due;
-    let mut papers: BTreeMap<i32, PaperProgress> = BTreeMap::new();
+    let mut papers: BTreeMap<i32, PaperTally> = BTreeMap::new();
     let mut per_reviewer: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
-    for a in &data.assigned {
-        let p = papers.entry(a.number).or_insert_with(|| PaperProgress {
-            number: a.number,
-            title: a.title.clone(),
-            track: a.track.clone(),
-            submitted: 0,
-            assigned: 0,
-            scores: String::new(),
-            own: own.contains(&a.submission_id),
-        });
-        p.assigned += 1;
+    for a in &assigned {
+        let p = papers
+            .entry(a.number)
+            .or_insert_with(|| (a.submission_id.as_str(), 0, 0, String::new()));
+        p.2 += 1;
         let r = per_reviewer.entry(a.reviewer_email.as_str()).or_default();
         r.1 += 1;
         if a.is_submitted() {
-            p.submitted += 1;
+            p.1 += 1;
             r.0 += 1;
-            if !p.own
-                && let Some(score) = a
-                    .review
-                    .as_ref()
-                    .and_then(|r| parse_scores(&r.content).overall)
+            if !own.contains(&a.submission_id)
+                && let Some(score) = a.overall
             {
-                if !p.scores.is_empty() {
-                    p.scores.push_str(", ");
+                if !p.3.is_empty() {
+                    p.3.push_str(", ");
                 }
-                p.scores.push_str(&score.to_string());
+                p.3.push_str(&score.to_string());
             }
-        }
-    }
-    let mut main_of: HashMap<&str, Vec<String>> = HashMap::new();
-    let numbers: HashMap<&str, i32> = data
-        .assigned
-        .iter()
-        .map(|a| (a.submission_id.as_str(), a.number))
-        .collect();
-    let all_rows = db::run(&ctx.state.pool, |c| Ok::<_, DbError>(subs::all(c)?)).await?;
-    let active: HashMap<&str, i32> = all_rows
-        .iter()
-        .filter(|r| r.status == "active")
-        .map(|r| (r.id.as_str(), r.number))
-        .collect();
-    for a in data.authors.iter().filter(|a| a.is_main) {
-        let number = numbers
-            .get(a.submission_id.as_str())
-            .or_else(|| active.get(a.submission_id.as_str()))
-            .copied();
-        if let Some(n) = number {
-            main_of
-                .entry(a.email.as_str())
-                .or_default()
-                .push(format!("#{n}"));
         }
     }
     let missing = per_reviewer
@@ -158,35 +140,68 @@ async fn progress(ctx: PageCtx, q: web::Query<ProgressQuery>) -> Result<HttpResp
         PER_PAGE,
         &format!("/chair/reviews?rpage={}", reviewer_paging.page),
     );
-    let reviewers: Vec<ReviewerProgress> = per_reviewer
-        .iter()
+    let shown_reviewers: Vec<(&str, (usize, usize))> = per_reviewer
+        .into_iter()
         .skip(reviewer_paging.range().start)
         .take(reviewer_paging.range().len())
+        .collect();
+    let shown_papers: Vec<(i32, PaperTally)> = papers
+        .into_iter()
+        .skip(paper_paging.range().start)
+        .take(paper_paging.range().len())
+        .collect();
+    let emails: Vec<String> = shown_reviewers.iter().map(|(e, _)| e.to_string()).collect();
+    let ids: Vec<String> = shown_papers.iter().map(|(_, p)| p.0.to_string()).collect();
+    let (names, mut main_of, listed) = db::run(&ctx.state.pool, move |c| {
+        Ok::<_, DbError>((
+            ranking::names_of(c, &emails)?,
+            ranking::main_author_of(c, &emails)?,
+            submission_list::by_ids(c, &ids)?,
+        ))
+    })
+    .await?;
+    let listed: HashMap<&str, &submission_list::ListedSubmission> =
+        listed.iter().map(|l| (l.id.as_str(), l)).collect();
+    let reviewers: Vec<ReviewerProgress> = shown_reviewers
+        .into_iter()
         .map(|(email, (done, assigned))| ReviewerProgress {
-            name: data.name(email),
+            name: names.get(email).cloned().unwrap_or_default(),
             email: email.to_string(),
-            done: *done,
-            assigned: *assigned,
+            done,
+            assigned,
             late: overdue && done < assigned,
-            main_author_of: main_of.get(email).map(|v| v.join(" ")).unwrap_or_default(),
+            main_author_of: main_of
+                .remove(email)
+                .map(|v| v.join(" "))
+                .unwrap_or_default(),
         })
         .collect();
-    let submitted = data.assigned.iter().filter(|a| a.is_submitted()).count();
+    let papers = shown_papers
+        .into_iter()
+        .map(
+            |(number, (id, submitted, assigned, scores))| PaperProgress {
+                number,
+                title: listed.get(id).map(|l| l.title.clone()).unwrap_or_default(),
+                track: listed.get(id).map(|l| l.track.clone()).unwrap_or_default(),
+                submitted,
+                assigned,
+                scores,
+                own: own.contains(id),
+            },
+        )
+        .collect();
+    let submitted = assigned.iter().filter(|a| a.is_submitted()).count();
     render(&ProgressPage {
         layout: ctx.layout("Review progress"),
         missing,
-        papers: papers
-            .into_values()
-            .skip(paper_paging.range().start)
-            .take(paper_paging.range().len())
-            .collect(),
+        papers,
         paper_paging,
         reviewer_paging,
         reviewers,
         due: format_in_zone(ctx.settings.dates.review_due, ctx.settings.tz()),
         overdue,
         submitted,
-        total: data.assigned.len(),
+        total: assigned.len(),
     })
 }
 
@@ -340,123 +355,4 @@ async fn reopen(
         },
     );
     Ok(see_other(&format!("/submissions/{number}")))
-}
-
-fn csv_error(e: impl std::fmt::Display) -> AppError {
-    AppError::Unexpected(anyhow::anyhow!("csv: {e}"))
-}
-
-const TEXT_KEYS: [&str; 4] = ["summary", "strengths_weaknesses", "questions", "comment"];
-
-/// Every review (drafts too) with reviewer identities and confidential comments; rows of a
-/// paper the chair wrote keep scores only.
-async fn export_all(ctx: PageCtx) -> Result<HttpResponse, AppError> {
-    policy::perm_manage_conference(&ctx.actor)?;
-    let data = load(&ctx).await?;
-    let own = data.own(&ctx);
-    let mut out = csv::Writer::from_writer(Vec::new());
-    let mut header = vec![
-        "paper_number",
-        "paper_title",
-        "track",
-        "reviewer_email",
-        "reviewer_name",
-        "state",
-        "late",
-        "overall",
-        "confidence",
-        "talk_recommendation",
-    ];
-    header.extend(TEXT_KEYS);
-    header.push("confidential");
-    out.write_record(&header).map_err(csv_error)?;
-    for a in &data.assigned {
-        let Some(r) = &a.review else { continue };
-        let c = parse_content(&r.content);
-        let hide = own.contains(&a.submission_id);
-        let mut row = vec![
-            a.number.to_string(),
-            a.title.clone(),
-            a.track.clone(),
-            if hide {
-                String::new()
-            } else {
-                a.reviewer_email.clone()
-            },
-            if hide {
-                String::new()
-            } else {
-                data.name(&a.reviewer_email)
-            },
-            a.state().to_string(),
-            r.late.to_string(),
-            c.overall.map(|v| v.to_string()).unwrap_or_default(),
-            c.confidence.map(|v| v.to_string()).unwrap_or_default(),
-            c.talk_recommendation.to_string(),
-        ];
-        for k in TEXT_KEYS {
-            row.push(if hide {
-                String::new()
-            } else {
-                c.texts.get(k).cloned().unwrap_or_default()
-            });
-        }
-        row.push(if hide {
-            String::new()
-        } else {
-            c.texts.get("confidential").cloned().unwrap_or_default()
-        });
-        out.write_record(row.iter().map(|v| csv_safe(v)))
-            .map_err(csv_error)?;
-    }
-    let bytes = out.into_inner().map_err(csv_error)?;
-    Ok(csv_attachment(bytes, "reviews.csv"))
-}
-
-/// Submitted reviews as authors will see them: labels instead of reviewers, no confidential
-/// comments, no talk recommendations.
-async fn export_author_view(ctx: PageCtx) -> Result<HttpResponse, AppError> {
-    policy::perm_manage_conference(&ctx.actor)?;
-    let data = load(&ctx).await?;
-    let spec = ReviewFormSpec::neurips();
-    let style = ctx.settings.reviewer_labels;
-    let mut out = csv::Writer::from_writer(Vec::new());
-    let mut header = vec![
-        "paper_number",
-        "paper_title",
-        "reviewer",
-        "overall",
-        "confidence",
-    ];
-    header.extend(TEXT_KEYS);
-    out.write_record(&header).map_err(csv_error)?;
-    let mut index: HashMap<&str, usize> = HashMap::new();
-    for a in &data.assigned {
-        let i = index.entry(a.submission_id.as_str()).or_insert(0);
-        let label = style.label(*i);
-        *i += 1;
-        let Some(r) = a.review.as_ref().filter(|r| r.is_submitted()) else {
-            continue;
-        };
-        let kind = if r.form_kind == "light" {
-            FormKind::Light
-        } else {
-            FormKind::Full
-        };
-        let c = parse_content(&r.content).author_view(&spec, kind);
-        let mut row = vec![
-            a.number.to_string(),
-            a.title.clone(),
-            label,
-            c.overall.map(|v| v.to_string()).unwrap_or_default(),
-            c.confidence.map(|v| v.to_string()).unwrap_or_default(),
-        ];
-        for k in TEXT_KEYS {
-            row.push(c.texts.get(k).cloned().unwrap_or_default());
-        }
-        out.write_record(row.iter().map(|v| csv_safe(v)))
-            .map_err(csv_error)?;
-    }
-    let bytes = out.into_inner().map_err(csv_error)?;
-    Ok(csv_attachment(bytes, "reviews-author-view.csv"))
 }
