@@ -228,21 +228,21 @@ impl Font {
     }
 
     /// Splits a shown string into (code, byte length) pairs.
-    pub fn codes(&self, bytes: &[u8]) -> Vec<(u32, usize)> {
-        if !self.composite {
-            return bytes.iter().map(|&b| (u32::from(b), 1)).collect();
-        }
-        let mut out = Vec::with_capacity(bytes.len() / 2);
+    pub fn codes<'b>(&'b self, bytes: &'b [u8]) -> impl Iterator<Item = (u32, usize)> + 'b {
         let mut i = 0;
-        while i < bytes.len() {
-            let len = self.code_length(&bytes[i..]);
-            let code = bytes[i..(i + len).min(bytes.len())]
+        std::iter::from_fn(move || {
+            let rest = bytes.get(i..).filter(|rest| !rest.is_empty())?;
+            let len = if self.composite {
+                self.code_length(rest)
+            } else {
+                1
+            };
+            let code = rest[..len.min(rest.len())]
                 .iter()
                 .fold(0u32, |a, &b| (a << 8) | u32::from(b));
-            out.push((code, len));
             i += len;
-        }
-        out
+            Some((code, len))
+        })
     }
 
     fn code_length(&self, rest: &[u8]) -> usize {
