@@ -153,10 +153,15 @@ impl Font {
             .and_then(|d| dict_get(doc, d, b"Flags"))
             .and_then(number)
             .is_some_and(|f| (f as i64) & 4 != 0);
-        let mut unicode = unicode;
         let names = encoding_names(doc, decoder, dict, descriptor, subtype, symbolic);
-        for (code, (slot, name)) in font.texts.iter_mut().zip(names).enumerate() {
-            if let Some(text) = unicode.remove(&(code as u32)).or(name) {
+        for (slot, name) in font.texts.iter_mut().zip(names) {
+            if let Some(text) = name {
+                *slot = text;
+            }
+        }
+        // The ToUnicode text of a code wins over its glyph name.
+        for (code, text) in unicode {
+            if let Some(slot) = font.texts.get_mut(code as usize) {
                 *slot = text;
             }
         }
