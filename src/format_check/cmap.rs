@@ -230,6 +230,20 @@ mod tests {
     }
 
     #[test]
+    fn hex_strings_skip_blanks_pad_odd_digits_and_join_surrogates() {
+        let data = b"1 begincodespacerange <00> <FF> endcodespacerange\n\
+            3 beginbfchar <0 1> <00 4 1> <2> <0042> <03> <D835DC00> endbfchar";
+        let cmap = parse(data);
+        assert_eq!(cmap.space, vec![(1, 0, 0xFF)]);
+        assert_eq!(cmap.map[&1], "A");
+        assert_eq!(cmap.map[&0x20], "B", "an odd last digit is padded with 0");
+        assert_eq!(
+            cmap.map[&3], "\u{1d400}",
+            "a surrogate pair is one character"
+        );
+    }
+
+    #[test]
     fn damaged_cmaps_do_not_fail() {
         let cmap = parse(b"beginbfrange <00> endbfrange beginbfchar <01> ( endbfchar <");
         assert!(cmap.map.is_empty());
