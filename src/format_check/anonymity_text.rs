@@ -60,7 +60,7 @@ pub(crate) struct Doc<'a> {
     entries: Vec<(u32, String)>,
 }
 
-fn strip_number<'b>(words: &'b [&'b str]) -> &'b [&'b str] {
+fn strip_number<'a, 'b>(words: &'b [&'a str]) -> &'b [&'a str] {
     let mut rest = words;
     while rest
         .first()
@@ -71,13 +71,13 @@ fn strip_number<'b>(words: &'b [&'b str]) -> &'b [&'b str] {
     rest
 }
 
-fn heading_words(line: &Line) -> Vec<String> {
+/// The words of a short line (`folded` is its folded text) without a section number.
+fn heading_words<'f>(line: &Line, folded: &'f str) -> Vec<&'f str> {
     if line.chars > 40 {
         return Vec::new();
     }
-    let folded = fold(&line.text);
-    let words = tokens(&folded);
-    strip_number(&words).iter().map(|w| w.to_string()).collect()
+    let words = tokens(folded);
+    strip_number(&words).to_vec()
 }
 
 impl<'a> Doc<'a> {
@@ -91,9 +91,10 @@ impl<'a> Doc<'a> {
                 if line.kind == LineKind::LineNumber {
                     continue;
                 }
-                let head = heading_words(line);
+                let folded = fold(&line.text);
+                let head = heading_words(line, &folded);
                 let is_refs_heading = line.kind == LineKind::Body
-                    && matches!(head.as_slice(), [w] if w == "references" || w == "bibliography");
+                    && matches!(head.as_slice(), [w] if *w == "references" || *w == "bibliography");
                 if let Some((start, size)) = in_refs {
                     let ends = line.kind == LineKind::Body
                         && (head.first().is_some_and(|w| {
@@ -104,14 +105,13 @@ impl<'a> Doc<'a> {
                                 "checklist",
                                 "neurips",
                             ]
-                            .contains(&w.as_str())
+                            .contains(w)
                         }) || (line.size > 1.1 * size && line.chars < 80));
                     if ends {
                         refs.push((start, words.len()));
                         in_refs = None;
                     }
                 }
-                let folded = fold(&line.text);
                 if in_refs.is_some() && line.kind == LineKind::Body {
                     add_entry(&mut entries, &folded);
                 }
@@ -251,7 +251,8 @@ impl<'a> Doc<'a> {
                 continue;
             }
             let line = &self.pages[w.page][w.line];
-            let head = heading_words(line);
+            let folded = fold(&line.text);
+            let head = heading_words(line, &folded);
             if line.kind == LineKind::Body
                 && head.len() == 1
                 && head[0].starts_with("acknowledg")
@@ -267,10 +268,19 @@ impl<'a> Doc<'a> {
     /// "Submitted to") or preprint ("Preprint. Under review.") footer on the first page.
     pub fn non_anonymous_footer(&self) -> Option<(usize, &'static str)> {
         let first = self.pages.first()?;
-        for (l, line) in first.iter().enumerate() {
-            let folded = fold(&line.text);
-            let at = self.words.iter().position(|w| w.page == 0 && w.line == l);
+        // The first word of each line of the first page (its words come first in `words`).
+        let mut first_word: Vec<Option<usize>> = vec![None; first.len()];
+        for (i, word) in self.words.iter().enumerate() {
+            if word.page != 0 {
+                break;
+            }
+            if let Some(slot) = first_word.get_mut(word.line) {
+                slot.get_or_insert(i);
+            }
+        }
+        for (line, at) in first.iter().zip(first_word) {
             let Some(at) = at else { continue };
+            let folded = fold(&line.text);
             if folded.contains("conference on neural information processing systems")
                 && !folded.contains("submitted to")
             {

@@ -18,16 +18,18 @@ pub(crate) struct CMap {
     pub space: Vec<(usize, u32, u32)>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
-enum Tok {
-    Hex(Vec<u8>),
-    Int(i64),
-    Word(Vec<u8>),
+/// A token; hex strings and words borrow the CMap's bytes (hex digits are decoded on use).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Tok<'a> {
+    /// The text between `<` and `>`.
+    Hex(&'a [u8]),
+    /// Any other word (operators, numbers, names): only `begin…`/`end…` words matter.
+    Word(&'a [u8]),
     Open,
     Close,
 }
 
-fn tokenize(data: &[u8]) -> Vec<Tok> {
+fn tokenize(data: &[u8]) -> Vec<Tok<'_>> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < data.len() {
@@ -42,20 +44,12 @@ fn tokenize(data: &[u8]) -> Vec<Tok> {
             b'>' if data.get(i + 1) == Some(&b'>') => i += 2,
             b'<' => {
                 i += 1;
-                let mut digits = Vec::new();
+                let start = i;
                 while i < data.len() && data[i] != b'>' {
-                    if let Some(d) = (data[i] as char).to_digit(16) {
-                        digits.push(d as u8);
-                    }
                     i += 1;
                 }
+                out.push(Tok::Hex(&data[start..i]));
                 i += 1;
-                if digits.len() % 2 == 1 {
-                    digits.push(0);
-                }
-                out.push(Tok::Hex(
-                    digits.chunks(2).map(|p| (p[0] << 4) | p[1]).collect(),
-                ));
             }
             b'[' => {
                 out.push(Tok::Open);
@@ -97,31 +91,40 @@ fn tokenize(data: &[u8]) -> Vec<Tok> {
                     i += 1;
                     continue;
                 }
-                let word = &data[start..i];
-                match std::str::from_utf8(word).ok().and_then(|s| s.parse().ok()) {
-                    Some(n) => out.push(Tok::Int(n)),
-                    None => out.push(Tok::Word(word.to_vec())),
-                }
+                out.push(Tok::Word(&data[start..i]));
             }
         }
     }
     out
 }
 
-fn code(bytes: &[u8]) -> u32 {
-    bytes
+/// The bytes a hex string stands for (non-digits skipped, an odd last digit padded with 0).
+fn hex_bytes(raw: &[u8]) -> impl Iterator<Item = u8> + '_ {
+    let mut digits = raw
         .iter()
+        .filter_map(|&c| (c as char).to_digit(16).map(|d| d as u8));
+    std::iter::from_fn(move || {
+        let high = digits.next()?;
+        Some((high << 4) | digits.next().unwrap_or(0))
+    })
+}
+
+fn code(raw: &[u8]) -> u32 {
+    hex_bytes(raw)
         .take(4)
-        .fold(0u32, |acc, &b| (acc << 8) | u32::from(b))
+        .fold(0u32, |acc, b| (acc << 8) | u32::from(b))
 }
 
 /// UTF-16BE text of a `bfchar` / `bfrange` destination.
-fn utf16(bytes: &[u8]) -> String {
-    let units: Vec<u16> = bytes
-        .chunks(2)
-        .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))
-        .collect();
-    String::from_utf16_lossy(&units)
+fn utf16(raw: &[u8]) -> String {
+    let mut bytes = hex_bytes(raw);
+    let units = std::iter::from_fn(|| {
+        let high = bytes.next()?;
+        Some(u16::from_be_bytes([high, bytes.next().unwrap_or(0)]))
+    });
+    char::decode_utf16(units)
+        .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+        .collect()
 }
 
 /// Parses a CMap stream's content.
@@ -131,9 +134,9 @@ pub(crate) fn parse(data: &[u8]) -> CMap {
     let mut i = 0;
     let mut section: &[u8] = b"";
     while i < toks.len() {
-        match &toks[i] {
+        match toks[i] {
             Tok::Word(w) if w.starts_with(b"begin") => {
-                section = match w.as_slice() {
+                section = match w {
                     b"begincodespacerange" => b"space",
                     b"beginbfchar" => b"bfchar",
                     b"beginbfrange" => b"bfrange",
@@ -147,12 +150,13 @@ pub(crate) fn parse(data: &[u8]) -> CMap {
             }
             Tok::Hex(lo) if section == b"space" => {
                 if let Some(Tok::Hex(hi)) = toks.get(i + 1) {
-                    cmap.space.push((lo.len().clamp(1, 4), code(lo), code(hi)));
+                    let len = hex_bytes(lo).count().clamp(1, 4);
+                    cmap.space.push((len, code(lo), code(hi)));
                 }
                 i += 2;
             }
             Tok::Hex(src) if section == b"bfchar" => {
-                if let Some(Tok::Hex(dst)) = toks.get(i + 1)
+                if let Some(&Tok::Hex(dst)) = toks.get(i + 1)
                     && cmap.map.len() < MAX_ENTRIES
                 {
                     cmap.map.insert(code(src), utf16(dst));
@@ -170,12 +174,12 @@ pub(crate) fn parse(data: &[u8]) -> CMap {
 
 /// One `bfrange` entry starting at `toks[i]`; returns how many tokens it used.
 fn range(toks: &[Tok], i: usize, lo: u32, map: &mut HashMap<u32, String>) -> usize {
-    let Some(Tok::Hex(hi)) = toks.get(i + 1) else {
+    let Some(&Tok::Hex(hi)) = toks.get(i + 1) else {
         return 1;
     };
     let hi = code(hi).min(lo.saturating_add(0xFFFF));
     match toks.get(i + 2) {
-        Some(Tok::Hex(dst)) => {
+        Some(&Tok::Hex(dst)) => {
             let text = utf16(dst);
             let mut units: Vec<u16> = text.encode_utf16().collect();
             for c in lo..=hi {
@@ -192,7 +196,7 @@ fn range(toks: &[Tok], i: usize, lo: u32, map: &mut HashMap<u32, String>) -> usi
         Some(Tok::Open) => {
             let mut j = i + 3;
             let mut c = lo;
-            while let Some(Tok::Hex(dst)) = toks.get(j) {
+            while let Some(&Tok::Hex(dst)) = toks.get(j) {
                 if c <= hi && map.len() < MAX_ENTRIES {
                     map.insert(c, utf16(dst));
                 }
@@ -223,6 +227,20 @@ mod tests {
         assert_eq!(cmap.map[&0x11], "fi");
         assert_eq!(cmap.map[&0x26], "C");
         assert_eq!(cmap.map[&0x31], "\u{3b2}");
+    }
+
+    #[test]
+    fn hex_strings_skip_blanks_pad_odd_digits_and_join_surrogates() {
+        let data = b"1 begincodespacerange <00> <FF> endcodespacerange\n\
+            3 beginbfchar <0 1> <00 4 1> <2> <0042> <03> <D835DC00> endbfchar";
+        let cmap = parse(data);
+        assert_eq!(cmap.space, vec![(1, 0, 0xFF)]);
+        assert_eq!(cmap.map[&1], "A");
+        assert_eq!(cmap.map[&0x20], "B", "an odd last digit is padded with 0");
+        assert_eq!(
+            cmap.map[&3], "\u{1d400}",
+            "a surrogate pair is one character"
+        );
     }
 
     #[test]

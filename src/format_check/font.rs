@@ -153,10 +153,15 @@ impl Font {
             .and_then(|d| dict_get(doc, d, b"Flags"))
             .and_then(number)
             .is_some_and(|f| (f as i64) & 4 != 0);
-        let mut unicode = unicode;
         let names = encoding_names(doc, decoder, dict, descriptor, subtype, symbolic);
-        for (code, (slot, name)) in font.texts.iter_mut().zip(names).enumerate() {
-            if let Some(text) = unicode.remove(&(code as u32)).or(name) {
+        for (slot, name) in font.texts.iter_mut().zip(names) {
+            if let Some(text) = name {
+                *slot = text;
+            }
+        }
+        // The ToUnicode text of a code wins over its glyph name.
+        for (code, text) in unicode {
+            if let Some(slot) = font.texts.get_mut(code as usize) {
                 *slot = text;
             }
         }
@@ -228,21 +233,21 @@ impl Font {
     }
 
     /// Splits a shown string into (code, byte length) pairs.
-    pub fn codes(&self, bytes: &[u8]) -> Vec<(u32, usize)> {
-        if !self.composite {
-            return bytes.iter().map(|&b| (u32::from(b), 1)).collect();
-        }
-        let mut out = Vec::with_capacity(bytes.len() / 2);
+    pub fn codes<'b>(&'b self, bytes: &'b [u8]) -> impl Iterator<Item = (u32, usize)> + 'b {
         let mut i = 0;
-        while i < bytes.len() {
-            let len = self.code_length(&bytes[i..]);
-            let code = bytes[i..(i + len).min(bytes.len())]
+        std::iter::from_fn(move || {
+            let rest = bytes.get(i..).filter(|rest| !rest.is_empty())?;
+            let len = if self.composite {
+                self.code_length(rest)
+            } else {
+                1
+            };
+            let code = rest[..len.min(rest.len())]
                 .iter()
                 .fold(0u32, |a, &b| (a << 8) | u32::from(b));
-            out.push((code, len));
             i += len;
-        }
-        out
+            Some((code, len))
+        })
     }
 
     fn code_length(&self, rest: &[u8]) -> usize {

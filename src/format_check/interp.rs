@@ -278,21 +278,18 @@ impl<'a> Interp<'a> {
                         tlm = M::translate(0.0, -gs.leading).then(&tlm);
                         tm = tlm;
                     }
-                    if let Some(Arg::Str(s, e)) = op.args.last() {
-                        let bytes = op.slice(*s, *e).to_vec();
-                        self.show(&gs, &mut tm, &bytes, origin, page)?;
+                    if let Some(&Arg::Str(s, e)) = op.args.last() {
+                        self.show(&gs, &mut tm, op.slice(s, e), origin, page)?;
                     }
                 }
                 b"TJ" => {
                     let Some(Arg::Array(s, e)) = op.args.first() else {
                         continue;
                     };
-                    let items: Vec<Arg> = op.elements(*s, *e).to_vec();
-                    for item in items {
-                        match item {
+                    for item in op.elements(*s, *e) {
+                        match *item {
                             Arg::Str(s, e) => {
-                                let bytes = op.slice(s, e).to_vec();
-                                self.show(&gs, &mut tm, &bytes, origin, page)?;
+                                self.show(&gs, &mut tm, op.slice(s, e), origin, page)?;
                             }
                             Arg::Num(n) if n.is_finite() => {
                                 let tx = -n / 1000.0 * gs.size * gs.hscale;

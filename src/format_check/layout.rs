@@ -143,7 +143,11 @@ fn push_line(lines: &mut Vec<Line>, mut line: Line, sizes: &mut Vec<(f32, u32)>)
     if line.chars == 0 {
         return;
     }
-    line.text = line.text.trim().to_string();
+    // Trimmed in place: no second string per line.
+    let end = line.text.trim_end().len();
+    line.text.truncate(end);
+    let lead = line.text.len() - line.text.trim_start().len();
+    line.text.drain(..lead);
     if !line.upright {
         line.kind = LineKind::Rotated;
     }

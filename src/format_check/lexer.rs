@@ -302,7 +302,8 @@ impl<'a> Lexer<'a> {
 
     fn array(&mut self, op: &mut Operation) -> Arg {
         self.pos += 1;
-        let mut items: Vec<Arg> = Vec::new();
+        // Nested arrays are skipped, so the items go straight into `elems`.
+        let start = op.elems.len();
         loop {
             if self.skip_space() {
                 break; // a megabyte of blanks inside an array: give the clock a chance
@@ -343,10 +344,8 @@ impl<'a> Lexer<'a> {
                     continue;
                 }
             };
-            items.push(item);
+            op.elems.push(item);
         }
-        let start = op.elems.len();
-        op.elems.extend(items);
         range(Arg::Array, start, op.elems.len())
     }
 
