@@ -216,6 +216,9 @@ impl Application {
             settings_cache: Default::default(),
             assignment_jobs: Default::default(),
             pool_cache: Default::default(),
+            ranking_cache: crate::db::data_version::Versioned::new(
+                crate::db::data_version::RANKING,
+            ),
         });
         let mut server = HttpServer::new(move || {
             let mut headers = DefaultHeaders::new();

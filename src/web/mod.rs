@@ -56,6 +56,9 @@ pub struct AppState {
     pub assignment_jobs: chair::assignment::job::AssignmentJobs,
     /// The reviewer pool and its conflicts, recomputed only when their data version changes.
     pub pool_cache: pool_data::PoolCache,
+    /// What the decisions board and the review progress page rank, recomputed only when its
+    /// data version changes.
+    pub ranking_cache: crate::db::data_version::Versioned<chair::board::Ranking>,
 }
 
 impl AppState {

@@ -249,3 +249,52 @@ async fn the_decisions_exports_stream_every_active_paper_across_chunks() {
     assert_eq!(rows.len(), 1_001);
     assert_eq!(rows[1_000]["authors"], "Author 1001");
 }
+
+/// The board and the progress page rank from a per-process copy (`ranking_cache`) that a
+/// trigger-bumped data version invalidates: every write below goes straight to the database
+/// (as another process would) after both pages were viewed, and the very next views show it.
+#[tokio::test]
+async fn the_board_and_progress_show_assignments_reviews_and_decisions_at_once() {
+    let app = spawn_app().await;
+    let chair = app.sign_in_as_chair().await;
+    let ids = seed_papers(&app, &chair, 3).await;
+    let board = app.get_text("/chair/decisions").await;
+    assert!(board.contains("3 undecided"), "{board}");
+    let progress = app.get_text("/chair/reviews").await;
+    assert!(progress.contains("<strong>0</strong> of 0 assigned"), "{progress}");
+
+    let mut c = app.pool.get().unwrap();
+    let by = UserId::from_db(
+        db::users::find_by_email(&mut c, &Email::parse(&chair.email).unwrap())
+            .unwrap()
+            .unwrap()
+            .id,
+    );
+    db::assignments::assign(&mut c, &ids[0], "r@example.org", &by, start_time()).unwrap();
+    let progress = app.get_text("/chair/reviews").await;
+    assert!(progress.contains("<strong>0</strong> of 1 assigned"), "{progress}");
+
+    let w = reviews::ReviewWrite {
+        submission_id: &ids[0],
+        email: "r@example.org",
+        form_kind: "full",
+        content: r#"{"overall":7,"confidence":3}"#,
+        submit: true,
+        late: false,
+    };
+    reviews::save(&mut c, &w, 0, start_time()).unwrap().unwrap();
+    let progress = app.get_text("/chair/reviews").await;
+    assert!(progress.contains("<strong>1</strong> of 1 assigned"), "{progress}");
+    assert!(progress.contains("<td>1/1</td><td>7</td>"), "{progress}");
+
+    db::decisions::set(
+        &mut c,
+        &ids[1],
+        Some(cfp::domain::decision::Decision::Poster),
+        &by,
+        start_time(),
+    )
+    .unwrap();
+    let board = app.get_text("/chair/decisions").await;
+    assert!(board.contains("2 undecided"), "{board}");
+}

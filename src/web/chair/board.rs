@@ -102,6 +102,18 @@ pub struct Ranking {
     pub assigned: Vec<AssignedScore>,
 }
 
+/// The ranking through the application's cache: computed again only after a write to its
+/// tables (`db::data_version::RANKING`), on the blocking pool.
+pub async fn current_ranking(
+    state: &actix_web::web::Data<crate::web::AppState>,
+) -> Result<std::sync::Arc<Ranking>, DbError> {
+    let cached = state.clone();
+    crate::db::run(&state.pool, move |c| {
+        cached.ranking_cache.get(c, load_ranking)
+    })
+    .await
+}
+
 /// Loads the ranking; the same statistics as [`load_board`] computes from the reviews' JSON.
 pub fn load_ranking(c: &mut AnyConnection) -> Result<Ranking, DbError> {
     let papers = ranking::active_papers(c)?;

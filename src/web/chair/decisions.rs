@@ -9,7 +9,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use super::board::{Ranking, load_ranking, shown_details};
+use super::board::{Ranking, current_ranking, shown_details};
 use crate::db;
 use crate::db::decisions::DecisionRow;
 use crate::domain::conference::format_in_zone;
@@ -116,7 +116,7 @@ pub(super) async fn show(
     confirm: Option<(i32, String, String)>,
     row_error: Option<(i32, String)>,
 ) -> Result<HttpResponse, AppError> {
-    let ranking = db::run(&ctx.state.pool, load_ranking).await?;
+    let ranking = current_ranking(&ctx.state).await?;
     let discussion = super::discussion_export::board_discussion(ctx).await?;
     let order = if q.sort == "number" {
         (0..ranking.papers.len()).collect()
@@ -346,7 +346,7 @@ fn export_chunks(
 
 async fn export_json(ctx: PageCtx) -> Result<HttpResponse, AppError> {
     policy::perm_manage_conference(&ctx.actor)?;
-    let ranking = db::run(&ctx.state.pool, load_ranking).await?;
+    let ranking = current_ranking(&ctx.state).await?;
     let pool = ctx.state.pool.clone();
     let actor = ctx.actor.clone();
     Ok(stream("application/json", None, move |sink| {
@@ -363,7 +363,7 @@ async fn export_json(ctx: PageCtx) -> Result<HttpResponse, AppError> {
 
 async fn export_csv(ctx: PageCtx) -> Result<HttpResponse, AppError> {
     policy::perm_manage_conference(&ctx.actor)?;
-    let ranking = db::run(&ctx.state.pool, load_ranking).await?;
+    let ranking = current_ranking(&ctx.state).await?;
     let pool = ctx.state.pool.clone();
     let actor = ctx.actor.clone();
     Ok(csv_stream("decisions.csv", move |out| {

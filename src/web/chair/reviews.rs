@@ -97,14 +97,17 @@ type PaperTally<'a> = (&'a str, usize, usize, String);
 async fn progress(ctx: PageCtx, q: web::Query<ProgressQuery>) -> Result<HttpResponse, AppError> {
     policy::perm_manage_conference(&ctx.actor)?;
     let actor = ctx.actor.clone();
-    let (assigned, own) = db::run(&ctx.state.pool, move |c| {
-        Ok::<_, DbError>((ranking::assigned_scores(c)?, hidden_papers(c, &actor)?))
+    let state = ctx.state.clone();
+    let (ranking, own) = db::run(&ctx.state.pool, move |c| {
+        let ranking = state.ranking_cache.get(c, super::board::load_ranking)?;
+        Ok::<_, DbError>((ranking, hidden_papers(c, &actor)?))
     })
     .await?;
+    let assigned = &ranking.assigned;
     let overdue = ctx.now > ctx.settings.dates.review_due;
     let mut papers: BTreeMap<i32, PaperTally> = BTreeMap::new();
     let mut per_reviewer: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
-    for a in &assigned {
+    for a in assigned {
         let p = papers
             .entry(a.number)
             .or_insert_with(|| (a.submission_id.as_str(), 0, 0, String::new()));
