@@ -120,10 +120,8 @@ pub fn build_problem(
             }
         }
     } else {
-        for (p, r, s) in index.top_k(TOP_K) {
-            consider(p, r, s);
-        }
-        for (p, r, s) in index.top_k_per_reviewer(TOP_K_PER_REVIEWER) {
+        let (per_paper, per_reviewer) = index.top_k_both(TOP_K, TOP_K_PER_REVIEWER);
+        for (p, r, s) in per_paper.into_iter().chain(per_reviewer) {
             consider(p, r, s);
         }
         for &(p, r, b) in bids {
