@@ -50,6 +50,7 @@ impl TextIndex {
         let mut for_reviewer = Scores::new(if split { reviewers } else { 0 });
         let mut best_papers = BestPerReviewer::new(reviewers, per_reviewer);
         let mut paper_rows = Vec::new();
+        let mut dense = Dense::new(self.postings.len());
         for (p, doc) in self.papers.iter().enumerate() {
             for &(t, w) in doc {
                 let list = &self.postings[t as usize];
@@ -60,9 +61,14 @@ impl TextIndex {
                     for_reviewer.add(list, w);
                 }
             }
+            for_paper.gather();
+            for_reviewer.gather();
+            dense.load(doc);
             for r in for_paper.best(per_paper) {
-                paper_rows.push((p, r as usize, self.similarity(p, r as usize)));
+                let r = r as usize;
+                paper_rows.push((p, r, dense.similarity(&self.reviewers[r])));
             }
+            dense.unload(doc);
             let sums = if split { &for_reviewer } else { &for_paper };
             for &r in &sums.touched {
                 best_papers.offer(r as usize, p as u32, sums.score[r as usize]);
@@ -70,11 +76,52 @@ impl TextIndex {
             for_paper.clear();
             for_reviewer.clear();
         }
-        let reviewer_rows = best_papers
-            .into_rows()
-            .map(|(p, r)| (p, r, self.similarity(p, r)))
-            .collect();
+        let mut reviewer_rows = Vec::new();
+        for (r, papers) in best_papers.into_lists() {
+            let doc = &self.reviewers[r];
+            dense.load(doc);
+            for (_, p) in papers {
+                let p = p as usize;
+                reviewer_rows.push((p, r, dense.similarity(&self.papers[p])));
+            }
+            dense.unload(doc);
+        }
         (paper_rows, reviewer_rows)
+    }
+}
+
+/// One document's weights by term id, to take its cosine with many others: the products of
+/// shared terms are added in term order from zero, exactly as [`TextIndex::similarity`]'s
+/// merge adds them (adding the zero products of unshared terms changes no bit), without
+/// the merge's unpredictable branches.
+struct Dense {
+    weight: Vec<f64>,
+}
+
+impl Dense {
+    fn new(terms: usize) -> Dense {
+        Dense {
+            weight: vec![0.0; terms],
+        }
+    }
+
+    fn load(&mut self, doc: &Doc) {
+        for &(t, w) in doc {
+            self.weight[t as usize] = w;
+        }
+    }
+
+    fn unload(&mut self, doc: &Doc) {
+        for &(t, _) in doc {
+            self.weight[t as usize] = 0.0;
+        }
+    }
+
+    fn similarity(&self, other: &Doc) -> f64 {
+        other
+            .iter()
+            .fold(0.0, |sum, &(t, w)| sum + self.weight[t as usize] * w)
+            .clamp(0.0, 1.0)
     }
 }
 
@@ -92,14 +139,20 @@ impl Scores {
         }
     }
 
+    /// Adds a term's contributions. Which scores became non-zero is found afterwards by one
+    /// scan ([`Scores::gather`]): a test per posting was a branch the processor mispredicted.
     fn add(&mut self, list: &Doc, w: f64) {
         for &(x, xw) in list {
-            let s = &mut self.score[x as usize];
-            if *s == 0.0 {
-                self.touched.push(x);
-            }
-            *s += w * xw;
+            self.score[x as usize] += w * xw;
         }
+    }
+
+    /// Lists the non-zero scores (every contribution is positive).
+    fn gather(&mut self) {
+        self.touched.clear();
+        let score = &self.score;
+        self.touched
+            .extend((0..score.len() as u32).filter(|&x| score[x as usize] != 0.0));
     }
 
     /// The `k` best (ties to the lower index), best first.
@@ -159,16 +212,13 @@ impl BestPerReviewer {
         }
     }
 
-    /// `(paper, reviewer)` by reviewer, then rank.
-    fn into_rows(self) -> impl Iterator<Item = (usize, usize)> {
+    /// Each reviewer's papers, best first.
+    fn into_lists(self) -> impl Iterator<Item = (usize, Vec<(f64, u32)>)> {
         let k = self.k;
-        self.kept
-            .into_iter()
-            .enumerate()
-            .flat_map(move |(r, mut kept)| {
-                cut(&mut kept, k);
-                kept.into_iter().map(move |(_, p)| (p as usize, r))
-            })
+        self.kept.into_iter().enumerate().map(move |(r, mut kept)| {
+            cut(&mut kept, k);
+            (r, kept)
+        })
     }
 }
 
