@@ -11,6 +11,8 @@
 use crate::assignment::problem::Candidate;
 use std::collections::HashMap;
 
+pub use crate::assignment::text_index::TextIndex;
+
 /// A paper's text.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PaperText {
@@ -57,7 +59,7 @@ pub struct AffinityResult {
     pub bid_conflicts: Vec<(usize, usize)>,
 }
 
-/// English stop words dropped by the tokenizer.
+/// English stop words dropped by the tokenizer, sorted (looked up by binary search).
 const STOP_WORDS: &[&str] = &[
     "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any",
     "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both",
@@ -74,231 +76,45 @@ const STOP_WORDS: &[&str] = &[
 
 /// Lower-cased alphanumeric words of at least 2 characters, stop words and numbers dropped,
 /// with a light plural strip ("networks" -> "network", "losses" -> "loss", "loss" kept).
-pub fn tokenize(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.chars().count() >= 2 && !w.chars().all(|c| c.is_ascii_digit()))
-        .map(str::to_lowercase)
-        .filter(|w| !STOP_WORDS.contains(&w.as_str()))
-        .map(|mut w| {
-            if w.ends_with("sses") {
-                w.truncate(w.len() - 2);
-            } else if w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") {
-                w.pop();
-            }
-            w
-        })
+pub fn tokenize(text: &str) -> impl Iterator<Item = String> {
+    let mut words = Vec::new();
+    for_each_token(text, |w| words.push(w.to_string()));
+    words.into_iter()
 }
 
-#[derive(Default)]
-struct Vocabulary {
-    ids: HashMap<String, u32>,
-    df: Vec<u32>,
-}
-
-impl Vocabulary {
-    /// Term counts of one document (pieces with weights), registering document frequency.
-    fn count(&mut self, pieces: &[(&str, u32)]) -> Vec<(u32, f64)> {
-        let mut tf: HashMap<u32, u32> = HashMap::new();
-        for &(text, weight) in pieces {
-            for word in tokenize(text) {
-                let next = self.ids.len() as u32;
-                let id = *self.ids.entry(word).or_insert(next);
-                if id as usize == self.df.len() {
-                    self.df.push(0);
-                }
-                *tf.entry(id).or_default() += weight;
-            }
-        }
-        let mut terms: Vec<(u32, f64)> = tf.into_iter().map(|(t, c)| (t, f64::from(c))).collect();
-        terms.sort_unstable_by_key(|&(t, _)| t);
-        for &(t, _) in &terms {
-            self.df[t as usize] += 1;
-        }
-        terms
-    }
-}
-
-fn weigh(docs: &mut [Vec<(u32, f64)>], idf: &[f64]) {
-    for doc in docs {
-        for (t, w) in doc.iter_mut() {
-            *w = (1.0 + w.ln()) * idf[*t as usize];
-        }
-        let norm = doc.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
-        if norm > 0.0 {
-            for (_, w) in doc.iter_mut() {
-                *w /= norm;
-            }
-        }
-    }
-}
-
-/// TF-IDF vectors of papers and reviewers with an inverted index over reviewers.
-pub struct TextIndex {
-    papers: Vec<Vec<(u32, f64)>>,
-    reviewers: Vec<Vec<(u32, f64)>>,
-    postings: Vec<Vec<(u32, f64)>>,
-}
-
-impl TextIndex {
-    /// Builds the vectors and the index.
-    pub fn new(papers: &[PaperText], reviewers: &[ReviewerText]) -> Self {
-        let mut vocab = Vocabulary::default();
-        let mut paper_docs: Vec<Vec<(u32, f64)>> = papers
-            .iter()
-            .map(|p| {
-                let keywords = p.keywords.join(" ");
-                vocab.count(&[
-                    (&p.title, 2),
-                    (&keywords, 2),
-                    (&p.abstract_text, 1),
-                    (&p.body, 1),
-                ])
-            })
-            .collect();
-        let mut reviewer_docs: Vec<Vec<(u32, f64)>> = reviewers
-            .iter()
-            .map(|r| {
-                let keywords = r.keywords.join(" ");
-                let mut pieces: Vec<(&str, u32)> =
-                    r.papers.iter().map(|t| (t.as_str(), 1)).collect();
-                pieces.push((&keywords, 2));
-                vocab.count(&pieces)
-            })
-            .collect();
-        let docs = (papers.len() + reviewers.len()) as f64;
-        let idf: Vec<f64> = vocab
-            .df
-            .iter()
-            .map(|&df| ((1.0 + docs) / (1.0 + f64::from(df))).ln() + 1.0)
-            .collect();
-        weigh(&mut paper_docs, &idf);
-        weigh(&mut reviewer_docs, &idf);
-        let mut postings: Vec<Vec<(u32, f64)>> = vec![Vec::new(); vocab.df.len()];
-        for (r, doc) in reviewer_docs.iter().enumerate() {
-            for &(t, w) in doc {
-                postings[t as usize].push((r as u32, w));
-            }
-        }
-        Self {
-            papers: paper_docs,
-            reviewers: reviewer_docs,
-            postings,
-        }
-    }
-
-    /// Cosine similarity of paper `p` and reviewer `r`, in `[0, 1]`.
-    pub fn similarity(&self, p: usize, r: usize) -> f64 {
-        let (a, b) = (&self.papers[p], &self.reviewers[r]);
-        let (mut i, mut j, mut sum) = (0, 0, 0.0);
-        while i < a.len() && j < b.len() {
-            match a[i].0.cmp(&b[j].0) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    sum += a[i].1 * b[j].1;
-                    i += 1;
-                    j += 1;
-                }
-            }
-        }
-        sum.clamp(0.0, 1.0)
-    }
-
-    /// The similarity of paper `p` to every reviewer, into `out` (resized to the number of
-    /// reviewers): one pass over the paper's terms' postings instead of a merge per reviewer.
-    pub fn paper_scores(&self, p: usize, out: &mut Vec<f64>) {
-        out.clear();
-        out.resize(self.reviewers.len(), 0.0);
-        for &(t, w) in &self.papers[p] {
-            for &(r, rw) in &self.postings[t as usize] {
-                out[r as usize] += w * rw;
-            }
-        }
-        for v in out.iter_mut() {
-            *v = v.clamp(0.0, 1.0);
-        }
-    }
-
-    /// Every paper's `top_k` most similar reviewers with a positive score (ties by reviewer
-    /// index), as `(paper, reviewer, similarity)` rows sorted by paper then rank.
-    pub fn top_k(&self, top_k: usize) -> Vec<(usize, usize, f64)> {
-        let mut rows = best_matches(&self.papers, &self.postings, self.reviewers.len(), top_k);
-        for row in &mut rows {
-            row.2 = self.similarity(row.0, row.1);
-        }
-        rows
-    }
-
-    /// Every reviewer's `top_k` most similar papers with a positive score, as `(paper,
-    /// reviewer, similarity)` rows sorted by reviewer then rank: with [`TextIndex::top_k`],
-    /// every reviewer has candidates even when other reviewers match every paper better.
-    pub fn top_k_per_reviewer(&self, top_k: usize) -> Vec<(usize, usize, f64)> {
-        let terms = self.postings.len();
-        let mut paper_postings: Vec<Vec<(u32, f64)>> = vec![Vec::new(); terms];
-        for (p, doc) in self.papers.iter().enumerate() {
-            for &(t, w) in doc {
-                paper_postings[t as usize].push((p as u32, w));
-            }
-        }
-        best_matches(&self.reviewers, &paper_postings, self.papers.len(), top_k)
-            .into_iter()
-            .map(|(r, p, _)| (p, r, self.similarity(p, r)))
-            .collect()
-    }
-}
-
-/// A term in more documents than this (and than a quarter of the targets) is not used to
-/// choose candidates.
-const COMMON_TERM_MIN: usize = 1000;
-
-/// For each query document, its `top_k` best targets through `postings` (term -> targets):
-/// scores accumulate over shared terms only; the best are chosen in linear time and only they
-/// are sorted. Rows `(query, target, similarity)`.
-fn best_matches(
-    queries: &[Vec<(u32, f64)>],
-    postings: &[Vec<(u32, f64)>],
-    targets: usize,
-    top_k: usize,
-) -> Vec<(usize, usize, f64)> {
-    let mut score = vec![0.0f64; targets];
-    let mut touched: Vec<u32> = Vec::new();
-    let mut rows = Vec::new();
-    // Terms found in most documents say little about who matches whom but make the search
-    // quadratic; they are skipped when choosing candidates (the similarity reported is still
-    // the full cosine).
-    let common = COMMON_TERM_MIN.max(targets / 4);
-    for (q, doc) in queries.iter().enumerate() {
-        for &(t, w) in doc {
-            let list = &postings[t as usize];
-            if list.len() > common {
-                continue;
-            }
-            for &(x, xw) in list {
-                if score[x as usize] == 0.0 {
-                    touched.push(x);
-                }
-                score[x as usize] += w * xw;
-            }
-        }
-        let order = |a: &u32, b: &u32| {
-            score[*b as usize]
-                .total_cmp(&score[*a as usize])
-                .then(a.cmp(b))
+/// The words of [`tokenize`], each lent to `f` from one reused buffer: indexing a conference
+/// meets millions of words, and a `String` for each showed in profiles.
+pub(crate) fn for_each_token(text: &str, mut f: impl FnMut(&str)) {
+    let mut word = String::new();
+    for raw in text.split(|c: char| !c.is_alphanumeric()) {
+        let short = if raw.is_ascii() {
+            raw.len() < 2
+        } else {
+            raw.chars().count() < 2
         };
-        let keep = top_k.min(touched.len());
-        if keep > 0 && keep < touched.len() {
-            touched.select_nth_unstable_by(keep - 1, order);
+        if short || raw.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
         }
-        touched[..keep].sort_unstable_by(order);
-        for &x in &touched[..keep] {
-            rows.push((q, x as usize, score[x as usize].clamp(0.0, 1.0)));
+        word.clear();
+        if raw.is_ascii() {
+            word.extend(raw.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        } else {
+            word.push_str(&raw.to_lowercase());
         }
-        for &x in &touched {
-            score[x as usize] = 0.0;
+        if STOP_WORDS.binary_search(&word.as_str()).is_ok() {
+            continue;
         }
-        touched.clear();
+        if word.ends_with("sses") {
+            word.truncate(word.len() - 2);
+        } else if word.len() > 3
+            && word.ends_with('s')
+            && !word.ends_with("ss")
+            && !word.ends_with("us")
+        {
+            word.pop();
+        }
+        f(&word);
     }
-    rows
 }
 
 /// Combines a text similarity with a bid (see [`Bid`]); `None` for a conflict bid.
@@ -372,6 +188,40 @@ mod tests {
         ReviewerText {
             papers: vec![text.into()],
             keywords: vec![],
+        }
+    }
+
+    /// The tokenizer as first written (a `String` per word, stop words by linear search).
+    fn reference_tokens(text: &str) -> Vec<String> {
+        text.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().count() >= 2 && !w.chars().all(|c| c.is_ascii_digit()))
+            .map(str::to_lowercase)
+            .filter(|w| !STOP_WORDS.contains(&w.as_str()))
+            .map(|mut w| {
+                if w.ends_with("sses") {
+                    w.truncate(w.len() - 2);
+                } else if w.len() > 3
+                    && w.ends_with('s')
+                    && !w.ends_with("ss")
+                    && !w.ends_with("us")
+                {
+                    w.pop();
+                }
+                w
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_reused_buffer_tokenizer_gives_the_same_words() {
+        assert!(STOP_WORDS.windows(2).all(|w| w[0] < w[1]));
+        for text in [
+            "The Graph Networks of 2024, and losses!",
+            "Über-schnelle Lösungen für ΣΥΣΤΗΜΑΤΑ; naïve Bayes classes, bus, gas, a1 x 42b",
+            "IS it THE Processes' Losses? Status, virus, chaos, OS, Σ, 12345 12a é",
+            "",
+        ] {
+            assert_eq!(tokenize(text).collect::<Vec<_>>(), reference_tokens(text));
         }
     }
 

@@ -8,8 +8,6 @@
 //! files containing quotes go through the `csv` crate instead.
 
 use crate::assignment::problem::{Candidate, PaperSpec, Problem, ReviewerSpec, Solution};
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -57,26 +55,7 @@ fn five() -> u32 {
     5
 }
 
-/// Small fast hasher (FxHash) for id interning; ids are not attacker-chosen here.
-#[derive(Default)]
-struct FxHasher(u64);
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut buf = [0u8; 8];
-            buf[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(buf))
-                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-    }
-    fn finish(&self) -> u64 {
-        // Multiplication only mixes upwards; bring the high bits down for the bucket index.
-        self.0.rotate_left(26)
-    }
-}
-
-type FxMap = HashMap<Box<[u8]>, u32, BuildHasherDefault<FxHasher>>;
+type FxMap = crate::assignment::fxhash::FxMap<Box<[u8]>, u32>;
 
 #[derive(Default)]
 struct Interner {

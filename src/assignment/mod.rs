@@ -18,6 +18,7 @@ pub mod cli;
 pub mod conflicts;
 mod explain;
 mod fair;
+mod fxhash;
 pub mod generate;
 mod graph;
 pub mod io;
@@ -29,6 +30,8 @@ pub mod solve;
 pub mod stats;
 #[cfg(test)]
 mod tests;
+pub mod text_index;
+mod top_k;
 
 pub use problem::{
     Candidate, Infeasibility, Objective, PaperSpec, Problem, Progress, ReviewerSpec, Solution,

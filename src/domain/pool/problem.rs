@@ -102,13 +102,16 @@ pub fn build_problem(
         conflicts.iter().map(|c| (c.paper, c.reviewer)).collect();
     let index = text_index(papers, reviewers);
     let bid_of: HashMap<(usize, usize), Bid> = bids.iter().map(|&(p, r, b)| ((p, r), b)).collect();
-    let mut affinity: BTreeMap<(usize, usize), f64> = BTreeMap::new();
+    // Pairs found by the searches, collected in a vector and sorted once (a B-tree of a
+    // million pairs showed in profiles); a pair found twice (by its paper's and its
+    // reviewer's search, or a bid) has the same score both times.
+    let mut found: Vec<((usize, usize), f64)> = Vec::new();
     let mut consider = |p: usize, r: usize, text: f64| {
         if reviewer_slot[r] == usize::MAX || conflicted.contains(&(p, r)) {
             return;
         }
         if let Some(a) = with_bid(text, bid_of.get(&(p, r)).copied()) {
-            affinity.insert((p, reviewer_slot[r]), a);
+            found.push(((p, reviewer_slot[r]), a));
         }
     };
     if papers.len().saturating_mul(active.len()) <= ALL_PAIRS_LIMIT {
@@ -120,10 +123,8 @@ pub fn build_problem(
             }
         }
     } else {
-        for (p, r, s) in index.top_k(TOP_K) {
-            consider(p, r, s);
-        }
-        for (p, r, s) in index.top_k_per_reviewer(TOP_K_PER_REVIEWER) {
+        let (per_paper, per_reviewer) = index.top_k_both(TOP_K, TOP_K_PER_REVIEWER);
+        for (p, r, s) in per_paper.into_iter().chain(per_reviewer) {
             consider(p, r, s);
         }
         for &(p, r, b) in bids {
@@ -132,11 +133,17 @@ pub fn build_problem(
             }
         }
     }
+    found.sort_unstable_by_key(|x| x.0);
+    found.dedup_by_key(|x| x.0);
+    let mut affinity = Found {
+        sorted: found,
+        added: BTreeMap::new(),
+    };
     // A paper the indexes left with too few candidates (its words shared by few reviewers,
     // most of them conflicted) gets the next reviewers by text, zero scores included, so a
     // large conference never fails for lack of candidates while reviewers have room.
     let mut candidates_of = vec![0usize; papers.len()];
-    for &(p, _) in affinity.keys() {
+    for &((p, _), _) in &affinity.sorted {
         candidates_of[p] += 1;
     }
     let mut scores = Vec::new();
@@ -178,9 +185,10 @@ pub fn build_problem(
             continue;
         }
         let slot = reviewer_slot[r];
-        affinity.entry((p, slot)).or_insert_with(|| {
-            with_bid(index.similarity(p, r), bid_of.get(&(p, r)).copied()).unwrap_or(0.0)
-        });
+        if !affinity.contains_key(&(p, slot)) {
+            let a = with_bid(index.similarity(p, r), bid_of.get(&(p, r)).copied()).unwrap_or(0.0);
+            affinity.insert((p, slot), a);
+        }
         kept_fixed.push((p, slot));
     }
     let problem = Problem {
@@ -207,6 +215,7 @@ pub fn build_problem(
             })
             .collect(),
         candidates: affinity
+            .into_sorted()
             .into_iter()
             .map(|((paper, reviewer), affinity)| Candidate {
                 paper,
@@ -230,5 +239,29 @@ pub fn build_problem(
             .map(|&(p, r, b)| (p, reviewer_slot[r], b))
             .collect(),
         reviewers: active,
+    }
+}
+
+/// Candidate pairs with their affinity: the searches' pairs sorted, and the few added after.
+struct Found {
+    sorted: Vec<((usize, usize), f64)>,
+    added: BTreeMap<(usize, usize), f64>,
+}
+
+impl Found {
+    fn contains_key(&self, key: &(usize, usize)) -> bool {
+        self.sorted.binary_search_by_key(key, |x| x.0).is_ok() || self.added.contains_key(key)
+    }
+
+    fn insert(&mut self, key: (usize, usize), affinity: f64) {
+        self.added.insert(key, affinity);
+    }
+
+    /// Every pair, sorted by (paper, reviewer).
+    fn into_sorted(self) -> Vec<((usize, usize), f64)> {
+        let mut all = self.sorted;
+        all.extend(self.added);
+        all.sort_unstable_by_key(|x| x.0);
+        all
     }
 }

@@ -315,7 +315,9 @@ fn compute(
     report: &(dyn Fn(&'static str, u32) -> bool + Sync),
 ) -> Result<(Vec<ProposedPair>, bool), Vec<String>> {
     report("scoring papers against reviewers", 50);
+    let started = std::time::Instant::now();
     let mut built = built_for(data, params);
+    let built_in = started.elapsed();
     report("solving the assignment", 400);
     let mut solved = solve(&built.problem, params.objective, &|_| {});
     // Committed reviews cannot move, so a reviewer whose committed papers were taken
@@ -338,23 +340,32 @@ fn compute(
             relaxed = true;
         }
     }
+    tracing::info!(
+        build_ms = built_in.as_millis() as u64,
+        solve_ms = (started.elapsed() - built_in).as_millis() as u64,
+        candidates = built.problem.candidates.len(),
+        "assignment engine ran"
+    );
     let solution = solved.map_err(|inf| inf.reasons)?;
     if !report("preparing the preview", 950) {
         return Err(Vec::new());
     }
-    let affinity: HashMap<(usize, usize), f64> = built
-        .problem
-        .candidates
-        .iter()
-        .map(|c| ((c.paper, c.reviewer), c.affinity))
-        .collect();
+    // Candidates come sorted by (paper, reviewer) from `build_problem`; a map of a million
+    // of them to look up a few thousand pairs showed in profiles.
+    let candidates = &built.problem.candidates;
+    debug_assert!(candidates.is_sorted_by_key(|c| (c.paper, c.reviewer)));
+    let affinity = |p: usize, r: usize| {
+        candidates
+            .binary_search_by(|c| (c.paper, c.reviewer).cmp(&(p, r)))
+            .map_or(0.0, |i| candidates[i].affinity)
+    };
     let pairs = solution
         .pairs
         .iter()
         .map(|&(p, r)| ProposedPair {
             number: data.papers[built.papers[p]].number,
             email: data.pool[built.reviewers[r]].person.email.clone(),
-            affinity: affinity.get(&(p, r)).copied().unwrap_or(0.0),
+            affinity: affinity(p, r),
             manual: false,
         })
         .collect();
