@@ -81,7 +81,7 @@ fn main() -> anyhow::Result<()> {
     let built = build_problem(
         &data.papers,
         &data.pool,
-        &conflicts,
+        conflicts,
         &data.bids,
         &data.committed,
         &params,

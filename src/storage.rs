@@ -14,8 +14,8 @@
 //! that outlasts any upload's transaction; `ops::gc` asks the database).
 
 use std::io::Write;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime};
 
 use sha2::{Digest, Sha256};

@@ -261,7 +261,10 @@ async fn the_board_and_progress_show_assignments_reviews_and_decisions_at_once()
     let board = app.get_text("/chair/decisions").await;
     assert!(board.contains("3 undecided"), "{board}");
     let progress = app.get_text("/chair/reviews").await;
-    assert!(progress.contains("<strong>0</strong> of 0 assigned"), "{progress}");
+    assert!(
+        progress.contains("<strong>0</strong> of 0 assigned"),
+        "{progress}"
+    );
 
     let mut c = app.pool.get().unwrap();
     let by = UserId::from_db(
@@ -272,7 +275,10 @@ async fn the_board_and_progress_show_assignments_reviews_and_decisions_at_once()
     );
     db::assignments::assign(&mut c, &ids[0], "r@example.org", &by, start_time()).unwrap();
     let progress = app.get_text("/chair/reviews").await;
-    assert!(progress.contains("<strong>0</strong> of 1 assigned"), "{progress}");
+    assert!(
+        progress.contains("<strong>0</strong> of 1 assigned"),
+        "{progress}"
+    );
 
     let w = reviews::ReviewWrite {
         submission_id: &ids[0],
@@ -284,7 +290,10 @@ async fn the_board_and_progress_show_assignments_reviews_and_decisions_at_once()
     };
     reviews::save(&mut c, &w, 0, start_time()).unwrap().unwrap();
     let progress = app.get_text("/chair/reviews").await;
-    assert!(progress.contains("<strong>1</strong> of 1 assigned"), "{progress}");
+    assert!(
+        progress.contains("<strong>1</strong> of 1 assigned"),
+        "{progress}"
+    );
     assert!(progress.contains("<td>1/1</td><td>7</td>"), "{progress}");
 
     db::decisions::set(
