@@ -1,24 +1,35 @@
 //! The counts behind the chairs' dashboard (`domain::standing`): submissions, reviews,
 //! decisions, letters, camera-ready versions, the program and failed emails, read in one
-//! connection. Kept apart from the list pages' loaders so each can change on its own.
+//! connection. Papers, assignments and review states come from the ranking the decisions
+//! board keeps per process (`db::ranking`, cached by its data version), so the dashboard
+//! does not join every assignment with its review again on each view.
 
 use std::collections::{HashMap, HashSet};
 
 use diesel::prelude::*;
 
-use super::assignment_list::{self, AssignmentFilter, ReviewState};
-use super::schema::mail_outbox;
-use super::{AnyConnection, assignments, decisions, outbox, submissions};
+use super::ranking::{AssignedScore, RankedPaper};
+use super::schema::{mail_outbox, submissions};
+use super::{AnyConnection, assignments, decisions, outbox};
 use crate::domain::standing::Standing;
 
-/// Reads the counts; `needed` is (reviews per paper, reviews per published paper).
-pub fn load(c: &mut AnyConnection, needed: (u32, u32)) -> QueryResult<Standing> {
-    let papers = submissions::all(c)?;
-    let active: Vec<_> = papers.iter().filter(|p| p.status == "active").collect();
-    // Counts in the database: the reviews' texts are never loaded here.
-    let per_paper: HashMap<String, i64> = assignment_list::reviewers_per_active_paper(c)?
-        .into_iter()
-        .collect();
+/// Reads the counts; `needed` is (reviews per paper, reviews per published paper); `active`
+/// and `assigned` are the ranking's active papers and their committed assignments with
+/// their reviews' states ([`super::ranking::active_papers`], [`super::ranking::assigned_scores`]).
+pub fn load(
+    c: &mut AnyConnection,
+    needed: (u32, u32),
+    active: &[RankedPaper],
+    assigned: &[AssignedScore],
+) -> QueryResult<Standing> {
+    let withdrawn: i64 = submissions::table
+        .filter(submissions::status.ne("active"))
+        .count()
+        .get_result(c)?;
+    let mut per_paper: HashMap<&str, u32> = HashMap::new();
+    for a in assigned {
+        *per_paper.entry(a.submission_id.as_str()).or_default() += 1;
+    }
     let short_of_reviewers = active
         .iter()
         .filter(|p| {
@@ -27,20 +38,17 @@ pub fn load(c: &mut AnyConnection, needed: (u32, u32)) -> QueryResult<Standing> 
             } else {
                 needed.0
             };
-            per_paper.get(&p.id).copied().unwrap_or(0) < i64::from(need)
+            per_paper.get(p.id.as_str()).copied().unwrap_or(0) < need
         })
         .count();
-    let count = |c: &mut AnyConnection, state: Option<ReviewState>| -> QueryResult<usize> {
-        let filter = AssignmentFilter {
-            state,
-            active_only: true,
-            ..AssignmentFilter::default()
-        };
-        Ok(usize::try_from(assignment_list::count(c, &filter)?).unwrap_or(0))
-    };
-    let assigned = count(c, None)?;
-    let reviews_submitted = count(c, Some(ReviewState::Submitted))?;
-    let reviews_draft = count(c, Some(ReviewState::Draft))?;
+    let reviews_submitted = assigned
+        .iter()
+        .filter(|a| a.submitted == Some(true))
+        .count();
+    let reviews_draft = assigned
+        .iter()
+        .filter(|a| a.submitted == Some(false))
+        .count();
     let decided: HashMap<String, decisions::DecisionRow> = decisions::all(c)?
         .into_iter()
         .map(|d| (d.submission_id.clone(), d))
@@ -48,7 +56,7 @@ pub fn load(c: &mut AnyConnection, needed: (u32, u32)) -> QueryResult<Standing> 
     let mut undecided = 0;
     let mut unreleased = 0;
     let mut accepted: HashSet<&str> = HashSet::new();
-    for p in &active {
+    for p in active {
         match decided.get(&p.id) {
             None => undecided += 1,
             Some(d) => {
@@ -82,13 +90,13 @@ pub fn load(c: &mut AnyConnection, needed: (u32, u32)) -> QueryResult<Standing> 
         .map_or(0, |(_, n)| n);
     Ok(Standing {
         submitted: active.len(),
-        withdrawn: papers.len() - active.len(),
+        withdrawn: usize::try_from(withdrawn).unwrap_or(0),
         short_of_reviewers,
-        assignments: assigned,
+        assignments: assigned.len(),
         preview_open: assignments::current_preview(c)?.is_some(),
         reviews_submitted,
         reviews_draft,
-        reviews_missing: assigned.saturating_sub(reviews_submitted),
+        reviews_missing: assigned.len().saturating_sub(reviews_submitted),
         undecided,
         unreleased,
         released: decisions::released_at(c)?.is_some(),

@@ -27,8 +27,15 @@ pub async fn standing_view(ctx: &PageCtx) -> Result<StandingView, AppError> {
         ctx.settings.reviews_per_paper,
         ctx.settings.reviews_per_published_paper,
     );
+    let state = ctx.state.clone();
     let s: Standing = db::run(&ctx.state.pool, move |c| {
-        Ok::<_, DbError>(db::standing::load(c, needed)?)
+        let ranking = state.ranking_cache.get(c, super::board::load_ranking)?;
+        Ok::<_, DbError>(db::standing::load(
+            c,
+            needed,
+            &ranking.papers,
+            &ranking.assigned,
+        )?)
     })
     .await?;
     let d = &ctx.settings.dates;
