@@ -9,11 +9,19 @@
 # needs: target/release/cfp (cargo build --release), python3, and for PostgreSQL a server at
 # $PG (default postgres://postgres@127.0.0.1:5432, trust auth; databases cfp_scale_* are
 # dropped and created). Set SIZES="2000" or BACKENDS="sqlite" to measure less.
+# To measure again on conferences an earlier run of the same OUT_DIR built (after a code
+# change that needs no new demo, or when something disturbed a step): REUSE=1 keeps them,
+# ONLY="label,label" passes --only to bench_pages.py, ASSIGN=0 and UPLOADS=0 skip those steps;
+# SUMMARY=FILE writes the summary elsewhere than OUT_DIR/summary.txt.
 set -euo pipefail
 OUT=${1:-/tmp/cfp-scale-bench}
 BIN=${BIN:-target/release/cfp}
 PG=${PG:-postgres://postgres@127.0.0.1:5432}
 SIZES=${SIZES:-"2000 10000"}
+REUSE=${REUSE:-0}
+ONLY=${ONLY:-}
+ASSIGN=${ASSIGN:-1}
+UPLOADS=${UPLOADS:-1}
 BACKENDS=${BACKENDS:-"sqlite postgres"}
 PORT=${PORT:-8311}
 mkdir -p "$OUT"
@@ -58,17 +66,23 @@ db_url() {
   fi
 }
 
-echo "$(date -u '+%F %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$OUT/summary.txt"
+SUMMARY=${SUMMARY:-$OUT/summary.txt}
+echo "$(date -u '+%F %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$SUMMARY"
 for backend in $BACKENDS; do
   for size in $SIZES; do
     dir="$OUT/$backend-$size"
-    rm -rf "$dir"
-    url=$(db_url "$backend" "cfp_scale_$size" "$dir")
-    echo "== $backend, $size papers: building the demo" | tee -a "$OUT/summary.txt"
-    start=$(date +%s)
-    CFP__DATA_DIR="$dir" CFP__DATABASE__URL="$url" "$BIN" demo --size "$size" --stage decided \
-      > "$dir.demo.txt" 2>&1
-    echo "built in $(( $(date +%s) - start )) s; $(grep 'engine assigned' "$dir.demo.txt")" | tee -a "$OUT/summary.txt"
+    if [ "$REUSE" = 1 ] && [ -f "$dir.demo.txt" ]; then
+      if [ "$backend" = postgres ]; then url="$PG/cfp_scale_$size"; else url="sqlite://$dir/cfp.db"; fi
+      echo "== $backend, $size papers: the demo built earlier in $dir" | tee -a "$SUMMARY"
+    else
+      rm -rf "$dir"
+      url=$(db_url "$backend" "cfp_scale_$size" "$dir")
+      echo "== $backend, $size papers: building the demo" | tee -a "$SUMMARY"
+      start=$(date +%s)
+      CFP__DATA_DIR="$dir" CFP__DATABASE__URL="$url" "$BIN" demo --size "$size" --stage decided \
+        > "$dir.demo.txt" 2>&1
+      echo "built in $(( $(date +%s) - start )) s; $(grep 'engine assigned' "$dir.demo.txt")" | tee -a "$SUMMARY"
+    fi
     chair=$(sed -n 's/^  chair: *//p' "$dir.demo.txt")
     author=$(sed -n 's/^  author: *\([^ ]*\).*/\1/p' "$dir.demo.txt" | head -1)
     reviewer=$(query "$backend" "$url" "$dir" "SELECT reviewer_email FROM assignments ORDER BY reviewer_email LIMIT 1")
@@ -81,29 +95,35 @@ for backend in $BACKENDS; do
     start_server "$dir" "$url" 0
     python3 scripts/bench_pages.py "http://127.0.0.1:$PORT" "$SERVER" --chair "$chair" \
       --reviewer "$reviewer" --author "$author" --json "$OUT/pages-$backend-$size.json" \
-      | tee -a "$OUT/summary.txt"
+      ${ONLY:+--only "$ONLY"} | tee -a "$SUMMARY"
     # The chair's "Compute a preview" on the whole conference (the engine, in the background
     # from 1,000 papers on; the script polls the assignment page every 2 s until it is stored).
-    echo "== $backend, $size papers: compute a preview" | tee -a "$OUT/summary.txt"
-    python3 scripts/bench_pages.py "http://127.0.0.1:$PORT" "$SERVER" --chair "$chair" \
-      --reviewer "$reviewer" --author "$author" --clients 0 --only none --assign \
-      | grep 'compute a preview' | tee -a "$OUT/summary.txt"
+    if [ "$ASSIGN" = 1 ]; then
+      echo "== $backend, $size papers: compute a preview" | tee -a "$SUMMARY"
+      python3 scripts/bench_pages.py "http://127.0.0.1:$PORT" "$SERVER" --chair "$chair" \
+        --reviewer "$reviewer" --author "$author" --clients 0 --only none --assign \
+        | grep 'compute a preview' | tee -a "$SUMMARY"
+    fi
     stop_server
   done
 done
 
-# Uploads: the 5-page paper the demo generated, padded to 300 KB by the script.
+# Uploads: the 5-page paper the demo generated, padded to 300 KB by the script;
+# UPLOADS_TOTAL (default 256) uploads per run, shared by the clients.
+TOTAL=${UPLOADS_TOTAL:-256}
+if [ "$UPLOADS" = 1 ]; then
 for backend in $BACKENDS; do
   for clients in 1 8 32; do
     dir="$OUT/uploads-$backend-$clients"
     rm -rf "$dir"
     url=$(db_url "$backend" "cfp_scale_uploads" "$dir")
     start_server "$dir" "$url" 1
-    per=$(( 256 / clients )); [ "$per" -gt 64 ] && per=64
-    echo "== uploads, $backend, $clients clients × $per" | tee -a "$OUT/summary.txt"
+    per=$(( TOTAL / clients )); [ "$clients" = 1 ] && [ "$per" -gt 64 ] && per=64
+    echo "== uploads, $backend, $clients clients × $per" | tee -a "$SUMMARY"
     python3 scripts/bench_uploads.py "http://127.0.0.1:$PORT" "$dir" "$SERVER" "$pdf" \
-      --clients "$clients" --per-client "$per" | tee -a "$OUT/summary.txt"
+      --clients "$clients" --per-client "$per" | tee -a "$SUMMARY"
     stop_server
   done
 done
-echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/summary.txt"
+fi
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$SUMMARY"
