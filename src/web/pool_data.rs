@@ -6,7 +6,7 @@
 //! ([`crate::db::data_version`]) is unchanged.
 
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::{Arc, OnceLock};
 
 use crate::assignment::affinity::Bid;
 use crate::db::assignments::{self, AssignmentRow, ProfileRow};
@@ -252,47 +252,27 @@ impl PoolData {
 /// (`Arc`), loaded again when the pool's data version in the database differs from the one
 /// it was loaded at. The version is read before the rows, so a copy is never labelled newer
 /// than its data: a write that lands between the two makes the next request load again.
-#[derive(Default)]
+#[derive(Debug)]
 pub struct PoolCache {
-    current: RwLock<Option<(i64, Arc<PoolData>)>>,
+    cached: data_version::Versioned<PoolData>,
 }
 
-impl std::fmt::Debug for PoolCache {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let version = self
-            .current
-            .read()
-            .ok()
-            .and_then(|g| g.as_ref().map(|(v, _)| *v));
-        f.debug_struct("PoolCache")
-            .field("version", &version)
-            .finish()
+impl Default for PoolCache {
+    fn default() -> PoolCache {
+        PoolCache {
+            cached: data_version::Versioned::new(data_version::POOL),
+        }
     }
 }
 
 impl PoolCache {
     /// The current pool, from the cache when nothing changed since it was loaded.
     pub fn get(&self, c: &mut AnyConnection) -> QueryResult<Arc<PoolData>> {
-        let Some(version) = data_version::current(c, data_version::POOL)? else {
+        self.cached.get(c, |c| {
             let data = PoolData::load(c)?;
             data.derive_all();
-            return Ok(Arc::new(data));
-        };
-        if let Ok(guard) = self.current.read()
-            && let Some((v, data)) = guard.as_ref()
-            && *v == version
-        {
-            return Ok(data.clone());
-        }
-        let fresh = Arc::new(PoolData::load(c)?);
-        fresh.derive_all();
-        if let Ok(mut guard) = self.current.write()
-            // Never replace a newer copy with an older one loaded by a slower request.
-            && guard.as_ref().is_none_or(|(v, _)| *v <= version)
-        {
-            *guard = Some((version, fresh.clone()));
-        }
-        Ok(fresh)
+            Ok(data)
+        })
     }
 }
 
