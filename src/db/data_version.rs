@@ -90,7 +90,11 @@ fn sqlite_triggers() -> String {
 /// otherwise queue behind each other's whole transaction, and a transaction that wrote a
 /// tracked table and then waited for another row could deadlock with one holding that row);
 /// once per transaction through a transaction-local setting, so a bulk insert bumps it once.
-/// TRUNCATE (which row triggers do not see) has a statement trigger of its own.
+/// A transaction may bump several versions, in the order its writes came; each bump first
+/// locks every version row in name order, so two committing transactions never hold one
+/// version row each while waiting for the other's (a deadlock PostgreSQL would end by
+/// failing one of them). TRUNCATE (which row triggers do not see) has a statement trigger of
+/// its own.
 fn postgres_triggers() -> String {
     let mut sql = String::from("BEGIN;\nSELECT pg_advisory_xact_lock(7306201);\n");
     for (version, tables) in VERSIONS {
@@ -99,6 +103,7 @@ fn postgres_triggers() -> String {
              BEGIN\n\
                IF current_setting('cfp.{version}_version_bumped', true) IS DISTINCT FROM txid_current()::text THEN\n\
                  PERFORM set_config('cfp.{version}_version_bumped', txid_current()::text, true);\n\
+                 PERFORM 1 FROM data_versions ORDER BY name FOR UPDATE;\n\
                  UPDATE data_versions SET version = version + 1 WHERE name = '{version}';\n\
                END IF;\n\
                RETURN NULL;\n\
@@ -203,6 +208,10 @@ mod tests {
         let sql = postgres_triggers();
         for (version, tables) in VERSIONS {
             assert!(sql.contains(&format!("WHERE name = '{version}';")));
+            assert!(sql.contains(&format!(
+                "PERFORM 1 FROM data_versions ORDER BY name FOR UPDATE;\n\
+                 UPDATE data_versions SET version = version + 1 WHERE name = '{version}';"
+            )));
             for table in tables {
                 assert!(sql.contains(&format!(
                     "AFTER INSERT OR UPDATE OR DELETE ON {table} DEFERRABLE INITIALLY DEFERRED \
