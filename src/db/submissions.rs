@@ -376,16 +376,7 @@ pub fn latest_documents(c: &mut AnyConnection, kind: &str) -> QueryResult<Vec<Do
         .order((documents::submission_id, documents::uploaded_at.desc()))
         .select(DocumentRow::as_select())
         .load(c)?;
-    let mut latest: Vec<DocumentRow> = Vec::new();
-    for d in all {
-        if latest
-            .last()
-            .is_none_or(|l| l.submission_id != d.submission_id)
-        {
-            latest.push(d);
-        }
-    }
-    Ok(latest)
+    Ok(newest_per_submission(all))
 }
 
 /// The latest document of `kind` of each of the submissions `ids` (an author's list).
@@ -400,6 +391,11 @@ pub fn latest_documents_of(
         .order((documents::submission_id, documents::uploaded_at.desc()))
         .select(DocumentRow::as_select())
         .load(c)?;
+    Ok(newest_per_submission(all))
+}
+
+/// The first document of each submission from rows ordered by submission, newest first.
+fn newest_per_submission(all: Vec<DocumentRow>) -> Vec<DocumentRow> {
     let mut latest: Vec<DocumentRow> = Vec::new();
     for d in all {
         if latest
@@ -409,7 +405,7 @@ pub fn latest_documents_of(
             latest.push(d);
         }
     }
-    Ok(latest)
+    latest
 }
 
 pub fn find_document(c: &mut AnyConnection, id: &str) -> QueryResult<Option<DocumentRow>> {
