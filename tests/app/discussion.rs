@@ -311,6 +311,23 @@ async fn browser(w: &Workshop, user: &TestUser, page: &str) -> (reqwest::Client,
 }
 
 #[tokio::test]
+async fn an_empty_comment_comes_back_with_its_form_and_nothing_is_stored() {
+    let (w, _) = reviewed().await;
+    let comments = |page: &str| page.matches(r#"<section class="comment"#).count();
+    assert_eq!(
+        comment(&w, "A first comment", "reviewers").await.status(),
+        303
+    );
+    assert_eq!(comments(&w.app.get_text("/reviews/1").await), 1);
+    let refused = comment(&w, "   ", "reviewers").await;
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.unwrap();
+    assert!(page.contains("Your comment was not saved"), "{page}");
+    assert!(page.contains(r#"action="/reviews/1/comments""#), "{page}");
+    assert_eq!(comments(&w.app.get_text("/reviews/1").await), 1);
+}
+
+#[tokio::test]
 async fn two_people_commenting_at_once_both_land() {
     let (w, reviewers) = reviewed().await;
     let (a, a_csrf) = browser(&w, &reviewers[0], "/reviews/1").await;

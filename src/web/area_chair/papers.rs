@@ -17,9 +17,7 @@ use crate::domain::FieldErrors;
 use crate::domain::account::Email;
 use crate::domain::conference::format_in_zone;
 use crate::domain::decision::Decision;
-use crate::domain::discussion::{
-    CommentAudience, CommentText, MetaReview, MetaReviewForm, WriterRole,
-};
+use crate::domain::discussion::{CommentAudience, MetaReview, MetaReviewForm, WriterRole};
 use crate::domain::review::ReviewFormSpec;
 use crate::domain::submission::SubmissionStatus;
 use crate::mail::reviewing::{ListedPaper, reminder};
@@ -301,25 +299,16 @@ async fn post_comment(
         .ok_or_else(|| AppError::BadRequest("Unknown audience.".into()))?;
     let withdrawn = l.row.status() == SubmissionStatus::Withdrawn;
     policy::perm_post_comment(&ctx.actor, SEAT, withdrawn, audience, &w)?;
-    let text = match CommentText::parse(&form.body) {
+    let text = match RetryPage::new_comment_text(
+        ctx.layout("Comment not saved"),
+        form.body,
+        audience,
+        &w,
+        format!("/area-chair/papers/{}/comments", l.row.number),
+        page_url(l.row.number),
+    ) {
         Ok(t) => t,
-        Err(errors) => {
-            return RetryPage {
-                layout: ctx.layout("Comment not saved"),
-                message: errors
-                    .get("body")
-                    .unwrap_or("Check the comment.")
-                    .to_string(),
-                action: format!("/area-chair/papers/{}/comments", l.row.number),
-                back: page_url(l.row.number),
-                body: form.body,
-                audience: audience.as_str().into(),
-                can_address_authors: policy::can_address_authors(&w),
-                version: None,
-                newer: None,
-            }
-            .respond(StatusCode::UNPROCESSABLE_ENTITY);
-        }
+        Err(retry) => return retry.respond(StatusCode::UNPROCESSABLE_ENTITY),
     };
     let (id, email, user, now, number) = (
         l.row.id.clone(),

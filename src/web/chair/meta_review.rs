@@ -260,25 +260,16 @@ async fn post_comment(
         .ok_or_else(|| AppError::BadRequest("Unknown audience.".into()))?;
     let withdrawn = l.row.status() == SubmissionStatus::Withdrawn;
     policy::perm_post_comment(&ctx.actor, l.seat, withdrawn, audience, &w)?;
-    let text = match CommentText::parse(&form.body) {
+    let text = match RetryPage::new_comment_text(
+        ctx.layout("Comment not saved"),
+        form.body,
+        audience,
+        &w,
+        format!("/chair/papers/{}/comments", l.row.number),
+        page_url(l.row.number),
+    ) {
         Ok(t) => t,
-        Err(errors) => {
-            return RetryPage {
-                layout: ctx.layout("Comment not saved"),
-                message: errors
-                    .get("body")
-                    .unwrap_or("Check the comment.")
-                    .to_string(),
-                action: format!("/chair/papers/{}/comments", l.row.number),
-                back: page_url(l.row.number),
-                body: form.body,
-                audience: audience.as_str().into(),
-                can_address_authors: policy::can_address_authors(&w),
-                version: None,
-                newer: None,
-            }
-            .respond(StatusCode::UNPROCESSABLE_ENTITY);
-        }
+        Err(retry) => return retry.respond(StatusCode::UNPROCESSABLE_ENTITY),
     };
     let (id, email, user, now, number) = (
         l.row.id.clone(),

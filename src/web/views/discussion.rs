@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use crate::db::discussion::{self as disc, CommentRow, MetaReviewRow, ResponseRow};
 use crate::db::{AnyConnection, DbError, assignments as asg, decisions, from_db};
 use crate::domain::conference::{ConferenceSettings, LabelStyle, format_in_zone};
-use crate::domain::discussion::{CommentAudience, WriterRole, word_count};
+use crate::domain::discussion::{CommentAudience, CommentText, WriterRole, word_count};
 use crate::policy::{self, Actor, DiscussionWindow, Seat};
 use crate::web::error::AppError;
 use crate::web::{Layout, render_status};
@@ -257,6 +257,34 @@ pub struct RetryPage {
 impl RetryPage {
     pub fn respond(self, status: StatusCode) -> Result<HttpResponse, AppError> {
         render_status(status, &self)
+    }
+
+    /// A new comment's text, or (when the text is refused) the form given back with the
+    /// reason, to post again to `action`; `back` is the paper's page.
+    pub fn new_comment_text(
+        layout: Layout,
+        body: String,
+        audience: CommentAudience,
+        window: &DiscussionWindow,
+        action: String,
+        back: String,
+    ) -> Result<CommentText, Box<RetryPage>> {
+        CommentText::parse(&body).map_err(|errors| {
+            Box::new(RetryPage {
+                layout,
+                message: errors
+                    .get("body")
+                    .unwrap_or("Check the comment.")
+                    .to_string(),
+                action,
+                back,
+                body,
+                audience: audience.as_str().into(),
+                can_address_authors: policy::can_address_authors(window),
+                version: None,
+                newer: None,
+            })
+        })
     }
 }
 
