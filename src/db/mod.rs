@@ -115,8 +115,11 @@ impl Manager {
 
 /// `synchronous = FULL`: every commit is on disk before it returns, so an acknowledged upload
 /// survives power loss, not only a crash of the process (NORMAL in WAL mode may lose the last
-/// commits on power loss). The cost is measured in `docs/benchmarks.md`.
-const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
+/// commits on power loss). The cost is measured in `docs/benchmarks.md`. `busy_timeout` comes
+/// first: the pool opens connections while the migrations hold the write lock, and
+/// `journal_mode` run before it failed at once with "database is locked" (logged as an error
+/// by the pool on every first start).
+const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
      PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;";
 
 impl ManageConnection for Manager {
