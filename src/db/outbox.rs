@@ -111,8 +111,9 @@ pub fn enqueue_all(
 /// timeout), so a slow server never lets another worker take an email still being sent.
 /// An email whose lease ran out (its worker died mid-delivery) is due again.
 ///
-/// PostgreSQL skips rows other servers hold (`FOR UPDATE SKIP LOCKED`); on SQLite the claim
-/// takes the writer turn like every other write (`db::transaction`).
+/// PostgreSQL skips rows other servers hold (`FOR UPDATE SKIP LOCKED` in the statement's
+/// subquery); on SQLite the claim takes the writer turn like every other write
+/// (`db::write_statement`), and the one statement is atomic by itself.
 pub fn claim_next(
     conn: &mut AnyConnection,
     instance: &str,
@@ -121,38 +122,47 @@ pub fn claim_next(
 ) -> QueryResult<Option<OutboxRow>> {
     let now_db = to_db(now);
     let lease_until = to_db(now + lease);
-    super::transaction(conn, |c| {
-        let due = dsl::mail_outbox
-            .filter(
-                (dsl::state
-                    .eq(state::PENDING)
-                    .and(dsl::next_attempt_at.le(now_db)))
-                .or(dsl::state
-                    .eq(state::SENDING)
-                    .and(dsl::claimed_until.lt(now_db))),
-            )
-            .order(dsl::created_at)
-            .select(dsl::id);
-        let id: Option<String> = match c {
-            AnyConnection::Postgresql(pg) => due.for_update().skip_locked().first(pg).optional()?,
-            AnyConnection::Sqlite(_) => due.first(c).optional()?,
-        };
-        let Some(id) = id else {
-            return Ok(None);
-        };
-        diesel::update(dsl::mail_outbox.find(&id))
-            .set((
-                dsl::state.eq(state::SENDING),
-                dsl::claimed_until.eq(Some(lease_until)),
-                dsl::claimed_by.eq(Some(instance)),
-                dsl::attempts.eq(dsl::attempts + 1),
-            ))
-            .execute(c)?;
-        dsl::mail_outbox
-            .find(&id)
-            .select(OutboxRow::as_select())
-            .first(c)
-            .optional()
+    // The row to claim, chosen in a subquery of the same table under another name.
+    let due_row = diesel::alias!(mail_outbox as due_row);
+    let due = due_row
+        .filter(
+            (due_row
+                .field(dsl::state)
+                .eq(state::PENDING)
+                .and(due_row.field(dsl::next_attempt_at).le(now_db)))
+            .or(due_row
+                .field(dsl::state)
+                .eq(state::SENDING)
+                .and(due_row.field(dsl::claimed_until).lt(now_db))),
+        )
+        .order(due_row.field(dsl::created_at))
+        .select(due_row.field(dsl::id));
+    let claim = (
+        dsl::state.eq(state::SENDING),
+        dsl::claimed_until.eq(Some(lease_until)),
+        dsl::claimed_by.eq(Some(instance)),
+        dsl::attempts.eq(dsl::attempts + 1),
+    );
+    // One statement: the oldest due row is chosen, claimed and returned at once.
+    super::write_statement(conn, |c| match c {
+        AnyConnection::Postgresql(pg) => diesel::update(
+            dsl::mail_outbox.filter(
+                dsl::id
+                    .nullable()
+                    .eq(due.for_update().skip_locked().single_value()),
+            ),
+        )
+        .set(claim)
+        .returning(OutboxRow::as_returning())
+        .get_result(pg)
+        .optional(),
+        AnyConnection::Sqlite(lite) => {
+            diesel::update(dsl::mail_outbox.filter(dsl::id.nullable().eq(due.single_value())))
+                .set(claim)
+                .returning(OutboxRow::as_returning())
+                .get_result(lite)
+                .optional()
+        }
     })
 }
 
@@ -180,7 +190,7 @@ pub fn release_claims(
 }
 
 pub fn mark_sent(conn: &mut AnyConnection, id: &str, now: DateTime<Utc>) -> QueryResult<()> {
-    super::transaction(conn, |c| {
+    super::write_statement(conn, |c| {
         diesel::update(dsl::mail_outbox.find(id))
             .set((
                 dsl::state.eq(state::SENT),
