@@ -122,15 +122,26 @@ impl Manager {
 const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
      PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;";
 
+/// `jit = off`: PostgreSQL compiles a query to machine code when its estimated cost is high,
+/// which takes tens of milliseconds per execution. cfp's queries are short, and on a table
+/// whose statistics are missing or stale (a database just filled, before autovacuum analysed
+/// it) a reader page's query was estimated so high that it was compiled on every request:
+/// 13 requests/s instead of 2,000 (docs/benchmarks.md, "PostgreSQL statements per page").
+const POSTGRES_SETTINGS: &str = "SET jit = off";
+
 impl ManageConnection for Manager {
     type Connection = AnyConnection;
     type Error = r2d2::Error;
 
     fn connect(&self) -> Result<AnyConnection, r2d2::Error> {
         match &self.target {
-            DbTarget::Postgres(url) => PgConnection::establish(url)
-                .map(AnyConnection::Postgresql)
-                .map_err(r2d2::Error::ConnectionError),
+            DbTarget::Postgres(url) => {
+                let mut conn =
+                    PgConnection::establish(url).map_err(r2d2::Error::ConnectionError)?;
+                conn.batch_execute(POSTGRES_SETTINGS)
+                    .map_err(r2d2::Error::QueryError)?;
+                Ok(AnyConnection::Postgresql(conn))
+            }
             DbTarget::Sqlite(path) => {
                 let path = path.to_str().ok_or_else(|| {
                     r2d2::Error::ConnectionError(ConnectionError::BadConnection(

@@ -54,51 +54,43 @@ pub fn enqueue(conn: &mut AnyConnection, mail: &NewMail, now: DateTime<Utc>) -> 
     Ok(enqueue_all(conn, std::slice::from_ref(mail), now)? == 1)
 }
 
-/// Queues emails in two statements whatever their number (the keys already queued, then one
-/// insert of the rest); returns how many were queued. A key already queued, or repeated in
-/// `mails`, is queued once. Inside the caller's transaction it runs in it (no savepoint: an
-/// error fails the caller's transaction anyway); on its own, in a transaction (the writer turn
-/// on SQLite).
+/// Queues emails in one statement whatever their number; returns how many were queued. A key
+/// already queued (the insert skips it: `ON CONFLICT DO NOTHING` on the unique key), or
+/// repeated in `mails`, is queued once. Inside the caller's transaction it runs in it; on its
+/// own it is one statement, atomic by itself (the writer turn on SQLite).
 pub fn enqueue_all(
     conn: &mut AnyConnection,
     mails: &[NewMail],
     now: DateTime<Utc>,
 ) -> QueryResult<usize> {
-    if mails.is_empty() {
+    let now = to_db(now);
+    let mut seen = std::collections::HashSet::new();
+    let rows: Vec<_> = mails
+        .iter()
+        .filter(|m| seen.insert(m.dedupe_key.as_str()))
+        .map(|m| {
+            (
+                dsl::id.eq(uuid::Uuid::new_v4().to_string()),
+                dsl::dedupe_key.eq(&m.dedupe_key),
+                dsl::recipient.eq(m.recipient.as_str()),
+                dsl::subject.eq(&m.subject),
+                dsl::body_text.eq(&m.body_text),
+                dsl::state.eq(state::PENDING),
+                dsl::attempts.eq(0),
+                dsl::next_attempt_at.eq(now),
+                dsl::created_at.eq(now),
+            )
+        })
+        .collect();
+    if rows.is_empty() {
         return Ok(0);
     }
-    super::within_transaction(conn, |c| {
-        let keys: Vec<&str> = mails.iter().map(|m| m.dedupe_key.as_str()).collect();
-        let mut queued: std::collections::HashSet<String> = dsl::mail_outbox
-            .filter(dsl::dedupe_key.eq_any(&keys))
-            .select(dsl::dedupe_key)
-            .load::<String>(c)?
-            .into_iter()
-            .collect();
-        let now = to_db(now);
-        let rows: Vec<_> = mails
-            .iter()
-            .filter(|m| queued.insert(m.dedupe_key.clone()))
-            .map(|m| {
-                (
-                    dsl::id.eq(uuid::Uuid::new_v4().to_string()),
-                    dsl::dedupe_key.eq(&m.dedupe_key),
-                    dsl::recipient.eq(m.recipient.as_str()),
-                    dsl::subject.eq(&m.subject),
-                    dsl::body_text.eq(&m.body_text),
-                    dsl::state.eq(state::PENDING),
-                    dsl::attempts.eq(0),
-                    dsl::next_attempt_at.eq(now),
-                    dsl::created_at.eq(now),
-                )
-            })
-            .collect();
-        if rows.is_empty() {
-            return Ok(0);
-        }
+    super::write_statement(conn, |c| {
         // Multi-row inserts compile for each backend's own connection, not through the
         // multi-backend one.
-        let insert = diesel::insert_into(dsl::mail_outbox).values(rows);
+        let insert = diesel::insert_into(dsl::mail_outbox)
+            .values(rows)
+            .on_conflict_do_nothing();
         match c {
             AnyConnection::Postgresql(pg) => insert.execute(pg),
             AnyConnection::Sqlite(lite) => insert.execute(lite),

@@ -290,6 +290,37 @@ pub fn store_title(c: &mut AnyConnection, id: &str, title: &str) -> QueryResult<
     Ok(())
 }
 
+/// A new submission's list row, with its title's sort key (one statement: there is no row
+/// yet, unlike [`store_title`]).
+pub fn insert_title(c: &mut AnyConnection, id: &str, title: &str) -> QueryResult<()> {
+    diesel::insert_into(submission_listing::table)
+        .values((
+            submission_listing::submission_id.eq(id),
+            submission_listing::title_key.eq(title.to_lowercase()),
+        ))
+        .execute(c)
+        .map(|_| ())
+}
+
+/// What the list shows of a submission's newest paper PDF.
+#[derive(Debug, Clone, Copy)]
+pub struct PaperFacts<'a> {
+    pub pages: Option<i32>,
+    pub verdict: Option<&'a str>,
+    /// The format report's JSON, for its problem codes.
+    pub report: Option<&'a str>,
+}
+
+impl<'a> PaperFacts<'a> {
+    fn of(d: &'a DocumentRow) -> PaperFacts<'a> {
+        PaperFacts {
+            pages: d.pages,
+            verdict: d.format_verdict.as_deref(),
+            report: d.format_report.as_deref(),
+        }
+    }
+}
+
 /// Stores submission `id`'s list columns from its newest paper PDF (none: no pages, no
 /// verdict, no problems). Called whenever a document is stored.
 pub fn refresh_paper_columns(c: &mut AnyConnection, id: &str) -> QueryResult<()> {
@@ -300,19 +331,21 @@ pub fn refresh_paper_columns(c: &mut AnyConnection, id: &str) -> QueryResult<()>
         .select(DocumentRow::as_select())
         .first(c)
         .optional()?;
-    store_paper_columns(c, id, newest.as_ref())
+    store_paper_columns(c, id, newest.as_ref().map(PaperFacts::of))
 }
 
-fn store_paper_columns(
+/// Stores submission `id`'s list columns from `paper`, its newest paper PDF (none: no pages,
+/// no verdict, no problems).
+pub fn store_paper_columns(
     c: &mut AnyConnection,
     id: &str,
-    paper: Option<&DocumentRow>,
+    paper: Option<PaperFacts>,
 ) -> QueryResult<()> {
-    let flags = report_flags(paper.and_then(|d| d.format_report.as_deref()));
+    let flags = report_flags(paper.and_then(|d| d.report));
     diesel::update(submission_listing::table.find(id))
         .set((
             submission_listing::paper_pages.eq(paper.and_then(|d| d.pages)),
-            submission_listing::paper_verdict.eq(paper.and_then(|d| d.format_verdict.clone())),
+            submission_listing::paper_verdict.eq(paper.and_then(|d| d.verdict)),
             submission_listing::paper_flags.eq(flags.join(" ")),
             submission_listing::paper_flag_count.eq(i32::try_from(flags.len()).unwrap_or(i32::MAX)),
         ))
@@ -347,7 +380,7 @@ pub fn backfill_list_columns(c: &mut AnyConnection) -> QueryResult<usize> {
         c.transaction(|c| {
             for (id, title) in &chunk {
                 store_title(c, id, title)?;
-                store_paper_columns(c, id, paper_of.get(id.as_str()).copied())?;
+                store_paper_columns(c, id, paper_of.get(id.as_str()).map(|d| PaperFacts::of(d)))?;
             }
             Ok::<_, diesel::result::Error>(())
         })?;

@@ -165,14 +165,19 @@ pub fn insert(
             submissions::updated_at.eq(to_db(now)),
         ))
         .execute(c)?;
-    super::submission_list::store_title(c, id, &draft.title)?;
-    replace_authors(c, id, &draft.authors)?;
+    // A new submission has no list row and no authors yet: nothing to update or delete first.
+    super::submission_list::insert_title(c, id, &draft.title)?;
+    insert_authors(c, id, &draft.authors)?;
     Ok(number)
 }
 
 pub fn replace_authors(c: &mut AnyConnection, id: &str, authors: &[Author]) -> QueryResult<()> {
     diesel::delete(submission_authors::table.filter(submission_authors::submission_id.eq(id)))
         .execute(c)?;
+    insert_authors(c, id, authors)
+}
+
+fn insert_authors(c: &mut AnyConnection, id: &str, authors: &[Author]) -> QueryResult<()> {
     // One multi-row insert: one round trip on PostgreSQL whatever the number of authors.
     let rows: Vec<_> = authors
         .iter()
@@ -355,7 +360,16 @@ pub fn insert_document(c: &mut AnyConnection, doc: &NewDocument) -> QueryResult<
         .values(doc)
         .execute(c)?;
     if doc.kind == "paper" {
-        super::submission_list::refresh_paper_columns(c, &doc.submission_id)?;
+        // Uploaded now, it is the submission's newest paper: its list columns come from it.
+        super::submission_list::store_paper_columns(
+            c,
+            &doc.submission_id,
+            Some(super::submission_list::PaperFacts {
+                pages: doc.pages,
+                verdict: doc.format_verdict.as_deref(),
+                report: doc.format_report.as_deref(),
+            }),
+        )?;
     }
     Ok(())
 }
