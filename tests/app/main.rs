@@ -24,6 +24,7 @@ mod pool_cache;
 mod program;
 mod public;
 mod reliability;
+mod reviewer_pages;
 mod reviews;
 mod security;
 mod security_papers;
