@@ -27,25 +27,28 @@ pub struct AuthoredPaper {
     pub released: Option<Decision>,
 }
 
+/// One row of [`authored_papers`]' query: the paper, its newest PDF's pages and verdict, and
+/// the decision released to its authors.
+type AuthoredRow = (SubmissionRow, Option<i32>, Option<String>, Option<String>);
+
 /// The submissions `email` is an author of, newest first, with their newest PDF's facts and
 /// released decision: one query, whatever the number of papers.
 pub fn authored_papers(c: &mut AnyConnection, email: &Email) -> QueryResult<Vec<AuthoredPaper>> {
     let ids = submission_authors::table
         .filter(submission_authors::email.eq(email.as_str()))
         .select(submission_authors::submission_id);
-    let rows: Vec<(SubmissionRow, Option<i32>, Option<String>, Option<String>)> =
-        submissions::table
-            .left_join(submission_listing::table)
-            .left_join(decisions::table)
-            .filter(submissions::id.eq_any(ids))
-            .order(submissions::number.desc())
-            .select((
-                SubmissionRow::as_select(),
-                submission_listing::paper_pages.nullable(),
-                submission_listing::paper_verdict.nullable(),
-                decisions::released_decision.nullable(),
-            ))
-            .load(c)?;
+    let rows: Vec<AuthoredRow> = submissions::table
+        .left_join(submission_listing::table)
+        .left_join(decisions::table)
+        .filter(submissions::id.eq_any(ids))
+        .order(submissions::number.desc())
+        .select((
+            SubmissionRow::as_select(),
+            submission_listing::paper_pages.nullable(),
+            submission_listing::paper_verdict.nullable(),
+            decisions::released_decision.nullable(),
+        ))
+        .load(c)?;
     Ok(rows
         .into_iter()
         .map(|(row, pages, verdict, told)| AuthoredPaper {
