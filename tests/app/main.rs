@@ -7,6 +7,7 @@ mod account_page;
 mod accounts;
 mod area_chairs;
 mod assignment;
+mod author_pages;
 mod camera_ready;
 mod chair;
 mod chair_lists;
