@@ -1,73 +1,61 @@
 //! Lean reads for the authors' own pages ("My submissions"): a bounded number of queries
 //! whatever the number of papers, selecting only the columns those pages show (no format
-//! report JSON, no abstracts). The chairs' lists live in `submissions` and `decisions`.
+//! report JSON). The chairs' lists live in `submissions` and `decisions`.
 
 use diesel::prelude::*;
 
 use super::AnyConnection;
-use super::schema::{decisions, documents};
+use super::schema::{decisions, submission_authors, submission_listing, submissions};
+use super::submissions::SubmissionRow;
+use crate::domain::account::Email;
 use crate::domain::decision::Decision;
 
-/// What "My submissions" shows of a paper's newest PDF.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LatestPaperFacts {
-    pub submission_id: String,
+// The list joins the listing and the decisions and reads the authored ids in a subquery.
+diesel::allow_tables_to_appear_in_same_query!(submission_listing, decisions);
+diesel::allow_tables_to_appear_in_same_query!(submission_authors, decisions);
+diesel::allow_tables_to_appear_in_same_query!(submission_authors, submission_listing);
+
+/// One row of "My submissions".
+#[derive(Debug, Clone)]
+pub struct AuthoredPaper {
+    pub row: SubmissionRow,
+    /// The newest paper PDF's page count and format verdict (kept in `submission_listing`
+    /// whenever a document is stored).
     pub pages: Option<i32>,
     pub format_verdict: Option<String>,
+    /// The decision as released to the authors; `None` before the release.
+    pub released: Option<Decision>,
 }
 
-/// The newest document of `kind` of each of the submissions `ids`: its page count and
-/// verdict (one query).
-pub fn latest_document_facts(
-    c: &mut AnyConnection,
-    kind: &str,
-    ids: &[String],
-) -> QueryResult<Vec<LatestPaperFacts>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let rows: Vec<(String, Option<i32>, Option<String>)> = documents::table
-        .filter(documents::kind.eq(kind))
-        .filter(documents::submission_id.eq_any(ids))
-        .order((documents::submission_id, documents::uploaded_at.desc()))
+/// One row of [`authored_papers`]' query: the paper, its newest PDF's pages and verdict, and
+/// the decision released to its authors.
+type AuthoredRow = (SubmissionRow, Option<i32>, Option<String>, Option<String>);
+
+/// The submissions `email` is an author of, newest first, with their newest PDF's facts and
+/// released decision: one query, whatever the number of papers.
+pub fn authored_papers(c: &mut AnyConnection, email: &Email) -> QueryResult<Vec<AuthoredPaper>> {
+    let ids = submission_authors::table
+        .filter(submission_authors::email.eq(email.as_str()))
+        .select(submission_authors::submission_id);
+    let rows: Vec<AuthoredRow> = submissions::table
+        .left_join(submission_listing::table)
+        .left_join(decisions::table)
+        .filter(submissions::id.eq_any(ids))
+        .order(submissions::number.desc())
         .select((
-            documents::submission_id,
-            documents::pages,
-            documents::format_verdict,
+            SubmissionRow::as_select(),
+            submission_listing::paper_pages.nullable(),
+            submission_listing::paper_verdict.nullable(),
+            decisions::released_decision.nullable(),
         ))
-        .load(c)?;
-    let mut latest: Vec<LatestPaperFacts> = Vec::new();
-    for (submission_id, pages, format_verdict) in rows {
-        if latest
-            .last()
-            .is_none_or(|l| l.submission_id != submission_id)
-        {
-            latest.push(LatestPaperFacts {
-                submission_id,
-                pages,
-                format_verdict,
-            });
-        }
-    }
-    Ok(latest)
-}
-
-/// The released decisions (what the authors were told) of the submissions `ids`, by
-/// submission id (one query).
-pub fn released_decisions_of(
-    c: &mut AnyConnection,
-    ids: &[String],
-) -> QueryResult<Vec<(String, Decision)>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let rows: Vec<(String, Option<String>)> = decisions::table
-        .filter(decisions::submission_id.eq_any(ids))
-        .filter(decisions::released_decision.is_not_null())
-        .select((decisions::submission_id, decisions::released_decision))
         .load(c)?;
     Ok(rows
         .into_iter()
-        .filter_map(|(id, told)| Some((id, told.as_deref().and_then(Decision::parse)?)))
+        .map(|(row, pages, verdict, told)| AuthoredPaper {
+            row,
+            pages,
+            format_verdict: verdict,
+            released: told.as_deref().and_then(Decision::parse),
+        })
         .collect())
 }

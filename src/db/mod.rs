@@ -17,6 +17,7 @@ pub mod email_changes;
 pub mod outbox;
 pub mod ranking;
 pub mod reviewer_copies;
+pub mod reviewer_pages;
 pub mod reviews;
 pub mod schema;
 pub mod sessions;

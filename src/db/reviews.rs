@@ -62,13 +62,6 @@ pub fn of_submissions(c: &mut AnyConnection, ids: &[String]) -> QueryResult<Vec<
         .load(c)
 }
 
-pub fn of_reviewer(c: &mut AnyConnection, email: &str) -> QueryResult<Vec<ReviewRow>> {
-    reviews::table
-        .filter(reviews::reviewer_email.eq(email))
-        .select(ReviewRow::as_select())
-        .load(c)
-}
-
 pub fn all(c: &mut AnyConnection) -> QueryResult<Vec<ReviewRow>> {
     reviews::table.select(ReviewRow::as_select()).load(c)
 }
@@ -224,14 +217,6 @@ pub fn save(
             .execute(c)?;
     }
     Ok(Some(version))
-}
-
-/// How many submitted revisions a review has.
-pub fn revision_count(c: &mut AnyConnection, review_id: &str) -> QueryResult<i64> {
-    review_revisions::table
-        .filter(review_revisions::review_id.eq(review_id))
-        .count()
-        .get_result(c)
 }
 
 /// Lets the reviewer edit a submitted review after the due date until `until` (None: lock).

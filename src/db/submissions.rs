@@ -323,30 +323,6 @@ pub fn for_author_email(c: &mut AnyConnection, email: &Email) -> QueryResult<Vec
         .load(c)
 }
 
-/// Submissions assigned to reviewer `email`, by number (one query, whatever the size of the
-/// conference).
-pub fn assigned_to(c: &mut AnyConnection, email: &str) -> QueryResult<Vec<SubmissionRow>> {
-    use super::schema::assignments;
-    let ids = assignments::table
-        .filter(assignments::reviewer_email.eq(email))
-        .select(assignments::submission_id);
-    submissions::table
-        .filter(submissions::id.eq_any(ids))
-        .order(submissions::number)
-        .select(SubmissionRow::as_select())
-        .load(c)
-}
-
-/// Whether submission `id` has a paper PDF (without loading its documents' reports).
-pub fn has_paper(c: &mut AnyConnection, id: &str) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        documents::table
-            .filter(documents::submission_id.eq(id))
-            .filter(documents::kind.eq("paper")),
-    ))
-    .get_result(c)
-}
-
 pub fn all(c: &mut AnyConnection) -> QueryResult<Vec<SubmissionRow>> {
     submissions::table
         .order(submissions::number)

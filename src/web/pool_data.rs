@@ -288,16 +288,7 @@ pub async fn current_pool(
 }
 
 /// Whether `email` is in the pool: the main author of an active submission (not dropped by
-/// a chair) or an active volunteer. Two small queries, for the reviewer pages.
+/// a chair) or an active volunteer. One query, for the reviewer pages.
 pub fn in_pool(c: &mut AnyConnection, email: &str) -> QueryResult<bool> {
-    let profile = assignments::find_profile(c, email)?;
-    if let Some(p) = &profile {
-        if !p.active {
-            return Ok(false);
-        }
-        if p.volunteer {
-            return Ok(true);
-        }
-    }
-    assignments::is_active_main_author(c, email)
+    crate::db::reviewer_pages::in_pool(c, email)
 }

@@ -3,8 +3,6 @@
 //! in `web::paper_files`. Chairs reach the same paper pages; their list and actions live in
 //! `chair::papers`; what only chairs or only released authors see there is in `web::views`.
 
-use std::collections::HashMap;
-
 use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -13,7 +11,6 @@ use super::create::create;
 use super::form::{edit_form, new_form};
 use super::update::update;
 use super::withdraw::{ask, withdraw};
-use crate::db::submissions::{self as subs};
 use crate::db::{self, DbError, audit, author_pages};
 use crate::domain::conference::format_in_zone;
 use crate::domain::decision::Decision;
@@ -78,48 +75,31 @@ async fn my_submissions(ctx: PageCtx) -> Result<HttpResponse, AppError> {
     let member = policy::perm_signed_in(&ctx.actor)?.clone();
     let email = member.email.clone();
     // Decisions are released to authors only with the conference's release (one
-    // transaction writes both), so before it there is nothing to look up.
+    // transaction writes both), so before it none is shown.
     let any_released = ctx.released_at.is_some();
-    let (rows, latest, decided) = db::run(&ctx.state.pool, move |c| {
-        let rows = subs::for_author_email(c, &email)?;
-        let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-        let decided: HashMap<String, Decision> = if any_released {
-            author_pages::released_decisions_of(c, &ids)?
-                .into_iter()
-                .collect()
-        } else {
-            HashMap::new()
-        };
-        let latest = author_pages::latest_document_facts(c, "paper", &ids)?;
-        Ok::<_, DbError>((rows, latest, decided))
+    let rows = db::run(&ctx.state.pool, move |c| {
+        Ok::<_, DbError>(author_pages::authored_papers(c, &email)?)
     })
     .await?;
-    let papers = rows
+    let papers: Vec<PaperListItem> = rows
         .iter()
-        .map(|r| {
-            let doc = latest.iter().find(|d| d.submission_id == r.id);
-            PaperListItem {
-                number: r.number,
-                title: r.title.clone(),
-                track: r.track().label(),
-                status: r.status.clone(),
-                pages: doc
-                    .and_then(|d| d.pages)
-                    .map(|p| p.to_string())
-                    .unwrap_or_default(),
-                verdict: doc
-                    .and_then(|d| d.format_verdict.clone())
-                    .unwrap_or_default(),
-                decision: decided.get(&r.id).map_or("", |d| told_authors(*d)),
-            }
+        .map(|p| PaperListItem {
+            number: p.row.number,
+            title: p.row.title.clone(),
+            track: p.row.track().label(),
+            status: p.row.status.clone(),
+            pages: p.pages.map(|n| n.to_string()).unwrap_or_default(),
+            verdict: p.format_verdict.clone().unwrap_or_default(),
+            decision: p.released.filter(|_| any_released).map_or("", told_authors),
         })
         .collect();
+    let released = papers.iter().any(|p| !p.decision.is_empty());
     let can_submit =
         policy::perm_create_submission(&ctx.actor, &window(&ctx.settings, None, ctx.now)).is_ok();
     let closes = format_in_zone(ctx.settings.submissions_close_at(), ctx.settings.tz());
     render(&ListPage {
         layout: ctx.layout("My submissions"),
-        released: !decided.is_empty(),
+        released,
         papers,
         can_submit,
         closes,

@@ -8,7 +8,7 @@ use askama::Template;
 
 use super::bids::bidding_window;
 use crate::db::assignments::{self as asg};
-use crate::db::reviews::ReviewRow;
+use crate::db::reviewer_pages::{self, AssignedPaper};
 use crate::db::submissions::{self as subs, SubmissionRow};
 use crate::db::{self, DbError, audit, outbox, users};
 use crate::domain::account::Email;
@@ -30,17 +30,17 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         );
 }
 
-/// The viewer's assigned submissions, by number, and whether they are in the pool.
+/// The viewer's assigned submissions, by number, with their review's state, and whether the
+/// viewer is in the pool: two queries.
 async fn my_assignments(
     ctx: &PageCtx,
     email: &Email,
-) -> Result<(bool, Vec<SubmissionRow>, Vec<ReviewRow>), AppError> {
+) -> Result<(bool, Vec<AssignedPaper>), AppError> {
     let email = email.as_str().to_string();
     Ok(db::run(&ctx.state.pool, move |c| {
         let pool = in_pool(c, &email)?;
-        let reviews = crate::db::reviews::of_reviewer(c, &email)?;
-        let rows = subs::assigned_to(c, &email)?;
-        Ok::<_, DbError>((pool, rows, reviews))
+        let rows = reviewer_pages::assigned_with_reviews(c, &email)?;
+        Ok::<_, DbError>((pool, rows))
     })
     .await?)
 }
@@ -70,7 +70,7 @@ struct ListPage {
 
 async fn my_reviews(ctx: PageCtx) -> Result<HttpResponse, AppError> {
     let member = policy::perm_signed_in(&ctx.actor)?.clone();
-    let (pool, rows, reviews) = my_assignments(&ctx, &member.email).await?;
+    let (pool, rows) = my_assignments(&ctx, &member.email).await?;
     policy::perm_reviewer(&ctx.actor, pool || !rows.is_empty())?;
     let tz = ctx.settings.tz();
     let due = ctx.settings.dates.review_due;
@@ -80,17 +80,17 @@ async fn my_reviews(ctx: PageCtx) -> Result<HttpResponse, AppError> {
         layout: ctx.layout("My reviews"),
         papers: rows
             .iter()
-            .map(|r| AssignedItem {
-                number: r.number,
-                title: r.title.clone(),
-                track: r.track().as_str(),
-                withdrawn: r.status() == SubmissionStatus::Withdrawn,
-                state: match reviews.iter().find(|v| v.submission_id == r.id) {
+            .map(|a| AssignedItem {
+                number: a.row.number,
+                title: a.row.title.clone(),
+                track: a.row.track().as_str(),
+                withdrawn: a.row.status() == SubmissionStatus::Withdrawn,
+                state: match a.review_state.as_deref() {
                     None => "not started",
-                    Some(v) if v.is_submitted() => "submitted",
+                    Some("submitted") => "submitted",
                     Some(_) => "draft",
                 },
-                late: reviews.iter().any(|v| v.submission_id == r.id && v.late),
+                late: a.late,
             })
             .collect(),
         due: format_in_zone(due, tz),

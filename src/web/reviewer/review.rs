@@ -9,9 +9,11 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
+use crate::db::discussion::{self, CommentRow, ResponseRow};
+use crate::db::reviewer_pages::{self, ReviewWithRevisions, ReviewedPaper};
 use crate::db::reviews::{self, ReviewRow, ReviewWrite};
-use crate::db::submissions::{self as subs, SubmissionRow};
-use crate::db::{self, DbError, assignments as asg, audit};
+use crate::db::submissions::SubmissionRow;
+use crate::db::{self, DbError, audit};
 use crate::domain::FieldErrors;
 use crate::domain::conference::{format_in_zone, format_time_left};
 use crate::domain::review::{
@@ -57,44 +59,50 @@ struct Loaded {
 }
 
 /// The paper `number` if it is assigned to the viewer; 404 otherwise, as for no paper. One
-/// database call: the paper, its reviews and (`with_discussion`, for showing the page) its
-/// discussion; saves and autosaves leave the discussion out.
+/// database call of two queries (the paper with its reviewers, PDF flag, response and
+/// meta-review; then, only when the viewer is among the reviewers, the reviews with their
+/// revision facts) and, for showing the page (`with_discussion`), a third for the comments;
+/// saves and autosaves leave the discussion out.
 async fn load(ctx: &PageCtx, number: i32, with_discussion: bool) -> Result<Loaded, AppError> {
     let member = policy::perm_signed_in(&ctx.actor)?.clone();
     let email = member.email.as_str().to_string();
     // Read with the session (`PageCtx`).
     let released_at = ctx.released_at;
     let found = db::run(&ctx.state.pool, move |c| {
-        let Some(row) = subs::find_by_number(c, number)? else {
+        let Some(paper) = reviewer_pages::reviewed_paper(c, number)? else {
             return Ok::<_, DbError>(None);
         };
-        // One query fewer than asking separately: the viewer is assigned when listed.
-        let assigned = asg::reviewers_of(c, &row.id)?;
-        if !assigned.contains(&email) {
+        if !paper.assigned.contains(&email) {
             return Ok(None);
         }
-        let reviews = reviews::for_submission(c, &row.id)?;
-        let has_pdf = subs::has_paper(c, &row.id)?;
-        let revisions = match reviews.iter().find(|r| r.reviewer_email == email) {
-            Some(mine) => reviews::revision_count(c, &mine.id)?,
-            None => 0,
-        };
-        let (responded, discussion) = if with_discussion {
-            let d =
-                PaperDiscussion::load_knowing(c, &row.id, false, assigned.clone(), released_at)?;
-            (d.submitted_response().is_some(), Some(d))
+        let reviews = reviewer_pages::reviews_with_revisions(c, &paper.row.id)?;
+        let comments = if with_discussion {
+            Some(discussion::comments_of(c, &paper.row.id)?)
         } else {
-            let response = crate::db::discussion::response_of(c, &row.id)?;
-            (response.is_some_and(|r| r.is_submitted()), None)
+            None
         };
-        Ok(Some((
-            row, assigned, reviews, has_pdf, revisions, responded, discussion,
-        )))
+        Ok(Some((paper, reviews, comments)))
     })
     .await?;
     policy::perm_view_assigned(&ctx.actor, found.is_some())?;
-    let (row, assigned, all_reviews, has_pdf, revisions, responded, discussion) =
-        found.ok_or(AppError::NotFound)?;
+    let (paper, all_reviews, comments) = found.ok_or(AppError::NotFound)?;
+    let me = member.email.as_str();
+    let revisions = all_reviews
+        .iter()
+        .find(|r| r.review.reviewer_email == me)
+        .map_or(0, |r| r.revisions);
+    let responded = paper
+        .response
+        .as_ref()
+        .is_some_and(ResponseRow::is_submitted);
+    let discussion =
+        comments.map(|comments| discussion_of(&paper, &all_reviews, comments, released_at));
+    let ReviewedPaper {
+        row,
+        has_pdf,
+        assigned,
+        ..
+    } = paper;
     let revise_after_response = policy::revise_after_response_until(
         responded,
         &policy::DiscussionWindow::new(&ctx.settings, released_at, ctx.now),
@@ -105,10 +113,9 @@ async fn load(ctx: &PageCtx, number: i32, with_discussion: bool) -> Result<Loade
         .enumerate()
         .map(|(i, e)| (e.as_str(), style.label(i)))
         .collect();
-    let me = member.email.as_str();
     let mut review = None;
     let mut others = Vec::new();
-    for r in all_reviews {
+    for r in all_reviews.into_iter().map(|r| r.review) {
         if r.reviewer_email == me {
             review = Some(r);
         } else if let Some(label) = label_of.get(r.reviewer_email.as_str()) {
@@ -127,6 +134,41 @@ async fn load(ctx: &PageCtx, number: i32, with_discussion: bool) -> Result<Loade
         revisions,
         discussion,
     })
+}
+
+/// The paper's discussion from what [`load`] read: the comments, and the response, its
+/// versions, the acknowledgements and the meta-review read with the paper. "Revised after the
+/// response" are the reviewers whose newest submitted version came after the response's
+/// submission (as `db::discussion::reviewers_revised_since` finds them). Reviewers see no
+/// edit history.
+fn discussion_of(
+    paper: &ReviewedPaper,
+    reviews: &[ReviewWithRevisions],
+    comments: Vec<CommentRow>,
+    released_at: Option<chrono::DateTime<chrono::Utc>>,
+) -> PaperDiscussion {
+    let responded_at = paper.response.as_ref().and_then(|r| r.submitted_at);
+    let mut revised_after_response: Vec<String> = match responded_at {
+        Some(at) => reviews
+            .iter()
+            .filter(|r| r.last_submitted.is_some_and(|last| last > at))
+            .map(|r| r.review.reviewer_email.clone())
+            .collect(),
+        None => Vec::new(),
+    };
+    revised_after_response.sort();
+    revised_after_response.dedup();
+    PaperDiscussion {
+        assigned: paper.assigned.clone(),
+        comments,
+        history: HashMap::new(),
+        response: paper.response.clone(),
+        response_versions: paper.response_versions,
+        acknowledged: paper.acknowledged.clone(),
+        revised_after_response,
+        meta: paper.meta.clone(),
+        released_at,
+    }
 }
 
 fn window(ctx: &PageCtx, l: &Loaded) -> ReviewWindow {
