@@ -3,23 +3,28 @@
 //! conflicts, the TF-IDF candidates, the solve and the preview's JSON. Figures in
 //! docs/benchmarks.md (issue 17).
 //!
-//! Each line gives the phase's CPU time (this thread's user + system time from
-//! /proc/thread-self/stat, 10 ms ticks) and its wall time.
+//! Each line gives the phase's CPU time (the process's user + system time from /proc/self/stat,
+//! 10 ms ticks, every thread included) and its wall time. `--check` also runs the two
+//! separate searches the one-pass search replaced and compares the rows; `--threads N` times
+//! the text index and the search again on N threads (the rows must not change).
 //!
 //! cargo run --release --example app_assign -- /tmp/cfp-10k
-//! cargo run --release --example app_assign -- postgres://postgres@127.0.0.1/cfp_10k
+//! cargo run --release --example app_assign -- postgres://postgres@127.0.0.1/cfp_10k --check
 
 use std::path::Path;
 use std::time::Instant;
 
+use cfp::assignment::text_index::TextIndex;
 use cfp::assignment::{Objective, solve};
 use cfp::db::{DbTarget, open_read_only};
-use cfp::domain::pool::{RunParams, TOP_K, TOP_K_PER_REVIEWER, build_problem, text_index};
+use cfp::domain::pool::{
+    RunParams, TOP_K, TOP_K_PER_REVIEWER, build_problem, paper_text, reviewer_text,
+};
 use cfp::web::pool_data::PoolData;
 
-/// This thread's CPU seconds (Linux), or 0 where /proc is missing.
+/// This process's CPU seconds (Linux), or 0 where /proc is missing.
 fn cpu() -> f64 {
-    let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap_or_default();
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
     let fields: Vec<&str> = stat
         .rsplit_once(')')
         .map_or(Vec::new(), |(_, rest)| rest.split_whitespace().collect());
@@ -108,7 +113,16 @@ fn main() -> anyhow::Result<()> {
     phase("all", whole, String::new());
     // Inside "build": the text index and both top-k searches, timed again on their own.
     let t = now();
-    let index = text_index(&data.papers, &data.pool);
+    let texts = (
+        data.papers.iter().map(paper_text).collect::<Vec<_>>(),
+        data.pool
+            .iter()
+            .map(|r| reviewer_text(r, &data.papers))
+            .collect::<Vec<_>>(),
+    );
+    phase("  texts", t, String::new());
+    let t = now();
+    let index = TextIndex::new(&texts.0, &texts.1);
     phase("  index", t, String::new());
     let t = now();
     let (per_paper, per_reviewer) = index.top_k_both(TOP_K, TOP_K_PER_REVIEWER);
@@ -117,7 +131,32 @@ fn main() -> anyhow::Result<()> {
         t,
         format!("{} + {} rows", per_paper.len(), per_reviewer.len()),
     );
-    if std::env::args().any(|a| a == "--check") {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(threads) = args
+        .iter()
+        .position(|a| a == "--threads")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|n| n.parse::<usize>().ok())
+    {
+        let t = now();
+        let again = TextIndex::new_on(&texts.0, &texts.1, threads);
+        phase(
+            &format!("  index/{threads}"),
+            t,
+            format!("same as before: {}", again == index),
+        );
+        let t = now();
+        let rows = index.top_k_both_on(TOP_K, TOP_K_PER_REVIEWER, threads);
+        phase(
+            &format!("  top k/{threads}"),
+            t,
+            format!(
+                "same rows: {}",
+                rows == (per_paper.clone(), per_reviewer.clone())
+            ),
+        );
+    }
+    if args.iter().any(|a| a == "--check") {
         let t = now();
         let same = index.top_k(TOP_K) == per_paper
             && index.top_k_per_reviewer(TOP_K_PER_REVIEWER) == per_reviewer;

@@ -25,6 +25,8 @@ pub mod io;
 mod maxflow;
 mod mincost;
 mod network;
+pub(crate) mod pair_map;
+mod parallel;
 pub mod problem;
 pub mod solve;
 pub mod stats;

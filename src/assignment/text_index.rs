@@ -3,8 +3,14 @@
 //! reviewer's most similar counterparts ([`TextIndex::top_k`], [`TextIndex::top_k_per_reviewer`],
 //! both at once in [`TextIndex::top_k_both`], see `top_k`). Weights as in [`super::affinity`].
 
+use std::ops::Range;
+
 use crate::assignment::affinity::{PaperText, ReviewerText, for_each_token};
 use crate::assignment::fxhash::FxMap;
+use crate::assignment::parallel::{available_threads, ranges, run_parts};
+
+/// Below this many documents one thread builds the whole index.
+const DOCS_PER_THREAD: usize = 2000;
 
 /// A sparse vector: (term id, weight), sorted by term id.
 pub(crate) type Doc = Vec<(u32, f64)>;
@@ -50,6 +56,36 @@ impl Vocabulary {
         }
         terms
     }
+
+    /// Takes in the words and counts of `part`, which counted the documents that follow those
+    /// counted so far: its words new here get the next ids in `part`'s order, and `docs`
+    /// (counted by `part`) are renumbered to these ids.
+    fn absorb(&mut self, part: Vocabulary, docs: &mut [Doc]) {
+        if self.df.is_empty() {
+            *self = part;
+            return;
+        }
+        let mut words = vec![String::new(); part.df.len()];
+        for (word, id) in part.ids {
+            words[id as usize] = word;
+        }
+        let mut renumbered = Vec::with_capacity(words.len());
+        for (word, df) in words.into_iter().zip(part.df) {
+            let next = self.df.len() as u32;
+            let id = *self.ids.entry(word).or_insert(next);
+            if id == next {
+                self.df.push(0);
+            }
+            self.df[id as usize] += df;
+            renumbered.push(id);
+        }
+        for doc in docs {
+            for (t, _) in doc.iter_mut() {
+                *t = renumbered[*t as usize];
+            }
+            doc.sort_unstable_by_key(|&(t, _)| t);
+        }
+    }
 }
 
 fn weigh(docs: &mut [Doc], idf: &[f64]) {
@@ -67,6 +103,7 @@ fn weigh(docs: &mut [Doc], idf: &[f64]) {
 }
 
 /// TF-IDF vectors of papers and reviewers with an inverted index over reviewers.
+#[derive(Debug, PartialEq)]
 pub struct TextIndex {
     pub(crate) papers: Vec<Doc>,
     pub(crate) reviewers: Vec<Doc>,
@@ -75,31 +112,54 @@ pub struct TextIndex {
 }
 
 impl TextIndex {
-    /// Builds the vectors and the index.
+    /// Builds the vectors and the index, tokenizing on as many threads as the machine has
+    /// (the index does not depend on it).
     pub fn new(papers: &[PaperText], reviewers: &[ReviewerText]) -> Self {
+        let threads = available_threads().min((papers.len() + reviewers.len()) / DOCS_PER_THREAD);
+        Self::new_on(papers, reviewers, threads)
+    }
+
+    /// [`TextIndex::new`] on `threads` threads.
+    ///
+    /// Term ids are given in order of first appearance over the papers then the reviewers.
+    /// Each thread counts a contiguous range of those documents with its own vocabulary; the
+    /// vocabularies are merged in range order, each range's new words taking the next ids in
+    /// their own order of first appearance, which is the order one thread would give them.
+    pub fn new_on(papers: &[PaperText], reviewers: &[ReviewerText], threads: usize) -> Self {
+        let count = |documents: Range<usize>| {
+            let mut vocab = Vocabulary::default();
+            let docs: Vec<Doc> = documents
+                .map(|i| match papers.get(i) {
+                    Some(p) => {
+                        let keywords = p.keywords.join(" ");
+                        vocab.count(&[
+                            (&p.title, 2),
+                            (&keywords, 2),
+                            (&p.abstract_text, 1),
+                            (&p.body, 1),
+                        ])
+                    }
+                    None => {
+                        let r = &reviewers[i - papers.len()];
+                        let keywords = r.keywords.join(" ");
+                        let mut pieces: Vec<(&str, u32)> =
+                            r.papers.iter().map(|t| (t.as_str(), 1)).collect();
+                        pieces.push((&keywords, 2));
+                        vocab.count(&pieces)
+                    }
+                })
+                .collect();
+            (vocab, docs)
+        };
+        let parts = run_parts(ranges(papers.len() + reviewers.len(), threads), count);
         let mut vocab = Vocabulary::default();
-        let mut paper_docs: Vec<Doc> = papers
-            .iter()
-            .map(|p| {
-                let keywords = p.keywords.join(" ");
-                vocab.count(&[
-                    (&p.title, 2),
-                    (&keywords, 2),
-                    (&p.abstract_text, 1),
-                    (&p.body, 1),
-                ])
-            })
-            .collect();
-        let mut reviewer_docs: Vec<Doc> = reviewers
-            .iter()
-            .map(|r| {
-                let keywords = r.keywords.join(" ");
-                let mut pieces: Vec<(&str, u32)> =
-                    r.papers.iter().map(|t| (t.as_str(), 1)).collect();
-                pieces.push((&keywords, 2));
-                vocab.count(&pieces)
-            })
-            .collect();
+        let mut all_docs: Vec<Doc> = Vec::with_capacity(papers.len() + reviewers.len());
+        for (part, mut docs) in parts {
+            vocab.absorb(part, &mut docs);
+            all_docs.append(&mut docs);
+        }
+        let mut reviewer_docs = all_docs.split_off(papers.len());
+        let mut paper_docs = all_docs;
         let docs = (papers.len() + reviewers.len()) as f64;
         let idf: Vec<f64> = vocab
             .df

@@ -1,32 +1,124 @@
 //! Each paper's best reviewers and each reviewer's best papers by text in one pass over the
 //! inverted index ([`TextIndex::top_k_both`]): the same rows as [`TextIndex::top_k`] and
-//! [`TextIndex::top_k_per_reviewer`] (tested below), at half the cost, because one
+//! [`TextIndex::top_k_per_reviewer`] (tested below), at a fraction of the cost, because one
 //! accumulation of a paper's scores against every reviewer serves both directions.
 //!
 //! Same results, bit for bit: a pair's score is summed over the same terms in the same order
 //! (by term id) as in the two separate searches, the same common terms are skipped in each
-//! direction, and ties go to the lower index in both.
+//! direction, and ties go to the lower index in both. The papers are split into contiguous
+//! ranges searched on separate threads; each range's rows and per-reviewer lists are merged
+//! in paper order, so the number of threads changes nothing but the time.
+//!
+//! The loop that costs: adding each posting's product to the paper's sum for its reviewer
+//! (postings kept as separate arrays of reviewer ids and weights), then one scan over the
+//! sums that offers each reviewer to the paper's list and the paper to the reviewer's list,
+//! each behind a bar that few sums pass.
 
+use std::ops::Range;
+
+use crate::assignment::parallel::{available_threads, ranges, run_parts};
 use crate::assignment::text_index::{COMMON_TERM_MIN, Doc, TextIndex};
 
 /// `(paper, reviewer, similarity)`.
 pub type Row = (usize, usize, f64);
 
+/// Below this many papers one thread does the whole search (starting threads costs more).
+const PAPERS_PER_THREAD: usize = 256;
+
 impl TextIndex {
-    /// `(top_k(per_paper), top_k_per_reviewer(per_reviewer))`, computed together.
+    /// `(top_k(per_paper), top_k_per_reviewer(per_reviewer))`, computed together, on as many
+    /// threads as the machine has (the rows do not depend on it).
     pub fn top_k_both(&self, per_paper: usize, per_reviewer: usize) -> (Vec<Row>, Vec<Row>) {
-        self.top_k_both_with(per_paper, per_reviewer, COMMON_TERM_MIN)
+        let threads = available_threads().min(self.papers.len() / PAPERS_PER_THREAD);
+        self.top_k_both_with(per_paper, per_reviewer, COMMON_TERM_MIN, threads)
     }
 
+    /// [`TextIndex::top_k_both`] on `threads` threads (for measuring: the rows are the same).
+    pub fn top_k_both_on(
+        &self,
+        per_paper: usize,
+        per_reviewer: usize,
+        threads: usize,
+    ) -> (Vec<Row>, Vec<Row>) {
+        self.top_k_both_with(per_paper, per_reviewer, COMMON_TERM_MIN, threads)
+    }
+
+    /// The search on `threads` threads, each over a contiguous range of papers; each thread's
+    /// rows and running per-reviewer lists are merged in paper order, so the result is the
+    /// same for any number of threads.
     pub(crate) fn top_k_both_with(
         &self,
         per_paper: usize,
         per_reviewer: usize,
         common_min: usize,
+        threads: usize,
     ) -> (Vec<Row>, Vec<Row>) {
-        let (papers, reviewers) = (self.papers.len(), self.reviewers.len());
-        let mut paper_df = vec![0usize; self.postings.len()];
-        for doc in &self.papers {
+        let search = Search::new(self, per_paper, per_reviewer, common_min);
+        let parts = run_parts(ranges(self.papers.len(), threads), |papers| {
+            search.papers_in(papers)
+        });
+        let mut paper_rows = Vec::with_capacity(parts.iter().map(|x| x.rows.len()).sum());
+        let mut lists = vec![Vec::new(); self.reviewers.len()];
+        for part in parts {
+            paper_rows.extend(part.rows);
+            for (list, kept) in lists.iter_mut().zip(part.best.into_lists()) {
+                list.extend(kept);
+            }
+        }
+        for list in &mut lists {
+            cut(list, per_reviewer);
+        }
+        let reviewer_rows = run_parts(ranges(self.reviewers.len(), threads), |range| {
+            self.reviewers_best(range.clone(), &lists[range])
+        })
+        .concat();
+        (paper_rows, reviewer_rows)
+    }
+
+    /// Rows `(paper, reviewer, cosine)` of the reviewers in `range`, from their best papers.
+    fn reviewers_best(&self, range: Range<usize>, lists: &[Vec<(f64, u32)>]) -> Vec<Row> {
+        let mut dense = Dense::new(self.postings.len());
+        let mut rows = Vec::new();
+        for (r, papers) in range.zip(lists) {
+            let doc = &self.reviewers[r];
+            dense.load(doc);
+            for &(_, p) in papers {
+                let p = p as usize;
+                rows.push((p, r, dense.similarity(&self.papers[p])));
+            }
+            dense.unload(doc);
+        }
+        rows
+    }
+}
+
+/// The inverted index over reviewers as flat arrays (reviewer ids apart from weights), and
+/// which terms each direction leaves out.
+struct Search<'a> {
+    index: &'a TextIndex,
+    /// Term `t`'s postings are `start[t]..start[t + 1]` of `reviewer` and `weight`.
+    start: Vec<usize>,
+    reviewer: Vec<u32>,
+    weight: Vec<f64>,
+    skip_for_paper: Vec<bool>,
+    skip_for_reviewer: Vec<bool>,
+    /// Whether the two directions skip different terms (then each has its own sums).
+    split: bool,
+    per_paper: usize,
+    per_reviewer: usize,
+}
+
+/// One range of papers' results: their rows, and each reviewer's best papers among them.
+struct Part {
+    rows: Vec<Row>,
+    best: BestPerReviewer,
+}
+
+impl<'a> Search<'a> {
+    fn new(index: &'a TextIndex, per_paper: usize, per_reviewer: usize, common_min: usize) -> Self {
+        let (papers, reviewers) = (index.papers.len(), index.reviewers.len());
+        let mut paper_df = vec![0usize; index.postings.len()];
+        for doc in &index.papers {
             for &(t, _) in doc {
                 paper_df[t as usize] += 1;
             }
@@ -34,7 +126,7 @@ impl TextIndex {
         // As in `best_matches`: a term is left out of choosing a paper's reviewers when too
         // many reviewers have it, and out of choosing a reviewer's papers when too many
         // papers have it.
-        let skip_for_paper: Vec<bool> = self
+        let skip_for_paper: Vec<bool> = index
             .postings
             .iter()
             .map(|list| list.len() > common_min.max(reviewers / 4))
@@ -43,50 +135,128 @@ impl TextIndex {
             .iter()
             .map(|&df| df > common_min.max(papers / 4))
             .collect();
-        // Usually both directions skip the same terms and one sum serves both; otherwise the
-        // reviewers' direction keeps its own sums.
-        let split = skip_for_paper != skip_for_reviewer;
-        let mut for_paper = Scores::new(reviewers);
-        let mut for_reviewer = Scores::new(if split { reviewers } else { 0 });
-        let mut best_papers = BestPerReviewer::new(reviewers, per_reviewer);
-        let mut paper_rows = Vec::new();
-        let mut dense = Dense::new(self.postings.len());
-        for (p, doc) in self.papers.iter().enumerate() {
+        let total = index.postings.iter().map(Vec::len).sum();
+        let mut start = Vec::with_capacity(index.postings.len() + 1);
+        let mut reviewer = Vec::with_capacity(total);
+        let mut weight = Vec::with_capacity(total);
+        start.push(0);
+        for list in &index.postings {
+            reviewer.extend(list.iter().map(|x| x.0));
+            weight.extend(list.iter().map(|x| x.1));
+            start.push(reviewer.len());
+        }
+        Search {
+            index,
+            start,
+            reviewer,
+            weight,
+            split: skip_for_paper != skip_for_reviewer,
+            skip_for_paper,
+            skip_for_reviewer,
+            per_paper,
+            per_reviewer,
+        }
+    }
+
+    /// Adds term `t`'s contributions to a paper's sums (`w`: the paper's weight of `t`).
+    fn add(&self, sums: &mut [f64], t: usize, w: f64) {
+        let postings = self.start[t]..self.start[t + 1];
+        for (&r, &rw) in self.reviewer[postings.clone()]
+            .iter()
+            .zip(&self.weight[postings])
+        {
+            sums[r as usize] += w * rw;
+        }
+    }
+
+    /// Each paper's best reviewers and each reviewer's best papers among `papers`.
+    fn papers_in(&self, papers: Range<usize>) -> Part {
+        let reviewers = self.index.reviewers.len();
+        let mut for_paper = vec![0.0f64; reviewers];
+        let mut for_reviewer = vec![0.0f64; if self.split { reviewers } else { 0 }];
+        let mut best = BestPerReviewer::new(reviewers, self.per_reviewer);
+        let mut chosen = Best::new(self.per_paper);
+        let mut dense = Dense::new(self.index.postings.len());
+        let mut rows = Vec::with_capacity(papers.len() * self.per_paper.min(reviewers));
+        for p in papers {
+            let doc = &self.index.papers[p];
             for &(t, w) in doc {
-                let list = &self.postings[t as usize];
-                if !skip_for_paper[t as usize] {
-                    for_paper.add(list, w);
+                let t = t as usize;
+                if !self.skip_for_paper[t] {
+                    self.add(&mut for_paper, t, w);
                 }
-                if split && !skip_for_reviewer[t as usize] {
-                    for_reviewer.add(list, w);
+                if self.split && !self.skip_for_reviewer[t] {
+                    self.add(&mut for_reviewer, t, w);
                 }
             }
-            for_paper.gather();
-            for_reviewer.gather();
+            // One scan over the sums offers each reviewer to the paper's list and the paper to
+            // each reviewer's list; both keep a bar (zero at first: only positive sums count)
+            // that most sums do not pass.
+            chosen.clear();
+            if self.split {
+                for (r, &s) in for_paper.iter().enumerate() {
+                    chosen.offer(s, r as u32);
+                }
+                for (r, &s) in for_reviewer.iter().enumerate() {
+                    best.offer(r, p as u32, s);
+                }
+            } else {
+                for (r, &s) in for_paper.iter().enumerate() {
+                    chosen.offer(s, r as u32);
+                    best.offer(r, p as u32, s);
+                }
+            }
             dense.load(doc);
-            for r in for_paper.best(per_paper) {
+            for &(_, r) in chosen.finish() {
                 let r = r as usize;
-                paper_rows.push((p, r, dense.similarity(&self.reviewers[r])));
+                rows.push((p, r, dense.similarity(&self.index.reviewers[r])));
             }
             dense.unload(doc);
-            let sums = if split { &for_reviewer } else { &for_paper };
-            for &r in &sums.touched {
-                best_papers.offer(r as usize, p as u32, sums.score[r as usize]);
-            }
-            for_paper.clear();
-            for_reviewer.clear();
+            for_paper.fill(0.0);
+            for_reviewer.fill(0.0);
         }
-        let mut reviewer_rows = Vec::new();
-        for (r, papers) in best_papers.into_lists() {
-            let doc = &self.reviewers[r];
-            dense.load(doc);
-            for (_, p) in papers {
-                let p = p as usize;
-                reviewer_rows.push((p, r, dense.similarity(&self.papers[p])));
-            }
-            dense.unload(doc);
+        Part { rows, best }
+    }
+}
+
+/// One paper's `k` best reviewers, offered in index order: a buffer of up to `2k` cut back to
+/// the best `k` when full, whose k-th score is then the bar (a later reviewer that only ties
+/// it loses on index).
+struct Best {
+    k: usize,
+    kept: Vec<(f64, u32)>,
+    bar: f64,
+}
+
+impl Best {
+    fn new(k: usize) -> Best {
+        Best {
+            k,
+            kept: Vec::with_capacity(2 * k),
+            bar: 0.0,
         }
-        (paper_rows, reviewer_rows)
+    }
+
+    fn clear(&mut self) {
+        self.kept.clear();
+        self.bar = if self.k == 0 { f64::INFINITY } else { 0.0 };
+    }
+
+    #[inline]
+    fn offer(&mut self, score: f64, x: u32) {
+        if score > self.bar {
+            self.kept.push((score, x));
+            if self.kept.len() >= 2 * self.k {
+                cut(&mut self.kept, self.k);
+                self.bar = self.kept.last().map_or(0.0, |x| x.0);
+            }
+        }
+    }
+
+    /// The best `k`, best first.
+    fn finish(&mut self) -> &[(f64, u32)] {
+        cut(&mut self.kept, self.k);
+        &self.kept
     }
 }
 
@@ -125,62 +295,6 @@ impl Dense {
     }
 }
 
-/// One paper's partial scores against every reviewer, and which are non-zero.
-struct Scores {
-    score: Vec<f64>,
-    touched: Vec<u32>,
-}
-
-impl Scores {
-    fn new(n: usize) -> Scores {
-        Scores {
-            score: vec![0.0; n],
-            touched: Vec::new(),
-        }
-    }
-
-    /// Adds a term's contributions. Which scores became non-zero is found afterwards by one
-    /// scan ([`Scores::gather`]): a test per posting was a branch the processor mispredicted.
-    fn add(&mut self, list: &Doc, w: f64) {
-        for &(x, xw) in list {
-            self.score[x as usize] += w * xw;
-        }
-    }
-
-    /// Lists the non-zero scores (every contribution is positive).
-    fn gather(&mut self) {
-        self.touched.clear();
-        let score = &self.score;
-        self.touched
-            .extend((0..score.len() as u32).filter(|&x| score[x as usize] != 0.0));
-    }
-
-    /// The `k` best (ties to the lower index), best first.
-    fn best(&mut self, k: usize) -> Vec<u32> {
-        let score = &self.score;
-        let order = |a: &u32, b: &u32| {
-            score[*b as usize]
-                .total_cmp(&score[*a as usize])
-                .then(a.cmp(b))
-        };
-        let keep = k.min(self.touched.len());
-        let mut chosen = self.touched.clone();
-        if keep > 0 && keep < chosen.len() {
-            chosen.select_nth_unstable_by(keep - 1, order);
-        }
-        chosen.truncate(keep);
-        chosen.sort_unstable_by(order);
-        chosen
-    }
-
-    fn clear(&mut self) {
-        for &x in &self.touched {
-            self.score[x as usize] = 0.0;
-        }
-        self.touched.clear();
-    }
-}
-
 /// Each reviewer's `k` best papers so far. Papers arrive in index order, so a paper that only
 /// ties the k-th best loses to it (ties go to the lower index) and need not be kept: a buffer
 /// of up to `2k` per reviewer is cut back to the best `k` when full, and the k-th score is
@@ -196,28 +310,33 @@ impl BestPerReviewer {
         BestPerReviewer {
             k,
             kept: vec![Vec::new(); reviewers],
-            bar: vec![f64::NEG_INFINITY; reviewers],
+            // Only positive scores are kept; none at all when `k` is 0.
+            bar: vec![if k == 0 { f64::INFINITY } else { 0.0 }; reviewers],
         }
     }
 
+    #[inline]
     fn offer(&mut self, r: usize, p: u32, score: f64) {
-        if self.k == 0 || score <= self.bar[r] {
-            return;
+        if score > self.bar[r] {
+            self.keep(r, p, score);
         }
+    }
+
+    fn keep(&mut self, r: usize, p: u32, score: f64) {
         let kept = &mut self.kept[r];
         kept.push((score, p));
         if kept.len() >= 2 * self.k {
             cut(kept, self.k);
-            self.bar[r] = kept.last().map_or(f64::NEG_INFINITY, |x| x.0);
+            self.bar[r] = kept.last().map_or(0.0, |x| x.0);
         }
     }
 
     /// Each reviewer's papers, best first.
-    fn into_lists(self) -> impl Iterator<Item = (usize, Vec<(f64, u32)>)> {
+    fn into_lists(self) -> impl Iterator<Item = Vec<(f64, u32)>> {
         let k = self.k;
-        self.kept.into_iter().enumerate().map(move |(r, mut kept)| {
+        self.kept.into_iter().map(move |mut kept| {
             cut(&mut kept, k);
-            (r, kept)
+            kept
         })
     }
 }
@@ -285,13 +404,16 @@ mod tests {
         (p, r)
     }
 
+    /// The one-pass search on 1 to 3 threads gives the rows of the two separate searches, bit
+    /// for bit.
     fn agree(index: &TextIndex, per_paper: usize, per_reviewer: usize, common_min: usize) {
-        let (papers, reviewers) = index.top_k_both_with(per_paper, per_reviewer, common_min);
-        assert_eq!(papers, index.top_k_with(per_paper, common_min));
-        assert_eq!(
-            reviewers,
-            index.top_k_per_reviewer_with(per_reviewer, common_min)
-        );
+        let papers = index.top_k_with(per_paper, common_min);
+        let reviewers = index.top_k_per_reviewer_with(per_reviewer, common_min);
+        for threads in 1..=3 {
+            let both = index.top_k_both_with(per_paper, per_reviewer, common_min, threads);
+            assert_eq!(both.0, papers, "{threads} threads");
+            assert_eq!(both.1, reviewers, "{threads} threads");
+        }
     }
 
     #[test]
@@ -303,6 +425,33 @@ mod tests {
                 for common_min in [0, 1, 2, 4, 1000] {
                     agree(&index, per_paper, per_reviewer, common_min);
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn the_index_is_the_same_built_on_any_number_of_threads() {
+        let words = |t: &str| PaperText {
+            title: t.into(),
+            ..PaperText::default()
+        };
+        let expertise = |t: &str| ReviewerText {
+            papers: vec![t.into()],
+            keywords: vec!["zeta".into()],
+        };
+        // New words in every document, some already met in an earlier one.
+        let small = (
+            vec![words("alpha beta beta"), words("gamma alpha delta")],
+            vec![expertise("epsilon beta"), expertise("delta eta theta")],
+        );
+        let random = (1..20).map(|seed| texts(seed, 3 + seed as usize % 11, 2 + seed as usize % 7));
+        for (papers, reviewers) in std::iter::once(small).chain(random) {
+            let one = TextIndex::new_on(&papers, &reviewers, 1);
+            for threads in 2..=4 {
+                let many = TextIndex::new_on(&papers, &reviewers, threads);
+                assert_eq!(many.papers, one.papers);
+                assert_eq!(many.reviewers, one.reviewers);
+                assert_eq!(many.postings, one.postings);
             }
         }
     }

@@ -2,9 +2,10 @@
 //! for small conferences, the top-k per paper and per reviewer beyond that), fixed committed
 //! pairs and loads, for `crate::assignment` to solve.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 
 use crate::assignment::affinity::{Bid, PaperText, ReviewerText, TextIndex, with_bid};
+use crate::assignment::pair_map::PairMap;
 use crate::assignment::{Candidate, Objective, PaperSpec, Problem, ReviewerSpec};
 use crate::domain::submission::Track;
 
@@ -98,19 +99,21 @@ pub fn build_problem(
     for (slot, &r) in active.iter().enumerate() {
         reviewer_slot[r] = slot;
     }
-    let conflicted: HashSet<(usize, usize)> =
-        conflicts.iter().map(|c| (c.paper, c.reviewer)).collect();
+    let conflicted = PairMap::new(
+        papers.len(),
+        conflicts.iter().map(|c| (c.paper, c.reviewer, ())),
+    );
     let index = text_index(papers, reviewers);
-    let bid_of: HashMap<(usize, usize), Bid> = bids.iter().map(|&(p, r, b)| ((p, r), b)).collect();
+    let bid_of = PairMap::new(papers.len(), bids.iter().copied());
     // Pairs found by the searches, collected in a vector and sorted once (a B-tree of a
     // million pairs showed in profiles); a pair found twice (by its paper's and its
     // reviewer's search, or a bid) has the same score both times.
     let mut found: Vec<((usize, usize), f64)> = Vec::new();
     let mut consider = |p: usize, r: usize, text: f64| {
-        if reviewer_slot[r] == usize::MAX || conflicted.contains(&(p, r)) {
+        if reviewer_slot[r] == usize::MAX || conflicted.contains(p, r) {
             return;
         }
-        if let Some(a) = with_bid(text, bid_of.get(&(p, r)).copied()) {
+        if let Some(a) = with_bid(text, bid_of.get(p, r)) {
             found.push(((p, reviewer_slot[r]), a));
         }
     };
@@ -167,10 +170,10 @@ pub fn build_problem(
                 break;
             }
             let key = (p, reviewer_slot[r]);
-            if affinity.contains_key(&key) || conflicted.contains(&(p, r)) {
+            if affinity.contains_key(&key) || conflicted.contains(p, r) {
                 continue;
             }
-            if let Some(a) = with_bid(scores[r], bid_of.get(&(p, r)).copied()) {
+            if let Some(a) = with_bid(scores[r], bid_of.get(p, r)) {
                 affinity.insert(key, a);
                 candidates_of[p] += 1;
             }
@@ -181,12 +184,12 @@ pub fn build_problem(
         if p >= papers.len() || r >= reviewers.len() || reviewer_slot[r] == usize::MAX {
             continue;
         }
-        if conflicted.contains(&(p, r)) {
+        if conflicted.contains(p, r) {
             continue;
         }
         let slot = reviewer_slot[r];
         if !affinity.contains_key(&(p, slot)) {
-            let a = with_bid(index.similarity(p, r), bid_of.get(&(p, r)).copied()).unwrap_or(0.0);
+            let a = with_bid(index.similarity(p, r), bid_of.get(p, r)).unwrap_or(0.0);
             affinity.insert((p, slot), a);
         }
         kept_fixed.push((p, slot));
