@@ -10,11 +10,12 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use pdf_extract::{Dictionary, Document, Object, ObjectId};
+use pdf_extract::{Dictionary, Object, ObjectId};
 
 use crate::format_check::extract::{Budget, Glyph, Page};
 use crate::format_check::font::Font;
 use crate::format_check::lexer::{Arg, Lexer, Operation};
+use crate::format_check::reader::Doc;
 use crate::format_check::streams::Decoder;
 
 /// Deepest form-in-form nesting followed.
@@ -126,7 +127,7 @@ pub(crate) struct Skipped {
 
 /// Interprets pages of one document.
 pub(crate) struct Interp<'a> {
-    doc: &'a Document,
+    doc: &'a Doc<'a>,
     decoder: &'a Decoder,
     budget: Budget,
     fonts: HashMap<ObjectId, Rc<Font>>,
@@ -138,7 +139,7 @@ pub(crate) struct Interp<'a> {
     pub skipped: Skipped,
 }
 
-fn deref<'a>(doc: &'a Document, object: &'a Object) -> &'a Object {
+fn deref<'a>(doc: &'a Doc, object: &'a Object) -> &'a Object {
     match object {
         Object::Reference(id) => doc.get_object(*id).unwrap_or(&Object::Null),
         other => other,
@@ -147,7 +148,7 @@ fn deref<'a>(doc: &'a Document, object: &'a Object) -> &'a Object {
 
 /// `resources[category][name]`, dereferenced, with the id when it is indirect.
 fn resource<'a>(
-    doc: &'a Document,
+    doc: &'a Doc<'a>,
     resources: &'a Dictionary,
     category: &[u8],
     name: &[u8],
@@ -161,7 +162,7 @@ fn resource<'a>(
 }
 
 impl<'a> Interp<'a> {
-    pub fn new(doc: &'a Document, decoder: &'a Decoder, budget: Budget, max_glyphs: usize) -> Self {
+    pub fn new(doc: &'a Doc<'a>, decoder: &'a Decoder, budget: Budget, max_glyphs: usize) -> Self {
         Interp {
             doc,
             decoder,

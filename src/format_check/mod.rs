@@ -31,6 +31,7 @@ pub(crate) mod metadata;
 pub(crate) mod normalize;
 pub(crate) mod partial;
 pub(crate) mod quiet;
+pub(crate) mod reader;
 pub(crate) mod sections;
 pub(crate) mod sniff;
 pub(crate) mod std14;
