@@ -89,12 +89,12 @@ impl Font {
     pub fn load(doc: &Doc, decoder: &Decoder, dict: &Dictionary) -> Self {
         let subtype = name_of(dict_get(doc, dict, b"Subtype")).unwrap_or(b"Type1");
         let unicode = match dict_get(doc, dict, b"ToUnicode") {
-            Some(Object::Stream(s)) => decoder.decode(s).map(|d| cmap::parse(&d).map),
+            Some(Object::Stream(s)) => decoder.decode(s).map(|d| cmap::parse(&d).entries),
             _ => None,
         }
         .unwrap_or_default();
         if subtype == b"Type0" {
-            return Self::composite(doc, decoder, dict, unicode);
+            return Self::composite(doc, decoder, dict, unicode.into_iter().collect());
         }
         let mut font = Font {
             widths: vec![0.0; 256],
