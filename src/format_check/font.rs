@@ -233,6 +233,11 @@ impl Font {
         font
     }
 
+    /// Whether codes may be longer than one byte (a Type 0 font).
+    pub fn is_composite(&self) -> bool {
+        self.composite
+    }
+
     /// Splits a shown string into (code, byte length) pairs.
     pub fn codes<'b>(&'b self, bytes: &'b [u8]) -> impl Iterator<Item = (u32, usize)> + 'b {
         let mut i = 0;
