@@ -244,6 +244,7 @@ impl<'a> Lazy<'a> {
     }
 
     /// (bytes object streams unpacked to, whether one was left unread for the caps).
+    #[cfg(test)]
     pub fn packed_use(&self) -> (usize, bool) {
         (self.packed_used.get(), self.packed_cut.get())
     }
