@@ -133,7 +133,7 @@ pub(crate) fn extract(
     );
     let packed_budget = limits.max_document_bytes / 4;
     let doc = match Lazy::open(bytes, limits.max_objects, packed_budget, &decoder) {
-        Ok(lazy) => Doc::Lazy(lazy),
+        Ok(lazy) => Doc::Lazy(Box::new(lazy)),
         Err(OpenError::TooManyObjects(_)) => {
             return Err(ExtractError::TooComplex(format!(
                 "it has more than {} objects (the limit)",

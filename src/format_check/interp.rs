@@ -421,9 +421,9 @@ impl<'a> Interp<'a> {
         let upright = trm.b.abs() < tiny && trm.c.abs() < tiny && trm.a > 0.0 && trm.d > 0.0;
         let text = if text.len() > 32 { "" } else { text };
         let start = u32::try_from(page.text.len()).unwrap_or(u32::MAX);
-        match text.as_bytes() {
+        match *text.as_bytes() {
             // One byte of UTF-8 is ASCII: no copy call for the common case.
-            &[byte] => page.text.push(char::from(byte)),
+            [byte] => page.text.push(char::from(byte)),
             _ => page.text.push_str(text),
         }
         page.glyphs.push(Glyph {

@@ -85,9 +85,9 @@ fn page_lines(page: &Page) -> Vec<Line> {
     let mut last_end = 0.0f32;
     for g in &page.glyphs {
         let text = page.glyph_text(g);
-        let blank = match text.as_bytes() {
+        let blank = match *text.as_bytes() {
             // `char::is_whitespace` of an ASCII byte.
-            &[byte] => matches!(byte, b' ' | b'\t'..=b'\r'),
+            [byte] => matches!(byte, b' ' | b'\t'..=b'\r'),
             _ => text.chars().all(char::is_whitespace),
         };
         if let Some(line) = current.as_mut() {
@@ -120,9 +120,9 @@ fn page_lines(page: &Page) -> Vec<Line> {
         line.x1 = line.x1.max(g.x_end).max(g.x);
         line.top = line.top.min(g.y - 0.7 * g.size);
         line.chars += 1;
-        match text.as_bytes() {
-            &[0] => line.text.push('?'),
-            &[byte] => line.text.push(char::from(byte)),
+        match *text.as_bytes() {
+            [0] => line.text.push('?'),
+            [byte] => line.text.push(char::from(byte)),
             _ => line
                 .text
                 .push_str(if text.contains('\0') { "?" } else { text }),

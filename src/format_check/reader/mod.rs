@@ -20,7 +20,7 @@ use std::cell::{Cell, OnceCell};
 
 use pdf_extract::{Dictionary, Document, Object, ObjectId};
 
-use crate::format_check::reader::syntax::Cursor;
+use crate::format_check::reader::syntax::{Cursor, Ends};
 use crate::format_check::reader::xref::{Entry, XrefError};
 use crate::format_check::streams::Decoder;
 
@@ -43,7 +43,7 @@ pub(crate) enum OpenError {
 
 /// A document read lazily by us, or loaded whole by lopdf.
 pub(crate) enum Doc<'a> {
-    Lazy(Lazy<'a>),
+    Lazy(Box<Lazy<'a>>),
     /// Loaded by lopdf, with whether an object stream was left unread for the caps.
     Loaded(Box<Document>, bool),
 }
@@ -203,6 +203,10 @@ pub(crate) struct Lazy<'a> {
     /// The unpacked object stream of each entry that is one, once asked for.
     packed: Vec<OnceCell<Option<Packed>>>,
     trailer: Dictionary,
+    /// Where the file's `endstream` keywords are (for streams whose length must be measured).
+    ends: Ends<'a>,
+    /// The offsets of the listed objects, sorted: a stream's data ends before the next one.
+    offsets: Vec<usize>,
     decoder: &'a Decoder,
     /// What object streams may still unpack to, what they did, and whether one was left unread.
     packed_left: Cell<usize>,
@@ -221,7 +225,8 @@ impl<'a> Lazy<'a> {
     ) -> Result<Self, OpenError> {
         let header = memchr::memmem::find(bytes, b"%PDF-").unwrap_or(0);
         let data = &bytes[header..];
-        let xref = match xref::read(data, max_objects) {
+        let ends = Ends::new(data);
+        let xref = match xref::read(data, max_objects, &ends) {
             Ok(xref) => xref,
             Err(XrefError::TooMany(n)) => return Err(OpenError::TooManyObjects(n)),
             Err(XrefError::Unreadable) => return Err(OpenError::NotMine),
@@ -230,12 +235,23 @@ impl<'a> Lazy<'a> {
             return Err(OpenError::NotMine);
         }
         let count = xref.entries.len();
+        let mut offsets: Vec<usize> = xref
+            .entries
+            .iter()
+            .filter_map(|(_, entry)| match entry {
+                Entry::Offset(offset, _) => Some(*offset),
+                Entry::Packed { .. } => None,
+            })
+            .collect();
+        offsets.sort_unstable();
         Ok(Lazy {
+            offsets,
             data,
             objects: (0..count).map(|_| OnceCell::new()).collect(),
             packed: (0..count).map(|_| OnceCell::new()).collect(),
             entries: xref.entries,
             trailer: xref.trailer,
+            ends,
             decoder,
             packed_left: Cell::new(packed_budget),
             packed_used: Cell::new(0),
@@ -286,7 +302,9 @@ impl<'a> Lazy<'a> {
     }
 
     fn at_offset(&self, number: u32, offset: usize, generation: u16) -> Option<Object> {
-        let (id, object) = syntax::indirect_object(self.data, offset)?;
+        let next = self.offsets.partition_point(|&o| o <= offset);
+        let limit = self.offsets.get(next).copied().unwrap_or(self.data.len());
+        let (id, object) = syntax::indirect_object(self.data, offset, &self.ends, limit)?;
         (id == (number, generation)).then_some(object)
     }
 

@@ -26,6 +26,31 @@ fn hex_value(c: u8) -> Option<u8> {
     (c as char).to_digit(16).map(|d| d as u8)
 }
 
+/// Where the `endstream` keywords of a file are, found in one pass the first time a stream's
+/// data has to be measured (its `/Length` missing, indirect or wrong): every later measure is a
+/// binary search, so a hostile file of many such streams costs one pass, not one per stream.
+pub(crate) struct Ends<'a> {
+    data: &'a [u8],
+    found: std::cell::OnceCell<Vec<usize>>,
+}
+
+impl<'a> Ends<'a> {
+    pub fn new(data: &'a [u8]) -> Self {
+        Ends {
+            data,
+            found: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The first `endstream` at or after `from`.
+    fn after(&self, from: usize) -> Option<usize> {
+        let found = self
+            .found
+            .get_or_init(|| memchr::memmem::find_iter(self.data, b"endstream").collect());
+        found.get(found.partition_point(|&at| at < from)).copied()
+    }
+}
+
 /// A cursor over PDF bytes.
 pub(crate) struct Cursor<'a> {
     pub data: &'a [u8],
@@ -321,8 +346,16 @@ impl<'a> Cursor<'a> {
 
     /// After a dictionary: the data of the stream it opens, if `stream` follows. `length` is
     /// the dictionary's direct `/Length`; when it is missing, indirect or wrong, the data runs
-    /// to the `endstream` keyword. `None`: no stream follows (or it has no end).
-    pub fn stream_data(&mut self, length: Option<i64>) -> Option<&'a [u8]> {
+    /// to the `endstream` keyword. The data never reaches `limit` (where the next object of
+    /// the file starts), so no two streams share bytes and a file's streams together hold at
+    /// most its size. `None`: no stream follows, or it has no end before `limit`.
+    pub fn stream_data(
+        &mut self,
+        length: Option<i64>,
+        ends: &Ends,
+        limit: usize,
+    ) -> Option<&'a [u8]> {
+        let limit = limit.min(self.data.len());
         self.skip_space();
         if !self.starts_with(b"stream") {
             return None;
@@ -340,7 +373,7 @@ impl<'a> Cursor<'a> {
         if let Some(end) = length
             .and_then(|l| usize::try_from(l).ok())
             .and_then(|l| start.checked_add(l))
-            .filter(|&end| end <= self.data.len())
+            .filter(|&end| end <= limit)
         {
             let mut after = end;
             if self.data[after..].starts_with(b"\r\n") {
@@ -353,8 +386,7 @@ impl<'a> Cursor<'a> {
                 return Some(&self.data[start..end]);
             }
         }
-        let found = memchr::memmem::find(&self.data[start..], b"endstream")?;
-        let mut end = start + found;
+        let mut end = ends.after(start).filter(|&end| end < limit)?;
         self.pos = end + b"endstream".len();
         if end > start && self.data[end - 1] == b'\n' {
             end -= 1;
@@ -368,7 +400,13 @@ impl<'a> Cursor<'a> {
 
 /// The indirect object at `offset` in `data`: its id and the object, a stream's data copied
 /// (or left empty for images, which never hold text).
-pub(crate) fn indirect_object(data: &[u8], offset: usize) -> Option<((u32, u16), Object)> {
+/// `limit`: where the next object of the file starts (see [`Cursor::stream_data`]).
+pub(crate) fn indirect_object(
+    data: &[u8],
+    offset: usize,
+    ends: &Ends,
+    limit: usize,
+) -> Option<((u32, u16), Object)> {
     let mut cursor = Cursor::new(data, offset);
     let id = cursor.object_header()?;
     let object = cursor.object()?;
@@ -379,7 +417,7 @@ pub(crate) fn indirect_object(data: &[u8], offset: usize) -> Option<((u32, u16),
         Ok(Object::Integer(n)) => Some(*n),
         _ => None,
     };
-    let Some(content) = cursor.stream_data(length) else {
+    let Some(content) = cursor.stream_data(length, ends, limit) else {
         return Some((id, Object::Dictionary(dict)));
     };
     let image = matches!(dict.get(b"Subtype"), Ok(Object::Name(n)) if n == b"Image");
@@ -442,14 +480,18 @@ mod tests {
     fn streams_take_their_length_or_run_to_endstream() {
         let file = b"4 0 obj\n<</Length 3>>\nstream\nabc\nendstream\nendobj\n\
                      5 0 obj <</Length 9 0 R>> stream\r\nxyz\r\nendstream endobj";
-        let (id, object) = indirect_object(file, 0).unwrap();
+        let ends = Ends::new(file);
+        let (id, object) = indirect_object(file, 0, &ends, usize::MAX).unwrap();
         assert_eq!(id, (4, 0));
         assert_eq!(object.as_stream().unwrap().content, b"abc");
         let at = memchr::memmem::find(file, b"5 0 obj").unwrap();
-        let (_, object) = indirect_object(file, at).unwrap();
+        let (_, object) = indirect_object(file, at, &ends, usize::MAX).unwrap();
         assert_eq!(object.as_stream().unwrap().content, b"xyz");
         let wrong = b"1 0 obj <</Length 99>> stream\nabcd\nendstream";
-        let (_, object) = indirect_object(wrong, 0).unwrap();
+        let (_, object) = indirect_object(wrong, 0, &Ends::new(wrong), usize::MAX).unwrap();
         assert_eq!(object.as_stream().unwrap().content, b"abcd");
+        // Data that would run into the next object is no stream's.
+        let (_, object) = indirect_object(file, 0, &ends, 20).unwrap();
+        assert!(object.as_dict().is_ok() && object.as_stream().is_err());
     }
 }

@@ -57,7 +57,7 @@ fn every_object_of_the_corpus_reads_as_lopdf_reads_it() {
             panic!("lopdf cannot load a file the lazy reader opened");
         };
         opened += 1;
-        let lazy = Doc::Lazy(lazy);
+        let lazy = Doc::Lazy(Box::new(lazy));
         for (&id, object) in &loaded.objects {
             if matches!(object.as_stream(), Ok(s) if s.dict.has_type(b"ObjStm") || s.dict.has_type(b"XRef"))
             {
@@ -132,7 +132,7 @@ fn object_streams_beyond_the_budget_are_left_unread_and_counted_as_cut() {
         })
         .expect("the corpus has files with object streams");
     let lazy = Lazy::open(packed, 500_000, 16, &decoder).unwrap();
-    let doc = Doc::Lazy(lazy);
+    let doc = Doc::Lazy(Box::new(lazy));
     assert!(
         doc.pages().is_empty(),
         "the page tree sits in an object stream"

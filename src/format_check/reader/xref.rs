@@ -9,7 +9,7 @@
 
 use pdf_extract::{Dictionary, Object};
 
-use crate::format_check::reader::syntax::{Cursor, indirect_object};
+use crate::format_check::reader::syntax::{Cursor, Ends, indirect_object};
 
 /// Most cross-reference sections followed through `/Prev`.
 const MAX_SECTIONS: usize = 64;
@@ -42,7 +42,7 @@ pub(crate) struct Xref {
 
 /// Reads all the cross-reference sections of `data` (which starts at the `%PDF-` header).
 /// `max_entries` bounds the objects a file may list.
-pub(crate) fn read(data: &[u8], max_entries: usize) -> Result<Xref, XrefError> {
+pub(crate) fn read(data: &[u8], max_entries: usize, ends: &Ends) -> Result<Xref, XrefError> {
     let start = xref_start(data).ok_or(XrefError::Unreadable)?;
     let mut entries: Vec<(u32, Entry)> = Vec::new();
     let mut trailer: Option<Dictionary> = None;
@@ -56,13 +56,13 @@ pub(crate) fn read(data: &[u8], max_entries: usize) -> Result<Xref, XrefError> {
             return Err(XrefError::Unreadable);
         }
         seen.push(offset);
-        let dict = section(data, offset, &mut entries, max_entries)?;
+        let dict = section(data, offset, &mut entries, max_entries, ends)?;
         if let Some(stream_at) = int(&dict, b"XRefStm") {
             // A hybrid file: the stream lists what the table does not (older readers skip it).
             let stream_at = usize::try_from(stream_at).map_err(|_| XrefError::Unreadable)?;
             if !seen.contains(&stream_at) {
                 seen.push(stream_at);
-                section(data, stream_at, &mut entries, max_entries)?;
+                section(data, stream_at, &mut entries, max_entries, ends)?;
             }
         }
         if let Some(prev) = int(&dict, b"Prev") {
@@ -107,6 +107,7 @@ fn section(
     offset: usize,
     entries: &mut Vec<(u32, Entry)>,
     max_entries: usize,
+    ends: &Ends,
 ) -> Result<Dictionary, XrefError> {
     if offset >= data.len() {
         return Err(XrefError::Unreadable);
@@ -122,7 +123,7 @@ fn section(
             _ => Err(XrefError::Unreadable),
         };
     }
-    let Some((_, Object::Stream(stream))) = indirect_object(data, offset) else {
+    let Some((_, Object::Stream(stream))) = indirect_object(data, offset, ends, data.len()) else {
         return Err(XrefError::Unreadable);
     };
     stream_entries(&stream.dict, &stream.content, entries, max_entries)?;
@@ -368,13 +369,16 @@ mod tests {
             )
             .as_bytes(),
         );
-        let xref = read(&file, 100).unwrap();
+        let xref = read(&file, 100, &Ends::new(&file)).unwrap();
         assert_eq!(
             xref.entries,
             vec![(1, Entry::Offset(100, 0)), (2, Entry::Offset(300, 0))]
         );
         assert!(xref.trailer.get(b"Prev").is_err());
-        assert_eq!(read(&file, 1).err(), Some(XrefError::TooMany(2)));
+        assert_eq!(
+            read(&file, 1, &Ends::new(&file)).err(),
+            Some(XrefError::TooMany(2))
+        );
     }
 
     #[test]
@@ -387,13 +391,18 @@ mod tests {
     #[test]
     fn a_loop_of_prev_and_a_missing_startxref_are_errors_or_ends() {
         assert_eq!(
-            read(b"%PDF-1.4\nno cross-reference here\n%%EOF", 10).err(),
+            read(
+                b"%PDF-1.4\nno cross-reference here\n%%EOF",
+                10,
+                &Ends::new(b"")
+            )
+            .err(),
             Some(XrefError::Unreadable)
         );
         let looped = b"%PDF-1.4\nxref\n0 1\n0000000000 65535 f \ntrailer\n<</Size 1/Prev 9>>\n\
                        startxref\n9\n%%EOF\n";
         assert!(
-            read(looped, 10).is_ok(),
+            read(looped, 10, &Ends::new(looped)).is_ok(),
             "a section naming itself is read once"
         );
     }
