@@ -4,16 +4,16 @@
 //! A damaged entry is skipped, never fatal; ranges are capped so that a hostile CMap cannot make
 //! us build millions of entries.
 
-use std::collections::HashMap;
-
 /// Most entries one CMap may define (a real ToUnicode map of a CJK font has ~30,000).
 const MAX_ENTRIES: usize = 120_000;
 
 /// Codes to text, and the code lengths the code space allows.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct CMap {
-    /// Text of each code.
-    pub map: HashMap<u32, String>,
+    /// Text of codes, in the order the CMap gives them (a later entry for a code wins, as a
+    /// map insertion would): a simple font applies them straight to its 256 codes, and a
+    /// composite font collects them into a map.
+    pub entries: Vec<(u32, String)>,
     /// Code space ranges: (byte length, low, high).
     pub space: Vec<(usize, u32, u32)>,
 }
@@ -157,14 +157,14 @@ pub(crate) fn parse(data: &[u8]) -> CMap {
             }
             Tok::Hex(src) if section == b"bfchar" => {
                 if let Some(&Tok::Hex(dst)) = toks.get(i + 1)
-                    && cmap.map.len() < MAX_ENTRIES
+                    && cmap.entries.len() < MAX_ENTRIES
                 {
-                    cmap.map.insert(code(src), utf16(dst));
+                    cmap.entries.push((code(src), utf16(dst)));
                 }
                 i += 2;
             }
             Tok::Hex(lo) if section == b"bfrange" => {
-                i += range(&toks, i, code(lo), &mut cmap.map);
+                i += range(&toks, i, code(lo), &mut cmap.entries);
             }
             _ => i += 1,
         }
@@ -173,7 +173,7 @@ pub(crate) fn parse(data: &[u8]) -> CMap {
 }
 
 /// One `bfrange` entry starting at `toks[i]`; returns how many tokens it used.
-fn range(toks: &[Tok], i: usize, lo: u32, map: &mut HashMap<u32, String>) -> usize {
+fn range(toks: &[Tok], i: usize, lo: u32, map: &mut Vec<(u32, String)>) -> usize {
     let Some(&Tok::Hex(hi)) = toks.get(i + 1) else {
         return 1;
     };
@@ -186,7 +186,7 @@ fn range(toks: &[Tok], i: usize, lo: u32, map: &mut HashMap<u32, String>) -> usi
                 if map.len() >= MAX_ENTRIES {
                     break;
                 }
-                map.insert(c, String::from_utf16_lossy(&units));
+                map.push((c, String::from_utf16_lossy(&units)));
                 if let Some(last) = units.last_mut() {
                     *last = last.wrapping_add(1);
                 }
@@ -198,7 +198,7 @@ fn range(toks: &[Tok], i: usize, lo: u32, map: &mut HashMap<u32, String>) -> usi
             let mut c = lo;
             while let Some(&Tok::Hex(dst)) = toks.get(j) {
                 if c <= hi && map.len() < MAX_ENTRIES {
-                    map.insert(c, utf16(dst));
+                    map.push((c, utf16(dst)));
                 }
                 c = c.saturating_add(1);
                 j += 1;
@@ -214,6 +214,16 @@ fn range(toks: &[Tok], i: usize, lo: u32, map: &mut HashMap<u32, String>) -> usi
 mod tests {
     use super::*;
 
+    /// The text a code ends up with (the last entry for it).
+    fn text(cmap: &CMap, code: u32) -> &str {
+        cmap.entries
+            .iter()
+            .rev()
+            .find(|(c, _)| *c == code)
+            .map(|(_, t)| t.as_str())
+            .unwrap()
+    }
+
     #[test]
     fn bfchar_and_both_bfrange_forms_are_read() {
         let data = b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n\
@@ -223,10 +233,10 @@ mod tests {
             endcmap";
         let cmap = parse(data);
         assert_eq!(cmap.space, vec![(2, 0, 0xFFFF)]);
-        assert_eq!(cmap.map[&3], " ");
-        assert_eq!(cmap.map[&0x11], "fi");
-        assert_eq!(cmap.map[&0x26], "C");
-        assert_eq!(cmap.map[&0x31], "\u{3b2}");
+        assert_eq!(text(&cmap, 3), " ");
+        assert_eq!(text(&cmap, 0x11), "fi");
+        assert_eq!(text(&cmap, 0x26), "C");
+        assert_eq!(text(&cmap, 0x31), "\u{3b2}");
     }
 
     #[test]
@@ -235,10 +245,11 @@ mod tests {
             3 beginbfchar <0 1> <00 4 1> <2> <0042> <03> <D835DC00> endbfchar";
         let cmap = parse(data);
         assert_eq!(cmap.space, vec![(1, 0, 0xFF)]);
-        assert_eq!(cmap.map[&1], "A");
-        assert_eq!(cmap.map[&0x20], "B", "an odd last digit is padded with 0");
+        assert_eq!(text(&cmap, 1), "A");
+        assert_eq!(text(&cmap, 0x20), "B", "an odd last digit is padded with 0");
         assert_eq!(
-            cmap.map[&3], "\u{1d400}",
+            text(&cmap, 3),
+            "\u{1d400}",
             "a surrogate pair is one character"
         );
     }
@@ -246,8 +257,8 @@ mod tests {
     #[test]
     fn damaged_cmaps_do_not_fail() {
         let cmap = parse(b"beginbfrange <00> endbfrange beginbfchar <01> ( endbfchar <");
-        assert!(cmap.map.is_empty());
+        assert!(cmap.entries.is_empty());
         let huge = parse(b"beginbfrange <00000000> <FFFFFFFF> <0041> endbfrange");
-        assert!(huge.map.len() <= MAX_ENTRIES);
+        assert!(huge.entries.len() <= MAX_ENTRIES);
     }
 }

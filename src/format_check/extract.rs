@@ -1,5 +1,5 @@
-//! Turning PDF bytes into positioned characters, page by page: lopdf (re-exported by
-//! pdf-extract) parses the file structure, our interpreter (`interp`, with `lexer`, `font`,
+//! Turning PDF bytes into positioned characters, page by page: our lazy reader (`reader`, or
+//! lopdf for the files it leaves to lopdf) gives the objects, our interpreter (`interp`, with `lexer`, `font`,
 //! `cmap`, `encoding`) reads the content, `streams` decodes every stream within the budgets.
 //! Also reads the document metadata (Info dictionary and XMP).
 //!
@@ -7,14 +7,13 @@
 //! Whatever stops reading later (a budget, a cap) leaves what was read and a [`Gap`] saying
 //! what was not, so the check can report "checked partly". Layout analysis lives in `layout`.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::Instant;
 
-use pdf_extract::{Dictionary, Document, LoadOptions, Object, ObjectId};
+use pdf_extract::{Dictionary, Object, ObjectId};
 
 use crate::format_check::interp::{Interp, Stop};
-use crate::format_check::lengths::direct_lengths;
 use crate::format_check::metadata::{XMP_CAP, read_metadata};
+use crate::format_check::reader::{Doc, Lazy, OpenError, loaded};
 use crate::format_check::report::describe_pages;
 use crate::format_check::rules::Limits;
 use crate::format_check::streams::{Cut, Decoder};
@@ -126,63 +125,39 @@ pub(crate) fn extract(
     limits: &Limits,
     budget: Budget,
 ) -> Result<Extracted, ExtractError> {
-    let options = LoadOptions {
-        filter: Some(load_filter),
-        ..LoadOptions::default()
-    };
-    ObjectStreams::start(limits.max_document_bytes / 4);
-    let loaded = catch_unwind(AssertUnwindSafe(|| {
-        Document::load_mem_with_options(&direct_lengths(bytes), options)
-    }));
-    let (object_stream_bytes, object_streams_cut) = ObjectStreams::finish();
-    let doc = match loaded {
-        Ok(Ok(doc)) => doc,
-        Ok(Err(err)) => return Err(classify_load_error(bytes, &err.to_string())),
-        Err(_) => return Err(ExtractError::Corrupt("the PDF structure is damaged".into())),
-    };
-    if doc.trailer.get(b"Encrypt").is_ok() && doc.is_encrypted() {
-        return Err(ExtractError::Encrypted);
-    }
-    if doc.objects.len() > limits.max_objects {
-        return Err(ExtractError::TooComplex(format!(
-            "it has {} objects (the limit is {})",
-            doc.objects.len(),
-            limits.max_objects
-        )));
-    }
-    let page_map = doc.get_pages();
-    if page_map.is_empty() && object_streams_cut {
-        return Err(ExtractError::TooComplex(format!(
-            "its compressed object streams unpack to more than {} MiB",
-            (limits.max_document_bytes / 4) >> 20
-        )));
-    }
-    if page_map.is_empty() {
-        return Err(ExtractError::Corrupt(
-            "the PDF has no readable pages".into(),
-        ));
-    }
     let decoder = Decoder::new(
         limits.max_stream_bytes,
         limits.max_document_bytes,
         limits.max_pool_bytes,
         budget,
     );
-    let mut gaps = Vec::new();
-    // The unpacked object streams stay in the document, so they count against its budgets
-    // (going over makes the reading of content cut, which is reported where it happens).
-    let _over = decoder.charge(object_stream_bytes);
-    if object_streams_cut {
-        gaps.push(Gap {
-            pages: Vec::new(),
-            what: "some of the document's objects (fonts, drawings or pages may be missing)".into(),
-            why: format!(
-                "its compressed object streams unpack to more than {} MiB",
-                (limits.max_document_bytes / 4) >> 20
-            ),
-            unread: false,
-        });
+    let packed_budget = limits.max_document_bytes / 4;
+    let doc = match Lazy::open(bytes, limits.max_objects, packed_budget, &decoder) {
+        Ok(lazy) => Doc::Lazy(Box::new(lazy)),
+        Err(OpenError::TooManyObjects(_)) => {
+            return Err(ExtractError::TooComplex(format!(
+                "it has more than {} objects (the limit)",
+                limits.max_objects
+            )));
+        }
+        Err(OpenError::NotMine) => {
+            let (doc, cut) = loaded::load(bytes, limits, &decoder)?;
+            Doc::Loaded(Box::new(doc), cut)
+        }
+    };
+    let page_ids = doc.pages();
+    if page_ids.is_empty() && doc.objects_cut() {
+        return Err(ExtractError::TooComplex(format!(
+            "its compressed object streams unpack to more than {} MiB",
+            packed_budget >> 20
+        )));
     }
+    if page_ids.is_empty() {
+        return Err(ExtractError::Corrupt(
+            "the PDF has no readable pages".into(),
+        ));
+    }
+    let mut gaps = Vec::new();
     let (metadata, metadata_cut) = read_metadata(&doc, &decoder);
     if let Some(cut) = metadata_cut {
         gaps.push(Gap {
@@ -199,13 +174,13 @@ pub(crate) fn extract(
         });
     }
     let mut interp = Interp::new(&doc, &decoder, budget, limits.max_glyphs);
-    let mut pages = Vec::with_capacity(page_map.len());
+    let mut pages = Vec::with_capacity(page_ids.len());
     let mut stopped: Option<(u32, String)> = None;
     let mut cut_pages: Vec<(u32, Cut)> = Vec::new();
     let empty = Dictionary::new();
-    for (index, &page_id) in page_map.values().enumerate() {
+    for (index, &page_id) in page_ids.iter().enumerate() {
         let number = index as u32 + 1;
-        let dict = doc.get_dictionary(page_id).ok();
+        let dict = doc.get_dictionary(page_id);
         let media = dict
             .and_then(|d| inherited(&doc, d, b"MediaBox"))
             .and_then(rect)
@@ -271,6 +246,22 @@ pub(crate) fn extract(
             unread: false,
         });
     }
+    if doc.objects_cut() {
+        // First, as the notice always listed it.
+        gaps.insert(
+            0,
+            Gap {
+                pages: Vec::new(),
+                what: "some of the document's objects (fonts, drawings or pages may be missing)"
+                    .into(),
+                why: format!(
+                    "its compressed object streams unpack to more than {} MiB",
+                    packed_budget >> 20
+                ),
+                unread: false,
+            },
+        );
+    }
     if interp.skipped.forms > 0 {
         gaps.push(Gap {
             pages: Vec::new(),
@@ -306,112 +297,12 @@ fn cut_reason(cut: Cut, limits: &Limits) -> String {
     }
 }
 
-/// Runs on every object while lopdf loads the file: images are emptied (they never hold text),
-/// and object streams are unpacked here, once, within [`OBJECT_STREAMS`] (a cap per stream and
-/// one on their sum per document), so lopdf, which would unpack them without a cap, finds them
-/// unpacked; one beyond the caps is emptied and the load counts as cut. lopdf 0.42 keeps the
-/// (changed) object itself for objects read from the file and uses the returned one only for
-/// objects inside object streams, which are never streams: so streams are changed in place and
-/// other objects returned as they are.
-fn load_filter(id: ObjectId, object: &mut Object) -> Option<(ObjectId, Object)> {
-    let Object::Stream(stream) = object else {
-        return Some((id, object.clone()));
-    };
-    let kind = |dict: &Dictionary, key: &[u8], value: &[u8]| matches!(dict.get(key), Ok(Object::Name(n)) if n == value);
-    if kind(&stream.dict, b"Subtype", b"Image") {
-        stream.content.clear();
-        stream.dict.remove(b"Filter");
-        stream.dict.remove(b"DecodeParms");
-    } else if kind(&stream.dict, b"Type", b"ObjStm") {
-        OBJECT_STREAMS.with(|budget| budget.unpack(stream));
-    }
-    Some((id, Object::Null))
-}
-
-/// Largest size one object stream may unpack to (real ones hold a few hundred kilobytes).
-const MAX_OBJECT_STREAM: usize = 16 << 20;
-
-thread_local! {
-    /// What the object streams of the document being loaded on this thread may still unpack
-    /// to. A check loads on its own thread, one document at a time ([`ObjectStreams::start`]).
-    static OBJECT_STREAMS: ObjectStreams = const { ObjectStreams {
-        left: std::cell::Cell::new(0),
-        used: std::cell::Cell::new(0),
-        cut: std::cell::Cell::new(false),
-    } };
-}
-
-/// The object-stream budget of one load.
-struct ObjectStreams {
-    left: std::cell::Cell<usize>,
-    used: std::cell::Cell<usize>,
-    cut: std::cell::Cell<bool>,
-}
-
-impl ObjectStreams {
-    /// Starts a load that may unpack `total` bytes of object streams.
-    fn start(total: usize) {
-        OBJECT_STREAMS.with(|b| {
-            b.left.set(total);
-            b.used.set(0);
-            b.cut.set(false);
-        });
-    }
-
-    /// (bytes unpacked, whether an object stream was emptied) since [`ObjectStreams::start`].
-    fn finish() -> (usize, bool) {
-        OBJECT_STREAMS.with(|b| (b.used.get(), b.cut.get()))
-    }
-
-    /// Unpacks a Flate object stream in place (or empties it when it is beyond the caps or
-    /// compressed otherwise: real files use Flate only).
-    fn unpack(&self, stream: &mut pdf_extract::Stream) {
-        let cap = self.left.get().min(MAX_OBJECT_STREAM);
-        let flate = matches!(stream.dict.get(b"Filter"), Ok(Object::Name(n)) if n == b"FlateDecode")
-            && stream.dict.get(b"DecodeParms").is_err();
-        let unpacked = if flate {
-            inflate_within(&stream.content, cap)
-        } else if stream.dict.get(b"Filter").is_err() && stream.content.len() <= cap {
-            return self.charge(stream.content.len());
-        } else {
-            None
-        };
-        match unpacked {
-            Some(data) => {
-                self.charge(data.len());
-                stream.dict.remove(b"Filter");
-                stream.content = data;
-            }
-            None => {
-                self.cut.set(true);
-                stream.content.clear();
-                stream.dict.remove(b"Filter");
-            }
-        }
-    }
-
-    fn charge(&self, n: usize) {
-        self.left.set(self.left.get().saturating_sub(n));
-        self.used.set(self.used.get() + n);
-    }
-}
-
-/// The zlib data `data` unpacked, if it unpacks to at most `cap` bytes (a damaged end keeps
-/// what came before it).
-fn inflate_within(data: &[u8], cap: usize) -> Option<Vec<u8>> {
-    use std::io::Read;
-    let mut out = Vec::with_capacity(data.len().saturating_mul(4).min(cap));
-    let mut limited = flate2::read::ZlibDecoder::new(data).take(cap as u64 + 1);
-    let _ = limited.read_to_end(&mut out);
-    (out.len() <= cap).then_some(out)
-}
-
 /// A page's content streams, decoded and joined.
-fn page_content(doc: &Document, decoder: &Decoder, page_id: ObjectId) -> Vec<u8> {
+fn page_content(doc: &Doc, decoder: &Decoder, page_id: ObjectId) -> Vec<u8> {
     // Decoded straight into one buffer: a page's content is held once, however many streams.
     let mut out = Vec::new();
-    for id in doc.get_page_contents(page_id) {
-        if let Ok(Object::Stream(stream)) = doc.get_object(id) {
+    for id in doc.page_contents(page_id) {
+        if let Some(Object::Stream(stream)) = doc.get_object(id) {
             if !out.is_empty() {
                 out.reserve_exact(1);
                 out.push(b'\n');
@@ -423,14 +314,14 @@ fn page_content(doc: &Document, decoder: &Decoder, page_id: ObjectId) -> Vec<u8>
 }
 
 /// Looks a key up on a page and then up its parents (bounded, the tree is untrusted).
-fn inherited<'a>(doc: &'a Document, page: &'a Dictionary, key: &[u8]) -> Option<&'a Object> {
+fn inherited<'a>(doc: &'a Doc, page: &'a Dictionary, key: &[u8]) -> Option<&'a Object> {
     let mut node = page;
     for _ in 0..64 {
         if let Ok(value) = node.get(key) {
             return deref(doc, value);
         }
         let parent = node.get(b"Parent").ok()?.as_reference().ok()?;
-        node = doc.get_dictionary(parent).ok()?;
+        node = doc.get_dictionary(parent)?;
     }
     None
 }
@@ -459,64 +350,10 @@ fn rect(object: &Object) -> Option<Rect> {
         .then_some(r)
 }
 
-fn classify_load_error(bytes: &[u8], error: &str) -> ExtractError {
-    let lower = error.to_ascii_lowercase();
-    if lower.contains("decrypt") || lower.contains("encrypt") || lower.contains("password") {
-        return ExtractError::Encrypted;
-    }
-    if crate::format_check::sniff::declares_encryption(bytes) {
-        return ExtractError::Encrypted;
-    }
-    ExtractError::Corrupt(
-        "the PDF is damaged or incomplete (it may have been cut off during upload or export)"
-            .into(),
-    )
-}
-
 /// Follows one indirect reference.
-pub(crate) fn deref<'a>(doc: &'a Document, object: &'a Object) -> Option<&'a Object> {
+pub(crate) fn deref<'a>(doc: &'a Doc, object: &'a Object) -> Option<&'a Object> {
     match object {
-        Object::Reference(id) => doc.get_object(*id).ok(),
+        Object::Reference(id) => doc.get_object(*id),
         other => Some(other),
-    }
-}
-
-#[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used)]
-mod tests {
-    use std::io::Write;
-
-    use super::*;
-
-    fn object_stream(unpacked: usize) -> pdf_extract::Stream {
-        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
-        z.write_all(&vec![b' '; unpacked]).unwrap();
-        let mut dict = Dictionary::new();
-        dict.set("Type", Object::Name(b"ObjStm".to_vec()));
-        dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
-        pdf_extract::Stream::new(dict, z.finish().unwrap())
-    }
-
-    #[test]
-    fn object_streams_are_unpacked_once_within_the_sum_cap_of_the_document() {
-        ObjectStreams::start(1 << 20);
-        let mut streams: Vec<Object> = (0..3)
-            .map(|_| Object::Stream(object_stream(400 << 10)))
-            .collect();
-        for (i, stream) in streams.iter_mut().enumerate() {
-            load_filter((i as u32 + 1, 0), stream);
-        }
-        let (used, cut) = ObjectStreams::finish();
-        assert_eq!(used, 800 << 10, "two fit under the 1 MiB cap");
-        assert!(cut, "the third is beyond the sum cap");
-        let contents: Vec<usize> = streams
-            .iter()
-            .map(|s| s.as_stream().unwrap().content.len())
-            .collect();
-        assert_eq!(contents, vec![400 << 10, 400 << 10, 0]);
-        for s in &streams {
-            // Unpacked (or emptied): lopdf finds no filter and unpacks nothing again.
-            assert!(s.as_stream().unwrap().dict.get(b"Filter").is_err());
-        }
     }
 }

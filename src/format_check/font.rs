@@ -8,10 +8,11 @@
 
 use std::collections::HashMap;
 
-use pdf_extract::{Dictionary, Document, Object};
+use pdf_extract::{Dictionary, Object};
 
 use crate::format_check::cmap;
 use crate::format_check::encoding::{Base, glyph_text};
+use crate::format_check::reader::Doc;
 use crate::format_check::sniff::find;
 use crate::format_check::std14;
 use crate::format_check::streams::Decoder;
@@ -37,14 +38,14 @@ pub(crate) struct Font {
     pub scale: f64,
 }
 
-fn deref<'a>(doc: &'a Document, object: &'a Object) -> &'a Object {
+fn deref<'a>(doc: &'a Doc, object: &'a Object) -> &'a Object {
     match object {
         Object::Reference(id) => doc.get_object(*id).unwrap_or(object),
         other => other,
     }
 }
 
-fn dict_get<'a>(doc: &'a Document, dict: &'a Dictionary, key: &[u8]) -> Option<&'a Object> {
+fn dict_get<'a>(doc: &'a Doc, dict: &'a Dictionary, key: &[u8]) -> Option<&'a Object> {
     dict.get(key).ok().map(|o| deref(doc, o))
 }
 
@@ -56,7 +57,7 @@ fn number(object: &Object) -> Option<f64> {
     }
 }
 
-fn numbers(doc: &Document, object: Option<&Object>) -> Vec<f64> {
+fn numbers(doc: &Doc, object: Option<&Object>) -> Vec<f64> {
     match object {
         Some(Object::Array(items)) => items
             .iter()
@@ -85,15 +86,15 @@ impl Font {
     }
 
     /// Loads the font dictionary `dict`.
-    pub fn load(doc: &Document, decoder: &Decoder, dict: &Dictionary) -> Self {
+    pub fn load(doc: &Doc, decoder: &Decoder, dict: &Dictionary) -> Self {
         let subtype = name_of(dict_get(doc, dict, b"Subtype")).unwrap_or(b"Type1");
         let unicode = match dict_get(doc, dict, b"ToUnicode") {
-            Some(Object::Stream(s)) => decoder.decode(s).map(|d| cmap::parse(&d).map),
+            Some(Object::Stream(s)) => decoder.decode(s).map(|d| cmap::parse(&d).entries),
             _ => None,
         }
         .unwrap_or_default();
         if subtype == b"Type0" {
-            return Self::composite(doc, decoder, dict, unicode);
+            return Self::composite(doc, decoder, dict, unicode.into_iter().collect());
         }
         let mut font = Font {
             widths: vec![0.0; 256],
@@ -169,7 +170,7 @@ impl Font {
     }
 
     fn composite(
-        doc: &Document,
+        doc: &Doc,
         decoder: &Decoder,
         dict: &Dictionary,
         unicode: HashMap<u32, String>,
@@ -230,6 +231,11 @@ impl Font {
             }
         }
         font
+    }
+
+    /// Whether codes may be longer than one byte (a Type 0 font).
+    pub fn is_composite(&self) -> bool {
+        self.composite
     }
 
     /// Splits a shown string into (code, byte length) pairs.
@@ -296,7 +302,7 @@ impl Font {
 /// Text of each code from the encoding: `/Differences` over a base encoding, or the built-in
 /// encoding of an embedded Type 1 program, or a standard encoding.
 fn encoding_names(
-    doc: &Document,
+    doc: &Doc,
     decoder: &Decoder,
     dict: &Dictionary,
     descriptor: Option<&Dictionary>,
@@ -352,7 +358,7 @@ fn encoding_names(
 }
 
 fn builtin_type1(
-    doc: &Document,
+    doc: &Doc,
     decoder: &Decoder,
     descriptor: &Dictionary,
 ) -> Option<Vec<(usize, Vec<u8>)>> {

@@ -10,11 +10,12 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use pdf_extract::{Dictionary, Document, Object, ObjectId};
+use pdf_extract::{Dictionary, Object, ObjectId};
 
 use crate::format_check::extract::{Budget, Glyph, Page};
 use crate::format_check::font::Font;
 use crate::format_check::lexer::{Arg, Lexer, Operation};
+use crate::format_check::reader::Doc;
 use crate::format_check::streams::Decoder;
 
 /// Deepest form-in-form nesting followed.
@@ -126,7 +127,7 @@ pub(crate) struct Skipped {
 
 /// Interprets pages of one document.
 pub(crate) struct Interp<'a> {
-    doc: &'a Document,
+    doc: &'a Doc<'a>,
     decoder: &'a Decoder,
     budget: Budget,
     fonts: HashMap<ObjectId, Rc<Font>>,
@@ -138,7 +139,7 @@ pub(crate) struct Interp<'a> {
     pub skipped: Skipped,
 }
 
-fn deref<'a>(doc: &'a Document, object: &'a Object) -> &'a Object {
+fn deref<'a>(doc: &'a Doc, object: &'a Object) -> &'a Object {
     match object {
         Object::Reference(id) => doc.get_object(*id).unwrap_or(&Object::Null),
         other => other,
@@ -147,7 +148,7 @@ fn deref<'a>(doc: &'a Document, object: &'a Object) -> &'a Object {
 
 /// `resources[category][name]`, dereferenced, with the id when it is indirect.
 fn resource<'a>(
-    doc: &'a Document,
+    doc: &'a Doc<'a>,
     resources: &'a Dictionary,
     category: &[u8],
     name: &[u8],
@@ -161,7 +162,7 @@ fn resource<'a>(
 }
 
 impl<'a> Interp<'a> {
-    pub fn new(doc: &'a Document, decoder: &'a Decoder, budget: Budget, max_glyphs: usize) -> Self {
+    pub fn new(doc: &'a Doc<'a>, decoder: &'a Decoder, budget: Budget, max_glyphs: usize) -> Self {
         Interp {
             doc,
             decoder,
@@ -337,25 +338,60 @@ impl<'a> Interp<'a> {
         page: &mut Page,
     ) -> Result<(), Stop> {
         let font = gs.font.clone().unwrap_or_else(|| Rc::clone(&self.fallback));
-        for (code, len) in font.codes(bytes) {
-            let w0 = font.width(code);
-            let tsm = M::new([gs.hscale, 0.0, 0.0, 1.0, 0.0, gs.rise]);
-            let trm = tsm.then(tm).then(&gs.ctm);
-            self.glyph(
-                &trm,
-                w0,
-                gs.size * font.scale,
-                font.text(code),
-                origin,
-                page,
-            )?;
-            let mut spacing = gs.char_spacing;
-            if len == 1 && code == 32 {
-                spacing += gs.word_spacing;
+        if font.is_composite() {
+            for (code, len) in font.codes(bytes) {
+                self.place(gs, &font, tm, code, len, origin, page)?;
             }
-            let tx = (w0 * gs.size + spacing) * gs.hscale;
-            *tm = M::translate(tx, 0.0).then(tm);
+        } else {
+            // A simple font's codes are its bytes.
+            for &byte in bytes {
+                self.place(gs, &font, tm, u32::from(byte), 1, origin, page)?;
+            }
         }
+        Ok(())
+    }
+
+    /// Places one glyph and advances the text matrix past it.
+    #[allow(clippy::too_many_arguments)]
+    #[inline]
+    fn place(
+        &mut self,
+        gs: &State,
+        font: &Font,
+        tm: &mut M,
+        code: u32,
+        len: usize,
+        origin: (f64, f64),
+        page: &mut Page,
+    ) -> Result<(), Stop> {
+        let w0 = font.width(code);
+        // Text space to device space: [hscale 0 0 1 0 rise] × tm × ctm, the first product
+        // written out (its zero terms add nothing).
+        let trm = M {
+            a: gs.hscale * tm.a,
+            b: gs.hscale * tm.b,
+            c: tm.c,
+            d: tm.d,
+            e: gs.rise * tm.c + tm.e,
+            f: gs.rise * tm.d + tm.f,
+        }
+        .then(&gs.ctm);
+        self.glyph(
+            &trm,
+            w0,
+            gs.size * font.scale,
+            font.text(code),
+            origin,
+            page,
+        )?;
+        let mut spacing = gs.char_spacing;
+        if len == 1 && code == 32 {
+            spacing += gs.word_spacing;
+        }
+        let tx = (w0 * gs.size + spacing) * gs.hscale;
+        // [1 0 0 1 tx 0] × tm: only the translation moves.
+        tm.e += tx * tm.a;
+        tm.f += tx * tm.b;
         Ok(())
     }
 
@@ -385,7 +421,11 @@ impl<'a> Interp<'a> {
         let upright = trm.b.abs() < tiny && trm.c.abs() < tiny && trm.a > 0.0 && trm.d > 0.0;
         let text = if text.len() > 32 { "" } else { text };
         let start = u32::try_from(page.text.len()).unwrap_or(u32::MAX);
-        page.text.push_str(text);
+        match *text.as_bytes() {
+            // One byte of UTF-8 is ASCII: no copy call for the common case.
+            [byte] => page.text.push(char::from(byte)),
+            _ => page.text.push_str(text),
+        }
         page.glyphs.push(Glyph {
             x: x as f32,
             y: y as f32,

@@ -81,11 +81,15 @@ pub(crate) fn build_lines(pages: &[Page]) -> Vec<Vec<Line>> {
 fn page_lines(page: &Page) -> Vec<Line> {
     let mut lines: Vec<Line> = Vec::new();
     let mut current: Option<Line> = None;
-    let mut sizes: Vec<(f32, u32)> = Vec::new();
+    let mut sizes = Sizes::default();
     let mut last_end = 0.0f32;
     for g in &page.glyphs {
         let text = page.glyph_text(g);
-        let blank = text.chars().all(char::is_whitespace);
+        let blank = match *text.as_bytes() {
+            // `char::is_whitespace` of an ASCII byte.
+            [byte] => matches!(byte, b' ' | b'\t'..=b'\r'),
+            _ => text.chars().all(char::is_whitespace),
+        };
         if let Some(line) = current.as_mut() {
             let em = g.size.max(line.size).max(1.0);
             let new_line = (g.y - line.y).abs() > 0.5 * em
@@ -116,9 +120,14 @@ fn page_lines(page: &Page) -> Vec<Line> {
         line.x1 = line.x1.max(g.x_end).max(g.x);
         line.top = line.top.min(g.y - 0.7 * g.size);
         line.chars += 1;
-        line.text
-            .push_str(if text.contains('\0') { "?" } else { text });
-        add_size(&mut sizes, g.size);
+        match *text.as_bytes() {
+            [0] => line.text.push('?'),
+            [byte] => line.text.push(char::from(byte)),
+            _ => line
+                .text
+                .push_str(if text.contains('\0') { "?" } else { text }),
+        }
+        sizes.add(g.size);
         last_end = g.x_end.max(g.x);
     }
     if let Some(done) = current.take() {
@@ -127,16 +136,44 @@ fn page_lines(page: &Page) -> Vec<Line> {
     lines
 }
 
-fn add_size(sizes: &mut Vec<(f32, u32)>, size: f32) {
-    let key = (size * 10.0).round() / 10.0;
-    match sizes.iter_mut().find(|(s, _)| *s == key) {
-        Some((_, n)) => *n += 1,
-        None => sizes.push((key, 1)),
+/// Character sizes of the line being built, in 0.1 pt bins with their counts (in order of
+/// first use), and the last size added with its bin: a run of one size is binned once.
+#[derive(Default)]
+struct Sizes {
+    bins: Vec<(f32, u32)>,
+    last: Option<(f32, usize)>,
+}
+
+impl Sizes {
+    fn add(&mut self, size: f32) {
+        if let Some((raw, bin)) = self.last
+            && raw == size
+        {
+            self.bins[bin].1 += 1;
+            return;
+        }
+        let key = (size * 10.0).round() / 10.0;
+        let bin = match self.bins.iter().position(|(s, _)| *s == key) {
+            Some(bin) => {
+                self.bins[bin].1 += 1;
+                bin
+            }
+            None => {
+                self.bins.push((key, 1));
+                self.bins.len() - 1
+            }
+        };
+        self.last = Some((size, bin));
+    }
+
+    fn clear(&mut self) {
+        self.bins.clear();
+        self.last = None;
     }
 }
 
-fn push_line(lines: &mut Vec<Line>, mut line: Line, sizes: &mut Vec<(f32, u32)>) {
-    if let Some(&(size, _)) = sizes.iter().max_by_key(|(_, n)| *n) {
+fn push_line(lines: &mut Vec<Line>, mut line: Line, sizes: &mut Sizes) {
+    if let Some(&(size, _)) = sizes.bins.iter().max_by_key(|(_, n)| *n) {
         line.size = size;
     }
     sizes.clear();

@@ -1,9 +1,10 @@
 //! Document metadata that can name authors: the Info dictionary (Author, Creator, Subject,
 //! Keywords, Title, Producer) and the catalog's XMP packet, decoded to text.
 
-use pdf_extract::{Document, Object};
+use pdf_extract::Object;
 
 use crate::format_check::extract::deref;
+use crate::format_check::reader::Doc;
 use crate::format_check::streams::{Cut, Decoder};
 
 /// Largest XMP packet searched, in decoded bytes.
@@ -12,13 +13,10 @@ pub(crate) const XMP_CAP: usize = 4 << 20;
 /// Reads Author, Creator, Subject, Keywords and Title from the Info dictionary, and the XMP
 /// packet of the catalog, as text. The cut is set when the XMP packet was over a budget (it is
 /// then searched only as far as it was decoded).
-pub(crate) fn read_metadata(
-    doc: &Document,
-    decoder: &Decoder,
-) -> (Vec<(String, String)>, Option<Cut>) {
+pub(crate) fn read_metadata(doc: &Doc, decoder: &Decoder) -> (Vec<(String, String)>, Option<Cut>) {
     let mut fields = Vec::new();
     if let Some(info) = doc
-        .trailer
+        .trailer()
         .get(b"Info")
         .ok()
         .and_then(|o| deref(doc, o))
@@ -35,7 +33,7 @@ pub(crate) fn read_metadata(
         }
     }
     let xmp = doc
-        .trailer
+        .trailer()
         .get(b"Root")
         .ok()
         .and_then(|o| deref(doc, o))

@@ -5,8 +5,9 @@
 //! body font size, page limit, anonymity) are configured by [`Rules`]; which codes block an
 //! upload is the chair's choice ([`Rules::blocking`], [`FormatReport::blocks_upload`]).
 //!
-//! Pipeline: `sniff` (is it a PDF?) → `extract` (lopdf for the file structure, our own
-//! interpreter `interp` for the content, `streams` for budgeted decoding) → `layout` (lines;
+//! Pipeline: `sniff` (is it a PDF?) → `extract` (our lazy object reader `reader` for the file
+//! structure, lopdf only for the files it leaves to lopdf; our own interpreter `interp` for the
+//! content, `streams` for budgeted decoding) → `layout` (lines;
 //! body text vs line numbers, headers, page numbers) → the rule modules `geometry`, `sections`,
 //! `anonymity`. Only a file that is certainly not a readable PDF is rejected; whatever the
 //! checker could not read is reported as `checked_partly` (`partial`).
@@ -31,6 +32,7 @@ pub(crate) mod metadata;
 pub(crate) mod normalize;
 pub(crate) mod partial;
 pub(crate) mod quiet;
+pub(crate) mod reader;
 pub(crate) mod sections;
 pub(crate) mod sniff;
 pub(crate) mod std14;

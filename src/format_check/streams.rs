@@ -181,15 +181,8 @@ impl Decoder {
 
     /// [`Decoder::inflate`] appending to `out`; `cap` bounds what is appended.
     fn inflate_into(&self, input: &[u8], cap: usize, cut_at_cap: bool, out: &mut Vec<u8>) {
-        let zlib = input.len() >= 2 && (u16::from(input[0]) << 8 | u16::from(input[1])) % 31 == 0;
-        let mut slot = self.inflater.borrow_mut();
-        let inflater = match slot.as_mut() {
-            Some((header, inflater)) if *header == zlib => {
-                inflater.reset(zlib);
-                inflater
-            }
-            _ => &mut slot.insert((zlib, flate2::Decompress::new(zlib))).1,
-        };
+        let mut inflater = self.inflater_for(input);
+        let inflater = &mut *inflater;
         let base = out.len();
         // Room `out` already has is written into too: it counts like room we add.
         if let Err(cut) = self.reserve(out.capacity() - out.len()) {
@@ -233,6 +226,51 @@ impl Decoder {
                 Ok(_) => {}
             }
         }
+    }
+
+    /// The shared inflater, reset for `input` (zlib or raw deflate, by its first two bytes).
+    fn inflater_for(&self, input: &[u8]) -> std::cell::RefMut<'_, flate2::Decompress> {
+        let zlib = input.len() >= 2 && (u16::from(input[0]) << 8 | u16::from(input[1])) % 31 == 0;
+        let mut slot = self.inflater.borrow_mut();
+        match slot.as_mut() {
+            Some((header, inflater)) if *header == zlib => inflater.reset(zlib),
+            _ => *slot = Some((zlib, flate2::Decompress::new(zlib))),
+        }
+        std::cell::RefMut::map(slot, |slot| {
+            &mut slot
+                .get_or_insert_with(|| (zlib, flate2::Decompress::new(zlib)))
+                .1
+        })
+    }
+
+    /// The zlib data `input` unpacked, if it unpacks to at most `cap` bytes (a damaged end keeps
+    /// what came before it). Nothing is charged or recorded: the caller decides what a result
+    /// over `cap` means and charges what it keeps.
+    pub fn unpack_within(&self, input: &[u8], cap: usize) -> Option<Vec<u8>> {
+        let mut inflater = self.inflater_for(input);
+        let mut out = Vec::with_capacity(input.len().saturating_mul(4).clamp(64, cap.max(64)));
+        loop {
+            if out.len() == out.capacity() {
+                if out.len() > cap {
+                    return None;
+                }
+                let grow = out.len().max(1024).min(cap + 1 - out.len());
+                out.reserve_exact(grow);
+            }
+            let consumed = usize::try_from(inflater.total_in()).unwrap_or(input.len());
+            let before = out.len();
+            let status = inflater.decompress_vec(
+                input.get(consumed..).unwrap_or(&[]),
+                &mut out,
+                flate2::FlushDecompress::None,
+            );
+            match status {
+                Ok(flate2::Status::StreamEnd) | Err(_) => break,
+                Ok(_) if out.len() == before && out.len() < out.capacity() => break,
+                Ok(_) => {}
+            }
+        }
+        (out.len() <= cap).then_some(out)
     }
 
     /// Appends the decoded content of `stream` to `out` within the budgets (Flate streams are
