@@ -1,8 +1,9 @@
 //! The mail outbox. An email is a row written in the same transaction as the action that
 //! causes it; a unique `dedupe_key` per event makes queuing it twice a no-op. Workers claim
-//! due rows one at a time with a short lease and their instance id (PostgreSQL: `FOR UPDATE
-//! SKIP LOCKED`; SQLite: the writer turn of `db::transaction`), so several processes never
-//! deliver one row twice, and a restarted or stopping server hands its claims back at once.
+//! due rows one at a time with a short lease and their instance id, in one statement each
+//! (PostgreSQL: `FOR UPDATE SKIP LOCKED`; SQLite: the writer turn of `db::write_statement`), so
+//! several processes never deliver one row twice, and a restarted or stopping server hands its
+//! claims back at once.
 
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
