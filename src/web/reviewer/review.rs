@@ -9,8 +9,8 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use crate::db::discussion::{self, CommentRow, ResponseRow};
-use crate::db::reviewer_pages::{self, ReviewWithRevisions, ReviewedPaper};
+use crate::db::discussion::{self, ResponseRow};
+use crate::db::reviewer_pages::{self, ReviewedPaper};
 use crate::db::reviews::{self, ReviewRow, ReviewWrite};
 use crate::db::submissions::SubmissionRow;
 use crate::db::{self, DbError, audit};
@@ -95,8 +95,9 @@ async fn load(ctx: &PageCtx, number: i32, with_discussion: bool) -> Result<Loade
         .response
         .as_ref()
         .is_some_and(ResponseRow::is_submitted);
-    let discussion =
-        comments.map(|comments| discussion_of(&paper, &all_reviews, comments, released_at));
+    let discussion = comments.map(|comments| {
+        PaperDiscussion::of_reviewer_page(&paper, &all_reviews, comments, released_at)
+    });
     let ReviewedPaper {
         row,
         has_pdf,
@@ -134,41 +135,6 @@ async fn load(ctx: &PageCtx, number: i32, with_discussion: bool) -> Result<Loade
         revisions,
         discussion,
     })
-}
-
-/// The paper's discussion from what [`load`] read: the comments, and the response, its
-/// versions, the acknowledgements and the meta-review read with the paper. "Revised after the
-/// response" are the reviewers whose newest submitted version came after the response's
-/// submission (as `db::discussion::reviewers_revised_since` finds them). Reviewers see no
-/// edit history.
-fn discussion_of(
-    paper: &ReviewedPaper,
-    reviews: &[ReviewWithRevisions],
-    comments: Vec<CommentRow>,
-    released_at: Option<chrono::DateTime<chrono::Utc>>,
-) -> PaperDiscussion {
-    let responded_at = paper.response.as_ref().and_then(|r| r.submitted_at);
-    let mut revised_after_response: Vec<String> = match responded_at {
-        Some(at) => reviews
-            .iter()
-            .filter(|r| r.last_submitted.is_some_and(|last| last > at))
-            .map(|r| r.review.reviewer_email.clone())
-            .collect(),
-        None => Vec::new(),
-    };
-    revised_after_response.sort();
-    revised_after_response.dedup();
-    PaperDiscussion {
-        assigned: paper.assigned.clone(),
-        comments,
-        history: HashMap::new(),
-        response: paper.response.clone(),
-        response_versions: paper.response_versions,
-        acknowledged: paper.acknowledged.clone(),
-        revised_after_response,
-        meta: paper.meta.clone(),
-        released_at,
-    }
 }
 
 fn window(ctx: &PageCtx, l: &Loaded) -> ReviewWindow {

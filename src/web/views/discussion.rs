@@ -12,6 +12,7 @@ use askama::Template;
 use chrono::{DateTime, Utc};
 
 use crate::db::discussion::{self as disc, CommentRow, MetaReviewRow, ResponseRow};
+use crate::db::reviewer_pages::{ReviewWithRevisions, ReviewedPaper};
 use crate::db::{AnyConnection, DbError, assignments as asg, decisions, from_db};
 use crate::domain::conference::{ConferenceSettings, LabelStyle, format_in_zone};
 use crate::domain::discussion::{CommentAudience, CommentText, WriterRole, word_count};
@@ -83,6 +84,41 @@ impl PaperDiscussion {
             meta: disc::meta_review_of(c, submission_id)?,
             released_at,
         })
+    }
+
+    /// The same as [`PaperDiscussion::load_knowing`] without history (a reviewer's view), from
+    /// what the reviewer's paper page read with the paper (`db::reviewer_pages`) and its
+    /// `comments`. "Revised after the response" are the reviewers whose newest submitted
+    /// version came after the response's submission, as `disc::reviewers_revised_since` finds
+    /// them.
+    pub fn of_reviewer_page(
+        paper: &ReviewedPaper,
+        reviews: &[ReviewWithRevisions],
+        comments: Vec<CommentRow>,
+        released_at: Option<DateTime<Utc>>,
+    ) -> PaperDiscussion {
+        let responded_at = paper.response.as_ref().and_then(|r| r.submitted_at);
+        let mut revised_after_response: Vec<String> = match responded_at {
+            Some(at) => reviews
+                .iter()
+                .filter(|r| r.last_submitted.is_some_and(|last| last > at))
+                .map(|r| r.review.reviewer_email.clone())
+                .collect(),
+            None => Vec::new(),
+        };
+        revised_after_response.sort();
+        revised_after_response.dedup();
+        PaperDiscussion {
+            assigned: paper.assigned.clone(),
+            comments,
+            history: HashMap::new(),
+            response: paper.response.clone(),
+            response_versions: paper.response_versions,
+            acknowledged: paper.acknowledged.clone(),
+            revised_after_response,
+            meta: paper.meta.clone(),
+            released_at,
+        }
     }
 
     /// The window under `settings` at `now`.

@@ -19,6 +19,8 @@ pub struct Paging {
     pub last: usize,
     /// The list's path and query without `page`, ending in `?` or `&`.
     pub base: String,
+    /// What the list's rows are, as the links' summary names them ("Rows 1–100 of 250").
+    pub noun: &'static str,
 }
 
 impl Paging {
@@ -42,7 +44,13 @@ impl Paging {
             first,
             last,
             base: format!("{base}{separator}"),
+            noun: "Rows",
         }
+    }
+
+    /// The same, naming its rows `noun` ("Papers 1–100 of 250").
+    pub fn naming(self, noun: &'static str) -> Paging {
+        Paging { noun, ..self }
     }
 
     /// The rows of this page among `0..total`.

@@ -194,7 +194,7 @@ pub fn preview_page(
             warning,
         }
     };
-    let paging = Paging::new(data.papers.len(), page, PER_PAGE, PROPOSED_PATH);
+    let paging = Paging::new(data.papers.len(), page, PER_PAGE, PROPOSED_PATH).naming("Papers");
     let papers = data.papers[paging.range()]
         .iter()
         .enumerate()
