@@ -219,6 +219,11 @@ impl Application {
             ranking_cache: crate::db::data_version::Versioned::new(
                 crate::db::data_version::RANKING,
             ),
+            reviewer_pages: crate::db::data_version::PerPaper::new(
+                crate::web::reviewer::review::KEPT_PAPER_PAGES,
+            ),
+            paper_rows: crate::db::data_version::PerPaper::new(crate::web::papers::KEPT_PAPERS),
+            known_copies: Default::default(),
         });
         let mut server = HttpServer::new(move || {
             let mut headers = DefaultHeaders::new();

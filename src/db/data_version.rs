@@ -9,7 +9,15 @@
 //!
 //! What a version does not cover: tables outside its list in [`VERSIONS`]. A cache whose
 //! inputs grow must add its tables there.
+//!
+//! Beside these whole-conference versions, each paper has its own (`paper_versions`, bumped
+//! by triggers on [`PAPER_TABLES`]): a page about one paper (the reviewer's page) can be kept
+//! per paper ([`PerPaper`]) and stays valid while reviews of other papers are written. The
+//! version of the paper a request's path names is read with the session
+//! (`sessions::lookup_for_request`), so a page served from memory costs no statement of its
+//! own.
 
+use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use diesel::connection::SimpleConnection;
@@ -56,13 +64,126 @@ pub fn current(c: &mut AnyConnection, name: &str) -> QueryResult<Option<i64>> {
         .optional()
 }
 
+/// The tables a paper's reviewer page is built from (the paper, its authors and files, its
+/// assignments, reviews and their versions, the authors' response with its versions and
+/// acknowledgements, the meta-review, the discussion), each with the expression that names
+/// the paper of one of its rows (`{row}`: the trigger's `NEW` or `OLD`). A page kept per
+/// paper may read only these tables.
+pub const PAPER_TABLES: [(&str, &str); 11] = [
+    ("submissions", "{row}.id"),
+    ("submission_authors", "{row}.submission_id"),
+    ("documents", "{row}.submission_id"),
+    ("assignments", "{row}.submission_id"),
+    ("reviews", "{row}.submission_id"),
+    (
+        "review_revisions",
+        "(SELECT submission_id FROM reviews WHERE id = {row}.review_id)",
+    ),
+    ("response_acknowledgements", "{row}.submission_id"),
+    ("author_responses", "{row}.submission_id"),
+    (
+        "author_response_revisions",
+        "(SELECT submission_id FROM author_responses WHERE id = {row}.response_id)",
+    ),
+    ("meta_reviews", "{row}.submission_id"),
+    ("discussion_comments", "{row}.submission_id"),
+];
+
 /// Creates (or replaces) the triggers that bump each version on every insert, update and
 /// delete of its tables. Safe to run at every start, also by two processes at once.
 pub fn install(c: &mut AnyConnection) -> QueryResult<()> {
     match c {
-        AnyConnection::Sqlite(_) => c.batch_execute(&sqlite_triggers()),
-        AnyConnection::Postgresql(_) => c.batch_execute(&postgres_triggers()),
+        AnyConnection::Sqlite(_) => {
+            c.batch_execute(&sqlite_triggers())?;
+            c.batch_execute(&sqlite_paper_triggers())
+        }
+        AnyConnection::Postgresql(_) => {
+            c.batch_execute(&postgres_triggers())?;
+            c.batch_execute(&postgres_paper_triggers())
+        }
     }
+}
+
+/// Per table and write, a trigger bumping the version of the paper of the written row (on an
+/// update, of the paper before and after; a row that names no paper, such as a revision
+/// whose review is already gone, bumps nothing: its parent's own trigger did).
+fn sqlite_paper_triggers() -> String {
+    let mut sql = String::new();
+    for (table, paper) in PAPER_TABLES {
+        let new = paper.replace("{row}", "NEW");
+        let old = paper.replace("{row}", "OLD");
+        for (event, name, created, bumped) in [
+            ("INSERT", "ins", Some(&new), format!("= {new}")),
+            ("UPDATE", "upd", Some(&new), format!("IN ({new}, {old})")),
+            ("DELETE", "del", None, format!("= {old}")),
+        ] {
+            let create = created.map_or(String::new(), |id| {
+                format!(
+                    "INSERT OR IGNORE INTO paper_versions (submission_id, version) \
+                     SELECT {id}, 0 WHERE {id} IS NOT NULL; "
+                )
+            });
+            sql.push_str(&format!(
+                "CREATE TRIGGER IF NOT EXISTS {table}_{name}_paper_version AFTER {event} \
+                 ON {table} BEGIN {create}UPDATE paper_versions SET version = version + 1 \
+                 WHERE submission_id {bumped}; END;\n"
+            ));
+        }
+    }
+    sql
+}
+
+/// Per table, a row trigger bumping the version of the paper of the written row at once (not
+/// deferred like the conference-wide versions: a transaction then takes a paper's version
+/// row when it writes the paper, before any conference-wide row at its commit, so a review
+/// save and a chair's bulk write always take the two kinds of row in the same order), and a
+/// TRUNCATE trigger bumping every paper.
+fn postgres_paper_triggers() -> String {
+    let mut sql = String::from(
+        "BEGIN;\n\
+         SELECT pg_advisory_xact_lock(7306201);\n\
+         CREATE OR REPLACE FUNCTION bump_every_paper_version() RETURNS trigger \
+         LANGUAGE plpgsql AS $$\n\
+         BEGIN\n\
+           UPDATE paper_versions SET version = version + 1;\n\
+           RETURN NULL;\n\
+         END\n\
+         $$;\n",
+    );
+    let bump = |id: &str| {
+        format!(
+            "paper := {id};\n\
+             IF paper IS NOT NULL THEN\n\
+               INSERT INTO paper_versions (submission_id, version) VALUES (paper, 1)\n\
+               ON CONFLICT (submission_id) DO UPDATE SET version = paper_versions.version + 1;\n\
+             END IF;\n"
+        )
+    };
+    for (table, paper) in PAPER_TABLES {
+        let new = paper.replace("{row}", "NEW");
+        let old = paper.replace("{row}", "OLD");
+        sql.push_str(&format!(
+            "CREATE OR REPLACE FUNCTION bump_paper_version_of_{table}() RETURNS trigger \
+             LANGUAGE plpgsql AS $$\n\
+             DECLARE paper TEXT;\n\
+             BEGIN\n\
+               IF TG_OP = 'INSERT' OR TG_OP = 'UPDATE' THEN\n{bump_new}END IF;\n\
+               IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND {old} IS DISTINCT FROM {new}) THEN\n\
+                 {bump_old}END IF;\n\
+               RETURN NULL;\n\
+             END\n\
+             $$;\n\
+             DROP TRIGGER IF EXISTS {table}_paper_version ON {table};\n\
+             CREATE TRIGGER {table}_paper_version AFTER INSERT OR UPDATE OR DELETE ON {table} \
+             FOR EACH ROW EXECUTE FUNCTION bump_paper_version_of_{table}();\n\
+             CREATE OR REPLACE TRIGGER {table}_paper_versions_truncated AFTER TRUNCATE ON \
+             {table} FOR EACH STATEMENT EXECUTE FUNCTION bump_every_paper_version();\n",
+            bump_new = bump(&new),
+            bump_old = bump(&old),
+        ));
+    }
+    sql.push_str("COMMIT;\n");
+    sql
 }
 
 /// One trigger per version, table and operation (SQLite has no multi-event or statement
@@ -168,6 +289,76 @@ impl<T> Versioned<T> {
     }
 }
 
+/// The version of the paper a request's path names, read with the session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaperStamp {
+    pub number: i32,
+    pub submission_id: String,
+    pub version: i64,
+}
+
+/// Per paper, one copy per process of something computed from that paper's rows in
+/// [`PAPER_TABLES`], used while the paper's version is unchanged. Unlike [`Versioned`], the
+/// caller reads the version itself (with the session: [`PaperStamp`]) and loads on a miss,
+/// since the load is an asynchronous database call of its own. At most `capacity` papers are
+/// kept; a new one then replaces one picked by hash order, which is as good as any choice
+/// for pages that are each read by a handful of reviewers.
+pub struct PerPaper<T> {
+    capacity: usize,
+    kept: RwLock<HashMap<i32, (PaperStamp, Arc<T>)>>,
+}
+
+impl<T> PerPaper<T> {
+    pub fn new(capacity: usize) -> PerPaper<T> {
+        PerPaper {
+            capacity,
+            kept: RwLock::new(HashMap::new()),
+        }
+    }
+
+    /// The copy kept for exactly this version of this paper (a paper deleted and its number
+    /// given again has another id, so its copy is not used either).
+    pub fn get(&self, stamp: &PaperStamp) -> Option<Arc<T>> {
+        let kept = self.kept.read().ok()?;
+        let (at, data) = kept.get(&stamp.number)?;
+        (at == stamp).then(|| data.clone())
+    }
+
+    /// Keeps `data`, loaded after `stamp` was read (so a copy is never labelled newer than its
+    /// rows: a write landing between the two makes the next request load again), unless a
+    /// newer version of the paper is kept already.
+    pub fn keep(&self, stamp: &PaperStamp, data: Arc<T>) {
+        let Ok(mut kept) = self.kept.write() else {
+            return;
+        };
+        if let Some((at, _)) = kept.get(&stamp.number)
+            && at.submission_id == stamp.submission_id
+            && at.version > stamp.version
+        {
+            return;
+        }
+        if kept.len() >= self.capacity
+            && !kept.contains_key(&stamp.number)
+            && let Some(&evicted) = kept.keys().next()
+        {
+            kept.remove(&evicted);
+        }
+        if self.capacity > 0 {
+            kept.insert(stamp.number, (stamp.clone(), data));
+        }
+    }
+}
+
+impl<T> std::fmt::Debug for PerPaper<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kept = self.kept.read().map_or(0, |k| k.len());
+        f.debug_struct("PerPaper")
+            .field("capacity", &self.capacity)
+            .field("kept", &kept)
+            .finish()
+    }
+}
+
 impl<T> std::fmt::Debug for Versioned<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let version = self
@@ -223,5 +414,70 @@ mod tests {
                 )));
             }
         }
+    }
+
+    #[test]
+    fn every_paper_table_gets_a_trigger_per_write_on_both_backends() {
+        let sqlite = sqlite_paper_triggers();
+        let postgres = postgres_paper_triggers();
+        for (table, _) in PAPER_TABLES {
+            for event in ["INSERT", "UPDATE", "DELETE"] {
+                assert!(
+                    sqlite.contains(&format!("AFTER {event} ON {table} BEGIN")),
+                    "{table} {event}"
+                );
+            }
+            assert!(postgres.contains(&format!(
+                "CREATE TRIGGER {table}_paper_version AFTER INSERT OR UPDATE OR DELETE ON {table} \
+                 FOR EACH ROW EXECUTE FUNCTION bump_paper_version_of_{table}()"
+            )));
+            assert!(postgres.contains(&format!(
+                "AFTER TRUNCATE ON {table} FOR EACH STATEMENT EXECUTE FUNCTION \
+                 bump_every_paper_version()"
+            )));
+        }
+    }
+
+    fn stamp(number: i32, id: &str, version: i64) -> PaperStamp {
+        PaperStamp {
+            number,
+            submission_id: id.into(),
+            version,
+        }
+    }
+
+    #[test]
+    fn a_paper_is_served_from_memory_only_at_the_version_and_id_it_was_read_at() {
+        let kept = PerPaper::new(8);
+        kept.keep(&stamp(1, "a", 3), Arc::new("three"));
+        assert_eq!(kept.get(&stamp(1, "a", 3)).as_deref(), Some(&"three"));
+        assert!(kept.get(&stamp(1, "a", 4)).is_none(), "a newer version");
+        assert!(
+            kept.get(&stamp(1, "b", 3)).is_none(),
+            "another paper, same number"
+        );
+        assert!(kept.get(&stamp(2, "a", 3)).is_none());
+        // A slower request that read an older version does not replace the newer copy.
+        kept.keep(&stamp(1, "a", 5), Arc::new("five"));
+        kept.keep(&stamp(1, "a", 4), Arc::new("four"));
+        assert_eq!(kept.get(&stamp(1, "a", 5)).as_deref(), Some(&"five"));
+        assert!(kept.get(&stamp(1, "a", 4)).is_none());
+    }
+
+    #[test]
+    fn at_most_capacity_papers_are_kept() {
+        let kept = PerPaper::new(3);
+        for n in 0..10 {
+            kept.keep(&stamp(n, "x", 1), Arc::new(n));
+            assert!(kept.kept.read().unwrap().len() <= 3);
+            assert_eq!(
+                kept.get(&stamp(n, "x", 1)).as_deref(),
+                Some(&n),
+                "the newest stays"
+            );
+        }
+        let none = PerPaper::new(0);
+        none.keep(&stamp(1, "x", 1), Arc::new(1));
+        assert!(none.get(&stamp(1, "x", 1)).is_none());
     }
 }

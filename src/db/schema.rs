@@ -437,3 +437,20 @@ diesel::table! {
         version -> BigInt,
     }
 }
+
+diesel::table! {
+    paper_versions (submission_id) {
+        submission_id -> Text,
+        version -> BigInt,
+    }
+}
+// The session's query also reads the version of the paper a request's path names.
+diesel::allow_tables_to_appear_in_same_query!(sessions, submissions);
+diesel::allow_tables_to_appear_in_same_query!(users, submissions);
+diesel::allow_tables_to_appear_in_same_query!(conference, submissions);
+diesel::allow_tables_to_appear_in_same_query!(decision_release, submissions);
+diesel::allow_tables_to_appear_in_same_query!(sessions, paper_versions);
+diesel::allow_tables_to_appear_in_same_query!(users, paper_versions);
+diesel::allow_tables_to_appear_in_same_query!(conference, paper_versions);
+diesel::allow_tables_to_appear_in_same_query!(decision_release, paper_versions);
+diesel::allow_tables_to_appear_in_same_query!(submissions, paper_versions);

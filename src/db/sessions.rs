@@ -6,7 +6,8 @@
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
 
-use super::schema::{conference, decision_release, sessions, users};
+use super::data_version::PaperStamp;
+use super::schema::{conference, decision_release, paper_versions, sessions, submissions, users};
 use super::users::UserRow;
 use super::{AnyConnection, from_db, to_db};
 use crate::domain::ids::UserId;
@@ -115,14 +116,29 @@ pub struct RequestFacts {
     pub session: Option<(SessionRow, UserRow)>,
     pub settings_version: i32,
     pub released_at: Option<DateTime<Utc>>,
+    /// The version of the paper the request's path names, for a signed-in session (`None`
+    /// for no such paper, or one whose version row is missing: then nothing is cached).
+    pub paper: Option<PaperStamp>,
 }
 
-/// [`lookup`], the conference settings' version and the release time in one query (one
-/// round trip on PostgreSQL for a request, signed in or not, unless the session's last-seen
-/// time is due for its update or the session expired).
+/// One row of the signed-in request's query.
+type SessionFacts = (
+    SessionRow,
+    UserRow,
+    i32,
+    Option<chrono::NaiveDateTime>,
+    Option<String>,
+    Option<i64>,
+);
+
+/// [`lookup`], the conference settings' version, the release time and the version of paper
+/// number `paper` (the one the request's path names, if any) in one query (one round trip on
+/// PostgreSQL for a request, signed in or not, unless the session's last-seen time is due
+/// for its update or the session expired).
 pub fn lookup_for_request(
     conn: &mut AnyConnection,
     token_hash: Option<&str>,
+    paper: Option<i32>,
     now: DateTime<Utc>,
     limits: SessionLimits,
 ) -> QueryResult<RequestFacts> {
@@ -131,18 +147,24 @@ pub fn lookup_for_request(
             .inner_join(users::table)
             .inner_join(conference::table.on(conference::id.eq(super::conference::ROW_ID)))
             .left_join(decision_release::table.on(decision_release::id.eq(RELEASE_ROW_ID)))
+            // `number = NULL` matches nothing: without a paper in the path, no row joins.
+            .left_join(submissions::table.on(submissions::number.nullable().eq(paper)))
+            .left_join(paper_versions::table.on(paper_versions::submission_id.eq(submissions::id)))
             .filter(sessions::token_hash.eq(token_hash))
             .select((
                 SessionRow::as_select(),
                 UserRow::as_select(),
                 conference::version,
                 decision_release::released_at.nullable(),
+                paper_versions::submission_id.nullable(),
+                paper_versions::version.nullable(),
             ))
-            .first::<(SessionRow, UserRow, i32, Option<chrono::NaiveDateTime>)>(conn)
+            .first::<SessionFacts>(conn)
             .optional()?,
         None => None,
     };
-    let Some((session, user, settings_version, released_at)) = found else {
+    let Some((session, user, settings_version, released_at, paper_id, paper_version)) = found
+    else {
         let (settings_version, released_at) = conference::table
             .left_join(decision_release::table.on(decision_release::id.eq(RELEASE_ROW_ID)))
             .filter(conference::id.eq(super::conference::ROW_ID))
@@ -155,12 +177,21 @@ pub fn lookup_for_request(
             session: None,
             settings_version,
             released_at: released_at.map(from_db),
+            paper: None,
         });
     };
     let mut facts = RequestFacts {
         session: None,
         settings_version,
         released_at: released_at.map(from_db),
+        paper: paper
+            .zip(paper_id)
+            .zip(paper_version)
+            .map(|((number, submission_id), version)| PaperStamp {
+                number,
+                submission_id,
+                version,
+            }),
     };
     if !session.is_live(now, limits) {
         diesel::delete(sessions::table.find(&session.id)).execute(conn)?;

@@ -22,6 +22,7 @@ use super::AppState;
 use super::error::AppError;
 use crate::auth;
 use crate::auth::constant_time_eq;
+use crate::db::data_version::PaperStamp;
 use crate::db::sessions::{self, SessionLimits};
 use crate::db::{self, DbError};
 use crate::domain::conference::ConferenceSettings;
@@ -41,6 +42,9 @@ pub struct PageCtx {
     /// When decisions were released (read with the session: pages that follow the release
     /// need no query of their own).
     pub released_at: Option<DateTime<Utc>>,
+    /// The version of the paper the path names (its `{number}`), read with the session, for
+    /// pages kept per paper in memory (`db::data_version::PerPaper`).
+    pub paper: Option<PaperStamp>,
     pub csrf: String,
     pub flash: Option<String>,
     pub now: DateTime<Utc>,
@@ -104,6 +108,10 @@ impl FromRequest for PageCtx {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = state_of(req);
         let session = req.get_session();
+        let paper = req
+            .match_info()
+            .get("number")
+            .and_then(|n| n.parse::<i32>().ok());
         Box::pin(async move {
             let state = state?;
             let token_hash = session_token_hash(&session);
@@ -112,7 +120,7 @@ impl FromRequest for PageCtx {
             let limits = SessionLimits::from_settings(&state.config.security);
             let cache = state.clone();
             let (facts, settings) = db::run(&state.pool, move |c| {
-                let facts = sessions::lookup_for_request(c, lookup.as_deref(), now, limits)?;
+                let facts = sessions::lookup_for_request(c, lookup.as_deref(), paper, now, limits)?;
                 let settings = cache
                     .settings_cache
                     .settings_at(c, facts.settings_version)?;
@@ -138,6 +146,7 @@ impl FromRequest for PageCtx {
                 settings: ConferenceSettings::clone(&settings.1),
                 settings_version: settings.0,
                 released_at: facts.released_at,
+                paper: facts.paper,
                 csrf,
                 flash,
                 now,

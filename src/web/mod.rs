@@ -59,6 +59,14 @@ pub struct AppState {
     /// What the decisions board and the review progress page rank, recomputed only when its
     /// data version changes.
     pub ranking_cache: crate::db::data_version::Versioned<chair::board::Ranking>,
+    /// The rows of each paper's reviewer page, read again only when the paper's version
+    /// changes.
+    pub reviewer_pages: crate::db::data_version::PerPaper<reviewer::review::ReviewerPageRows>,
+    /// Each paper's own rows (`papers::load_visible`), read again only when the paper's
+    /// version changes.
+    pub paper_rows: crate::db::data_version::PerPaper<papers::PaperRows>,
+    /// The reviewers' copies' rows already read (they never change).
+    pub known_copies: reviewer_copy::KnownCopies,
 }
 
 impl AppState {

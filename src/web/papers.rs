@@ -23,20 +23,58 @@ pub struct LoadedPaper {
     pub rights: PaperRights,
 }
 
+/// A paper's own rows (the paper, its authors, its documents), kept per paper in memory
+/// (`AppState::paper_rows`) while the paper's version is unchanged.
+#[derive(Debug)]
+pub struct PaperRows {
+    row: SubmissionRow,
+    authors: Vec<AuthorRow>,
+    documents: Vec<DocumentRow>,
+}
+
+/// How many papers' rows each process keeps in memory (a few KB each).
+pub const KEPT_PAPERS: usize = 4096;
+
 /// Loads paper `number` for the viewer, or answers 404 when they may not see it (the same
-/// answer as for a number that does not exist).
+/// answer as for a number that does not exist). From memory when the request's path names
+/// the paper and this process read it at the version the session's query returned;
+/// otherwise one database call of three queries, kept for the next request.
 pub async fn load_visible(ctx: &PageCtx, number: i32) -> Result<LoadedPaper, AppError> {
     policy::perm_signed_in(&ctx.actor)?;
-    let (row, authors, documents) = db::run(&ctx.state.pool, move |c| {
-        let Some(row) = submissions::find_by_number(c, number)? else {
-            return Ok::<_, DbError>(None);
-        };
-        let authors = submissions::authors(c, &row.id)?;
-        let documents = submissions::documents(c, &row.id)?;
-        Ok(Some((row, authors, documents)))
-    })
-    .await?
-    .ok_or(AppError::NotFound)?;
+    let stamp = ctx.paper.clone().filter(|stamp| stamp.number == number);
+    let kept = stamp
+        .as_ref()
+        .and_then(|stamp| ctx.state.paper_rows.get(stamp));
+    let rows = match kept {
+        Some(rows) => rows,
+        None => {
+            let rows = db::run(&ctx.state.pool, move |c| {
+                let Some(row) = submissions::find_by_number(c, number)? else {
+                    return Ok::<_, DbError>(None);
+                };
+                let authors = submissions::authors(c, &row.id)?;
+                let documents = submissions::documents(c, &row.id)?;
+                Ok(Some(std::sync::Arc::new(PaperRows {
+                    row,
+                    authors,
+                    documents,
+                })))
+            })
+            .await?
+            .ok_or(AppError::NotFound)?;
+            if let Some(stamp) = &stamp
+                && stamp.submission_id == rows.row.id
+            {
+                ctx.state.paper_rows.keep(stamp, rows.clone());
+            }
+            rows
+        }
+    };
+    let (row, authors, documents) = (
+        rows.row.clone(),
+        rows.authors.clone(),
+        rows.documents.clone(),
+    );
     let withdrawn = row.status() == SubmissionStatus::Withdrawn;
     let rights = PaperRights::compute(
         &ctx.actor,

@@ -286,9 +286,3 @@ pub async fn current_pool(
     })
     .await
 }
-
-/// Whether `email` is in the pool: the main author of an active submission (not dropped by
-/// a chair) or an active volunteer. One query, for the reviewer pages.
-pub fn in_pool(c: &mut AnyConnection, email: &str) -> QueryResult<bool> {
-    crate::db::reviewer_pages::in_pool(c, email)
-}

@@ -3,6 +3,9 @@
 //! `reviewer_copies`. Anyone without author rights on a paper gets this copy, never the
 //! original; a version that cannot be rewritten is not served to them at all.
 
+use std::collections::HashMap;
+use std::sync::RwLock;
+
 use actix_web::web;
 
 use crate::db::reviewer_copies::{self, ReviewerCopyRow};
@@ -44,8 +47,46 @@ pub async fn removals(
     Ok(out)
 }
 
+/// The `reviewer_copies` rows this process has read, by source SHA-256. A row is written
+/// once per version and never updated nor deleted, so a row once read stays true and the
+/// pages that show it (the author's paper page, every reviewer download) need no statement
+/// for it. Bounded: when full it starts again empty.
+#[derive(Debug, Default)]
+pub struct KnownCopies(RwLock<HashMap<String, ReviewerCopyRow>>);
+
+/// How many rows [`KnownCopies`] holds at most (a few hundred bytes each).
+const KNOWN_COPIES: usize = 16_384;
+
+impl KnownCopies {
+    fn get(&self, source_sha256: &str) -> Option<ReviewerCopyRow> {
+        self.0.read().ok()?.get(source_sha256).cloned()
+    }
+
+    fn keep(&self, row: &ReviewerCopyRow) {
+        if let Ok(mut known) = self.0.write() {
+            if known.len() >= KNOWN_COPIES {
+                known.clear();
+            }
+            known.insert(row.source_sha256.clone(), row.clone());
+        }
+    }
+}
+
 /// The cache row for a file, making the copy first when there is none.
 async fn copy_row(state: &AppState, source_sha256: &str) -> Result<ReviewerCopyRow, AppError> {
+    if let Some(row) = state.known_copies.get(source_sha256) {
+        return Ok(row);
+    }
+    let row = read_or_make_copy(state, source_sha256).await?;
+    state.known_copies.keep(&row);
+    Ok(row)
+}
+
+/// The stored row for a file, making the copy first when there is none.
+async fn read_or_make_copy(
+    state: &AppState,
+    source_sha256: &str,
+) -> Result<ReviewerCopyRow, AppError> {
     let sha = source_sha256.to_string();
     if let Some(row) = db::run(&state.pool, move |c| {
         Ok::<_, DbError>(reviewer_copies::find(c, &sha)?)

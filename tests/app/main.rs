@@ -21,6 +21,7 @@ mod flows_small;
 mod format_budget;
 mod helpers;
 mod mail;
+mod paper_versions;
 mod pool_cache;
 mod program;
 mod public;

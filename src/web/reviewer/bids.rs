@@ -8,6 +8,7 @@ use askama::Template;
 
 use crate::assignment::affinity::Bid;
 use crate::db::assignments::{self as asg};
+use crate::db::reviewer_pages::in_pool;
 use crate::db::submissions::{self as subs};
 use crate::db::{self, DbError};
 use crate::domain::account::Email;
@@ -18,7 +19,7 @@ use crate::web::error::AppError;
 use crate::web::extract::{CsrfForm, PageCtx, set_flash};
 use crate::web::layout::wants_json;
 use crate::web::papers::BlindPaperView;
-use crate::web::pool_data::{PoolData, bid_name, in_pool, parse_bid};
+use crate::web::pool_data::{PoolData, bid_name, parse_bid};
 use crate::web::{Layout, render, render_status, see_other};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {

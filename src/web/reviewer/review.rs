@@ -4,13 +4,14 @@
 //! submitted reviews, labelled "Reviewer A/B/C" without identities or confidential comments.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use crate::db::discussion::{self, ResponseRow};
-use crate::db::reviewer_pages::{self, ReviewedPaper};
+use crate::db::discussion::{self, CommentRow, ResponseRow};
+use crate::db::reviewer_pages::{self, ReviewWithRevisions, ReviewedPaper};
 use crate::db::reviews::{self, ReviewRow, ReviewWrite};
 use crate::db::submissions::SubmissionRow;
 use crate::db::{self, DbError, audit};
@@ -58,34 +59,79 @@ struct Loaded {
     discussion: Option<PaperDiscussion>,
 }
 
-/// The paper `number` if it is assigned to the viewer; 404 otherwise, as for no paper. One
-/// database call of two queries (the paper with its reviewers, PDF flag, response and
-/// meta-review; then, only when the viewer is among the reviewers, the reviews with their
-/// revision facts) and, for showing the page (`with_discussion`), a third for the comments;
-/// saves and autosaves leave the discussion out.
+/// Everything a paper's reviewer page reads from the database, kept per paper in memory
+/// (`AppState::reviewer_pages`) while the paper's version is unchanged.
+#[derive(Debug)]
+pub struct ReviewerPageRows {
+    paper: ReviewedPaper,
+    reviews: Vec<ReviewWithRevisions>,
+    comments: Vec<CommentRow>,
+}
+
+/// How many papers' reviewer pages each process keeps in memory (tens of KB each with their
+/// reviews, so some tens of MB at most; reviewers mostly come back to the few papers they
+/// are writing about).
+pub const KEPT_PAPER_PAGES: usize = 2048;
+
+/// The paper `number` if it is assigned to the viewer; 404 otherwise, as for no paper. For
+/// showing the page (`with_discussion`): from memory when this process read the paper at the
+/// version the session's query returned (no statement of its own), otherwise one database
+/// call of three queries (the paper with its reviewers, PDF flag, response and meta-review;
+/// then, only when the viewer is among the reviewers, the reviews with their revision facts
+/// and the comments), kept for the next request. Saves and autosaves always read afresh and
+/// leave the discussion out.
 async fn load(ctx: &PageCtx, number: i32, with_discussion: bool) -> Result<Loaded, AppError> {
     let member = policy::perm_signed_in(&ctx.actor)?.clone();
     let email = member.email.as_str().to_string();
     // Read with the session (`PageCtx`).
     let released_at = ctx.released_at;
-    let found = db::run(&ctx.state.pool, move |c| {
-        let Some(paper) = reviewer_pages::reviewed_paper(c, number)? else {
-            return Ok::<_, DbError>(None);
-        };
-        if !paper.assigned.contains(&email) {
-            return Ok(None);
+    let stamp = ctx
+        .paper
+        .clone()
+        .filter(|stamp| with_discussion && stamp.number == number);
+    let kept = stamp
+        .as_ref()
+        .and_then(|stamp| ctx.state.reviewer_pages.get(stamp));
+    let rows = match kept {
+        Some(rows) => Some(rows),
+        None => {
+            let rows = db::run(&ctx.state.pool, move |c| {
+                let Some(paper) = reviewer_pages::reviewed_paper(c, number)? else {
+                    return Ok::<_, DbError>(None);
+                };
+                if !paper.assigned.contains(&email) {
+                    return Ok(None);
+                }
+                let reviews = reviewer_pages::reviews_with_revisions(c, &paper.row.id)?;
+                let comments = if with_discussion {
+                    discussion::comments_of(c, &paper.row.id)?
+                } else {
+                    Vec::new()
+                };
+                Ok(Some(Arc::new(ReviewerPageRows {
+                    paper,
+                    reviews,
+                    comments,
+                })))
+            })
+            .await?;
+            if let (Some(stamp), Some(rows)) = (&stamp, &rows)
+                && stamp.submission_id == rows.paper.row.id
+            {
+                ctx.state.reviewer_pages.keep(stamp, rows.clone());
+            }
+            rows
         }
-        let reviews = reviewer_pages::reviews_with_revisions(c, &paper.row.id)?;
-        let comments = if with_discussion {
-            Some(discussion::comments_of(c, &paper.row.id)?)
-        } else {
-            None
-        };
-        Ok(Some((paper, reviews, comments)))
-    })
-    .await?;
-    policy::perm_view_assigned(&ctx.actor, found.is_some())?;
-    let (paper, all_reviews, comments) = found.ok_or(AppError::NotFound)?;
+    };
+    let rows = rows.filter(|rows| {
+        rows.paper
+            .assigned
+            .iter()
+            .any(|e| *e == member.email.as_str())
+    });
+    policy::perm_view_assigned(&ctx.actor, rows.is_some())?;
+    let rows = rows.ok_or(AppError::NotFound)?;
+    let (paper, all_reviews) = (rows.paper.clone(), rows.reviews.clone());
     let me = member.email.as_str();
     let revisions = all_reviews
         .iter()
@@ -95,8 +141,8 @@ async fn load(ctx: &PageCtx, number: i32, with_discussion: bool) -> Result<Loade
         .response
         .as_ref()
         .is_some_and(ResponseRow::is_submitted);
-    let discussion = comments.map(|comments| {
-        PaperDiscussion::of_reviewer_page(&paper, &all_reviews, comments, released_at)
+    let discussion = with_discussion.then(|| {
+        PaperDiscussion::of_reviewer_page(&paper, &all_reviews, rows.comments.clone(), released_at)
     });
     let ReviewedPaper {
         row,
