@@ -3,7 +3,8 @@
 //! paper's page reads the paper with its reviewers, PDF flag, response and meta-review in one
 //! query and the reviews with their revision facts in another (and the page keeps them per
 //! paper in memory, `web::reviewer::review`); "My reviews" reads the assigned papers with the
-//! viewer's review state and pool membership in one query.
+//! viewer's review state in one query, and pool membership in another only when the page
+//! needs it.
 //! Rows only: whether the viewer may see them is `policy`'s (and the callers check that the
 //! viewer is among the paper's reviewers before using anything else read here).
 
@@ -41,12 +42,6 @@ diesel::allow_tables_to_appear_in_same_query!(assignments, documents);
 diesel::allow_tables_to_appear_in_same_query!(documents, response_acknowledgements);
 diesel::allow_tables_to_appear_in_same_query!(documents, author_responses);
 diesel::allow_tables_to_appear_in_same_query!(documents, meta_reviews);
-// "My reviews" reads the viewer's pool facts with the assigned papers.
-diesel::allow_tables_to_appear_in_same_query!(assignments, reviewer_profiles);
-diesel::allow_tables_to_appear_in_same_query!(reviews, reviewer_profiles);
-diesel::allow_tables_to_appear_in_same_query!(submissions, reviewer_profiles);
-diesel::allow_tables_to_appear_in_same_query!(assignments, submission_authors);
-diesel::allow_tables_to_appear_in_same_query!(reviews, submission_authors);
 
 /// A paper with everything its reviewers' page shows besides the reviews and the comments.
 #[derive(Debug, Clone)]
@@ -176,7 +171,7 @@ pub fn reviews_with_revisions(
 /// Whether `email` is in the reviewer pool: an active volunteer, or the main author of an
 /// active submission whom no chair dropped (an inactive profile). One query.
 pub fn in_pool(c: &mut AnyConnection, email: &str) -> QueryResult<bool> {
-    let flags: PoolFlags = diesel::select((
+    let (active, volunteer, main_author): (Option<bool>, Option<bool>, bool) = diesel::select((
         reviewer_profiles::table
             .find(email)
             .select(reviewer_profiles::active)
@@ -194,19 +189,11 @@ pub fn in_pool(c: &mut AnyConnection, email: &str) -> QueryResult<bool> {
         ),
     ))
     .get_result(c)?;
-    Ok(pool_verdict(flags))
-}
-
-/// What pool membership is decided from: the profile's `active` and `volunteer` (when there
-/// is a profile) and whether the person is the main author of an active submission.
-type PoolFlags = (Option<bool>, Option<bool>, bool);
-
-fn pool_verdict(flags: PoolFlags) -> bool {
-    match flags {
-        (Some(false), _, _) => false,
-        (Some(true), Some(true), _) => true,
-        (_, _, main_author) => main_author,
-    }
+    Ok(match (active, volunteer) {
+        (Some(false), _) => false,
+        (Some(true), Some(true)) => true,
+        _ => main_author,
+    })
 }
 
 /// A paper assigned to the viewer with the state of the viewer's review of it.
@@ -218,18 +205,13 @@ pub struct AssignedPaper {
     pub late: bool,
 }
 
-/// Whether reviewer `email` is in the pool ([`in_pool`]) and the papers assigned to them, by
-/// number, with their review's state: one query (the pool facts ride along on every row as
-/// uncorrelated subqueries, which both backends evaluate once), a second only for a
-/// reviewer with no paper assigned.
+/// The papers assigned to reviewer `email`, by number, with their review's state (one query,
+/// whatever the size of the conference).
 pub fn assigned_with_reviews(
     c: &mut AnyConnection,
     email: &str,
-) -> QueryResult<(bool, Vec<AssignedPaper>)> {
-    type Row = (SubmissionRow, Option<String>, Option<bool>, PoolFlags);
-    // The viewer's own papers, apart from the assigned ones the query lists.
-    let authored = diesel::alias!(submissions as authored);
-    let rows: Vec<Row> = assignments::table
+) -> QueryResult<Vec<AssignedPaper>> {
+    let rows: Vec<(SubmissionRow, Option<String>, Option<bool>)> = assignments::table
         .inner_join(submissions::table)
         .left_join(
             reviews::table.on(reviews::submission_id
@@ -242,40 +224,14 @@ pub fn assigned_with_reviews(
             SubmissionRow::as_select(),
             reviews::state.nullable(),
             reviews::late.nullable(),
-            (
-                reviewer_profiles::table
-                    .find(email)
-                    .select(reviewer_profiles::active)
-                    .single_value(),
-                reviewer_profiles::table
-                    .find(email)
-                    .select(reviewer_profiles::volunteer)
-                    .single_value(),
-                exists(
-                    submission_authors::table
-                        .inner_join(
-                            authored.on(authored
-                                .field(submissions::id)
-                                .eq(submission_authors::submission_id)),
-                        )
-                        .filter(submission_authors::email.eq(email))
-                        .filter(submission_authors::is_main.eq(true))
-                        .filter(authored.field(submissions::status).eq("active")),
-                ),
-            ),
         ))
         .load(c)?;
-    let pool = match rows.first() {
-        Some((_, _, _, flags)) => pool_verdict(*flags),
-        None => in_pool(c, email)?,
-    };
-    let papers = rows
+    Ok(rows
         .into_iter()
-        .map(|(row, review_state, late, _)| AssignedPaper {
+        .map(|(row, review_state, late)| AssignedPaper {
             row,
             review_state,
             late: late.unwrap_or(false),
         })
-        .collect();
-    Ok((pool, papers))
+        .collect())
 }

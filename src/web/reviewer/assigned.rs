@@ -29,15 +29,25 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         );
 }
 
-/// The viewer's assigned submissions, by number, with their review's state, and whether the
-/// viewer is in the pool: one query (two for a reviewer with nothing assigned).
+/// The viewer's assigned submissions, by number, with their review's state (one query), and
+/// whether the viewer is in the pool, read (a second query) only when the page needs it: for
+/// a viewer with nothing assigned (who may see the page only as a member of the pool) or
+/// while bidding is open (the page then links to bidding). During reviewing the page is one
+/// query.
 async fn my_assignments(
     ctx: &PageCtx,
     email: &Email,
-) -> Result<(bool, Vec<AssignedPaper>), AppError> {
+    bidding_open: bool,
+) -> Result<(Option<bool>, Vec<AssignedPaper>), AppError> {
     let email = email.as_str().to_string();
     Ok(db::run(&ctx.state.pool, move |c| {
-        Ok::<_, DbError>(reviewer_pages::assigned_with_reviews(c, &email)?)
+        let rows = reviewer_pages::assigned_with_reviews(c, &email)?;
+        let pool = if rows.is_empty() || bidding_open {
+            Some(reviewer_pages::in_pool(c, &email)?)
+        } else {
+            None
+        };
+        Ok::<_, DbError>((pool, rows))
     })
     .await?)
 }
@@ -67,11 +77,12 @@ struct ListPage {
 
 async fn my_reviews(ctx: PageCtx) -> Result<HttpResponse, AppError> {
     let member = policy::perm_signed_in(&ctx.actor)?.clone();
-    let (pool, rows) = my_assignments(&ctx, &member.email).await?;
+    let window = bidding_window(&ctx);
+    let (pool, rows) = my_assignments(&ctx, &member.email, window.is_open()).await?;
+    let pool = pool.unwrap_or(false);
     policy::perm_reviewer(&ctx.actor, pool || !rows.is_empty())?;
     let tz = ctx.settings.tz();
     let due = ctx.settings.dates.review_due;
-    let window = bidding_window(&ctx);
     let released = ctx.released_at.is_some();
     render(&ListPage {
         layout: ctx.layout("My reviews"),
