@@ -219,10 +219,12 @@ impl Application {
             ranking_cache: crate::db::data_version::Versioned::new(
                 crate::db::data_version::RANKING,
             ),
-            reviewer_pages: crate::db::data_version::PerPaper::new(
+            reviewer_pages: crate::db::data_version::Kept::new(
                 crate::web::reviewer::review::KEPT_PAPER_PAGES,
             ),
-            paper_rows: crate::db::data_version::PerPaper::new(crate::web::papers::KEPT_PAPERS),
+            paper_rows: crate::db::data_version::Kept::new(crate::web::papers::KEPT_PAPERS),
+            my_reviews: crate::db::data_version::Kept::new(crate::web::KEPT_PEOPLE),
+            my_submissions: crate::db::data_version::Kept::new(crate::web::KEPT_PEOPLE),
             known_copies: Default::default(),
         });
         let mut server = HttpServer::new(move || {

@@ -11,11 +11,12 @@
 //! inputs grow must add its tables there.
 //!
 //! Beside these whole-conference versions, each paper has its own (`paper_versions`, bumped
-//! by triggers on [`PAPER_TABLES`]): a page about one paper (the reviewer's page) can be kept
-//! per paper ([`PerPaper`]) and stays valid while reviews of other papers are written. The
-//! version of the paper a request's path names is read with the session
-//! (`sessions::lookup_for_request`), so a page served from memory costs no statement of its
-//! own.
+//! by triggers on [`PAPER_TABLES`]) and so has each person (`person_versions`,
+//! [`PERSON_TABLES`]): a page about one paper (the reviewer's page) or one person's own list
+//! ("My reviews") can be kept per paper or person ([`Kept`]) and stays valid while other
+//! papers and people are written about. The versions of the paper a request's path names and
+//! of the signed-in person are read with the session (`sessions::lookup_for_request`), so a
+//! page served from memory costs no statement of its own.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -89,19 +90,131 @@ pub const PAPER_TABLES: [(&str, &str); 11] = [
     ("discussion_comments", "{row}.submission_id"),
 ];
 
+/// The tables a person's own lists are built from ("My reviews": the papers assigned to them
+/// with their own reviews' states, and whether they are in the pool; "My submissions": the
+/// papers they wrote with their newest PDF's facts and released decisions), each with a query
+/// naming (as `email`) the people whose lists a row of it appears in (`{row}`: the trigger's
+/// `NEW` or `OLD`). A paper's own row appears in its authors' and its reviewers' lists. A
+/// list kept per person may read only these tables.
+pub const PERSON_TABLES: [(&str, &str); 7] = [
+    ("reviewer_profiles", "SELECT {row}.email AS email"),
+    ("submission_authors", "SELECT {row}.email AS email"),
+    ("assignments", "SELECT {row}.reviewer_email AS email"),
+    ("reviews", "SELECT {row}.reviewer_email AS email"),
+    (
+        "submissions",
+        "SELECT email FROM submission_authors WHERE submission_id = {row}.id \
+         UNION SELECT reviewer_email FROM assignments WHERE submission_id = {row}.id",
+    ),
+    (
+        "submission_listing",
+        "SELECT email FROM submission_authors WHERE submission_id = {row}.submission_id",
+    ),
+    (
+        "decisions",
+        "SELECT email FROM submission_authors WHERE submission_id = {row}.submission_id",
+    ),
+];
+
 /// Creates (or replaces) the triggers that bump each version on every insert, update and
 /// delete of its tables. Safe to run at every start, also by two processes at once.
 pub fn install(c: &mut AnyConnection) -> QueryResult<()> {
     match c {
         AnyConnection::Sqlite(_) => {
             c.batch_execute(&sqlite_triggers())?;
-            c.batch_execute(&sqlite_paper_triggers())
+            c.batch_execute(&sqlite_paper_triggers())?;
+            c.batch_execute(&sqlite_person_triggers())
         }
         AnyConnection::Postgresql(_) => {
             c.batch_execute(&postgres_triggers())?;
-            c.batch_execute(&postgres_paper_triggers())
+            c.batch_execute(&postgres_paper_triggers())?;
+            c.batch_execute(&postgres_person_triggers())
         }
     }
+}
+
+/// Per table and write, a trigger bumping the version of everyone whose lists the written row
+/// appears in (on an update, before and after).
+fn sqlite_person_triggers() -> String {
+    let mut sql = String::new();
+    for (table, people) in PERSON_TABLES {
+        let new = people.replace("{row}", "NEW");
+        let old = people.replace("{row}", "OLD");
+        for (event, name, created, bumped) in [
+            ("INSERT", "ins", Some(&new), new.clone()),
+            ("UPDATE", "upd", Some(&new), format!("{new} UNION {old}")),
+            ("DELETE", "del", None, old.clone()),
+        ] {
+            let create = created.map_or(String::new(), |set| {
+                format!(
+                    "INSERT OR IGNORE INTO person_versions (email, version) \
+                     SELECT email, 0 FROM ({set}) WHERE email IS NOT NULL; "
+                )
+            });
+            sql.push_str(&format!(
+                "CREATE TRIGGER IF NOT EXISTS {table}_{name}_person_version AFTER {event} \
+                 ON {table} BEGIN {create}UPDATE person_versions SET version = version + 1 \
+                 WHERE email IN ({bumped}); END;\n"
+            ));
+        }
+    }
+    sql
+}
+
+/// Per table, a row trigger deferred to the commit (so it sees the transaction's final rows:
+/// the authors of a paper inserted before them) bumping everyone whose lists the written row
+/// appears in, and a TRUNCATE trigger bumping everyone. Before its first bump a transaction
+/// locks the conference-wide version rows in name order, as their own bumps do: person rows
+/// are then only ever written by the one committing transaction holding those, which waits
+/// for nothing else, so no two transactions can wait for each other's person rows (a chair's
+/// bulk assignment names hundreds of people in no particular order).
+fn postgres_person_triggers() -> String {
+    let mut sql = String::from(
+        "BEGIN;\n\
+         SELECT pg_advisory_xact_lock(7306201);\n\
+         CREATE OR REPLACE FUNCTION bump_every_person_version() RETURNS trigger \
+         LANGUAGE plpgsql AS $$\n\
+         BEGIN\n\
+           UPDATE person_versions SET version = version + 1;\n\
+           RETURN NULL;\n\
+         END\n\
+         $$;\n",
+    );
+    let bump = |set: &str| {
+        format!(
+            "INSERT INTO person_versions (email, version)\n\
+             SELECT DISTINCT email, 1 FROM ({set}) AS named WHERE email IS NOT NULL ORDER BY email\n\
+             ON CONFLICT (email) DO UPDATE SET version = person_versions.version + 1;\n"
+        )
+    };
+    for (table, people) in PERSON_TABLES {
+        let new = people.replace("{row}", "NEW");
+        let old = people.replace("{row}", "OLD");
+        sql.push_str(&format!(
+            "CREATE OR REPLACE FUNCTION bump_person_versions_of_{table}() RETURNS trigger \
+             LANGUAGE plpgsql AS $$\n\
+             BEGIN\n\
+               IF current_setting('cfp.person_rows_locked', true) IS DISTINCT FROM txid_current()::text THEN\n\
+                 PERFORM set_config('cfp.person_rows_locked', txid_current()::text, true);\n\
+                 PERFORM 1 FROM data_versions ORDER BY name FOR UPDATE;\n\
+               END IF;\n\
+               IF TG_OP = 'INSERT' OR TG_OP = 'UPDATE' THEN\n{bump_new}END IF;\n\
+               IF TG_OP = 'DELETE' OR TG_OP = 'UPDATE' THEN\n{bump_old}END IF;\n\
+               RETURN NULL;\n\
+             END\n\
+             $$;\n\
+             DROP TRIGGER IF EXISTS {table}_person_version_at_commit ON {table};\n\
+             CREATE CONSTRAINT TRIGGER {table}_person_version_at_commit \
+             AFTER INSERT OR UPDATE OR DELETE ON {table} DEFERRABLE INITIALLY DEFERRED \
+             FOR EACH ROW EXECUTE FUNCTION bump_person_versions_of_{table}();\n\
+             CREATE OR REPLACE TRIGGER {table}_person_versions_truncated AFTER TRUNCATE ON \
+             {table} FOR EACH STATEMENT EXECUTE FUNCTION bump_every_person_version();\n",
+            bump_new = bump(&new),
+            bump_old = bump(&old),
+        ));
+    }
+    sql.push_str("COMMIT;\n");
+    sql
 }
 
 /// Per table and write, a trigger bumping the version of the paper of the written row (on an
@@ -289,70 +402,76 @@ impl<T> Versioned<T> {
     }
 }
 
-/// The version of the paper a request's path names, read with the session.
+/// The version of one paper (keyed by its submission id) or one person (keyed by email), as
+/// read with the session.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PaperStamp {
-    pub number: i32,
-    pub submission_id: String,
+pub struct Stamp {
+    pub key: String,
     pub version: i64,
 }
 
-/// Per paper, one copy per process of something computed from that paper's rows in
-/// [`PAPER_TABLES`], used while the paper's version is unchanged. Unlike [`Versioned`], the
-/// caller reads the version itself (with the session: [`PaperStamp`]) and loads on a miss,
-/// since the load is an asynchronous database call of its own. At most `capacity` papers are
-/// kept; a new one then replaces one picked by hash order, which is as good as any choice
-/// for pages that are each read by a handful of reviewers.
-pub struct PerPaper<T> {
-    capacity: usize,
-    kept: RwLock<HashMap<i32, (PaperStamp, Arc<T>)>>,
+/// The version of the paper a request's path names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaperStamp {
+    pub number: i32,
+    /// Keyed by the submission's id.
+    pub stamp: Stamp,
 }
 
-impl<T> PerPaper<T> {
-    pub fn new(capacity: usize) -> PerPaper<T> {
-        PerPaper {
+/// Per paper (or per person), one copy per process of something computed from that paper's
+/// rows in [`PAPER_TABLES`] (that person's in [`PERSON_TABLES`]), used while its version is
+/// unchanged. Unlike [`Versioned`], the caller reads the version itself (with the session:
+/// [`Stamp`]) and loads on a miss, since the load is an asynchronous database call of its
+/// own. At most `capacity` copies are kept; a new one then replaces one picked by hash order,
+/// which is as good as any choice for pages that are each read by a handful of people.
+pub struct Kept<T> {
+    capacity: usize,
+    kept: RwLock<HashMap<String, (i64, Arc<T>)>>,
+}
+
+impl<T> Kept<T> {
+    pub fn new(capacity: usize) -> Kept<T> {
+        Kept {
             capacity,
             kept: RwLock::new(HashMap::new()),
         }
     }
 
-    /// The copy kept for exactly this version of this paper (a paper deleted and its number
-    /// given again has another id, so its copy is not used either).
-    pub fn get(&self, stamp: &PaperStamp) -> Option<Arc<T>> {
+    /// The copy kept for exactly this version.
+    pub fn get(&self, stamp: &Stamp) -> Option<Arc<T>> {
         let kept = self.kept.read().ok()?;
-        let (at, data) = kept.get(&stamp.number)?;
-        (at == stamp).then(|| data.clone())
+        let (version, data) = kept.get(&stamp.key)?;
+        (*version == stamp.version).then(|| data.clone())
     }
 
     /// Keeps `data`, loaded after `stamp` was read (so a copy is never labelled newer than its
     /// rows: a write landing between the two makes the next request load again), unless a
-    /// newer version of the paper is kept already.
-    pub fn keep(&self, stamp: &PaperStamp, data: Arc<T>) {
+    /// newer version is kept already.
+    pub fn keep(&self, stamp: &Stamp, data: Arc<T>) {
         let Ok(mut kept) = self.kept.write() else {
             return;
         };
-        if let Some((at, _)) = kept.get(&stamp.number)
-            && at.submission_id == stamp.submission_id
-            && at.version > stamp.version
+        if let Some((version, _)) = kept.get(&stamp.key)
+            && *version > stamp.version
         {
             return;
         }
         if kept.len() >= self.capacity
-            && !kept.contains_key(&stamp.number)
-            && let Some(&evicted) = kept.keys().next()
+            && !kept.contains_key(&stamp.key)
+            && let Some(evicted) = kept.keys().next().cloned()
         {
             kept.remove(&evicted);
         }
         if self.capacity > 0 {
-            kept.insert(stamp.number, (stamp.clone(), data));
+            kept.insert(stamp.key.clone(), (stamp.version, data));
         }
     }
 }
 
-impl<T> std::fmt::Debug for PerPaper<T> {
+impl<T> std::fmt::Debug for Kept<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let kept = self.kept.read().map_or(0, |k| k.len());
-        f.debug_struct("PerPaper")
+        f.debug_struct("Kept")
             .field("capacity", &self.capacity)
             .field("kept", &kept)
             .finish()
@@ -438,46 +557,68 @@ mod tests {
         }
     }
 
-    fn stamp(number: i32, id: &str, version: i64) -> PaperStamp {
-        PaperStamp {
-            number,
-            submission_id: id.into(),
+    #[test]
+    fn every_person_table_gets_a_trigger_per_write_on_both_backends() {
+        let sqlite = sqlite_person_triggers();
+        let postgres = postgres_person_triggers();
+        for (table, _) in PERSON_TABLES {
+            for event in ["INSERT", "UPDATE", "DELETE"] {
+                assert!(
+                    sqlite.contains(&format!("AFTER {event} ON {table} BEGIN")),
+                    "{table} {event}"
+                );
+            }
+            assert!(postgres.contains(&format!(
+                "CREATE CONSTRAINT TRIGGER {table}_person_version_at_commit AFTER INSERT OR \
+                 UPDATE OR DELETE ON {table} DEFERRABLE INITIALLY DEFERRED FOR EACH ROW \
+                 EXECUTE FUNCTION bump_person_versions_of_{table}()"
+            )));
+        }
+        // Every bump first takes the conference-wide rows, as their own bumps do.
+        assert_eq!(
+            postgres
+                .matches("PERFORM 1 FROM data_versions ORDER BY name FOR UPDATE;")
+                .count(),
+            PERSON_TABLES.len()
+        );
+    }
+
+    fn stamp(key: &str, version: i64) -> Stamp {
+        Stamp {
+            key: key.into(),
             version,
         }
     }
 
     #[test]
-    fn a_paper_is_served_from_memory_only_at_the_version_and_id_it_was_read_at() {
-        let kept = PerPaper::new(8);
-        kept.keep(&stamp(1, "a", 3), Arc::new("three"));
-        assert_eq!(kept.get(&stamp(1, "a", 3)).as_deref(), Some(&"three"));
-        assert!(kept.get(&stamp(1, "a", 4)).is_none(), "a newer version");
-        assert!(
-            kept.get(&stamp(1, "b", 3)).is_none(),
-            "another paper, same number"
-        );
-        assert!(kept.get(&stamp(2, "a", 3)).is_none());
+    fn a_copy_is_served_only_at_the_version_it_was_read_at() {
+        let kept = Kept::new(8);
+        kept.keep(&stamp("a", 3), Arc::new("three"));
+        assert_eq!(kept.get(&stamp("a", 3)).as_deref(), Some(&"three"));
+        assert!(kept.get(&stamp("a", 4)).is_none(), "a newer version");
+        assert!(kept.get(&stamp("b", 3)).is_none(), "another paper");
         // A slower request that read an older version does not replace the newer copy.
-        kept.keep(&stamp(1, "a", 5), Arc::new("five"));
-        kept.keep(&stamp(1, "a", 4), Arc::new("four"));
-        assert_eq!(kept.get(&stamp(1, "a", 5)).as_deref(), Some(&"five"));
-        assert!(kept.get(&stamp(1, "a", 4)).is_none());
+        kept.keep(&stamp("a", 5), Arc::new("five"));
+        kept.keep(&stamp("a", 4), Arc::new("four"));
+        assert_eq!(kept.get(&stamp("a", 5)).as_deref(), Some(&"five"));
+        assert!(kept.get(&stamp("a", 4)).is_none());
     }
 
     #[test]
-    fn at_most_capacity_papers_are_kept() {
-        let kept = PerPaper::new(3);
+    fn at_most_capacity_copies_are_kept() {
+        let kept = Kept::new(3);
         for n in 0..10 {
-            kept.keep(&stamp(n, "x", 1), Arc::new(n));
+            let key = n.to_string();
+            kept.keep(&stamp(&key, 1), Arc::new(n));
             assert!(kept.kept.read().unwrap().len() <= 3);
             assert_eq!(
-                kept.get(&stamp(n, "x", 1)).as_deref(),
+                kept.get(&stamp(&key, 1)).as_deref(),
                 Some(&n),
                 "the newest stays"
             );
         }
-        let none = PerPaper::new(0);
-        none.keep(&stamp(1, "x", 1), Arc::new(1));
-        assert!(none.get(&stamp(1, "x", 1)).is_none());
+        let none = Kept::new(0);
+        none.keep(&stamp("x", 1), Arc::new(1));
+        assert!(none.get(&stamp("x", 1)).is_none());
     }
 }

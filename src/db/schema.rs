@@ -454,3 +454,17 @@ diesel::allow_tables_to_appear_in_same_query!(users, paper_versions);
 diesel::allow_tables_to_appear_in_same_query!(conference, paper_versions);
 diesel::allow_tables_to_appear_in_same_query!(decision_release, paper_versions);
 diesel::allow_tables_to_appear_in_same_query!(submissions, paper_versions);
+
+diesel::table! {
+    person_versions (email) {
+        email -> Text,
+        version -> BigInt,
+    }
+}
+// The session's query also reads the signed-in person's version.
+diesel::allow_tables_to_appear_in_same_query!(sessions, person_versions);
+diesel::allow_tables_to_appear_in_same_query!(users, person_versions);
+diesel::allow_tables_to_appear_in_same_query!(conference, person_versions);
+diesel::allow_tables_to_appear_in_same_query!(decision_release, person_versions);
+diesel::allow_tables_to_appear_in_same_query!(submissions, person_versions);
+diesel::allow_tables_to_appear_in_same_query!(paper_versions, person_versions);

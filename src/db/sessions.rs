@@ -6,8 +6,10 @@
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
 
-use super::data_version::PaperStamp;
-use super::schema::{conference, decision_release, paper_versions, sessions, submissions, users};
+use super::data_version::{PaperStamp, Stamp};
+use super::schema::{
+    conference, decision_release, paper_versions, person_versions, sessions, submissions, users,
+};
 use super::users::UserRow;
 use super::{AnyConnection, from_db, to_db};
 use crate::domain::ids::UserId;
@@ -119,6 +121,8 @@ pub struct RequestFacts {
     /// The version of the paper the request's path names, for a signed-in session (`None`
     /// for no such paper, or one whose version row is missing: then nothing is cached).
     pub paper: Option<PaperStamp>,
+    /// The signed-in person's version, keyed by their email (`None` without a version row).
+    pub viewer: Option<Stamp>,
 }
 
 /// One row of the signed-in request's query.
@@ -128,6 +132,7 @@ type SessionFacts = (
     i32,
     Option<chrono::NaiveDateTime>,
     Option<String>,
+    Option<i64>,
     Option<i64>,
 );
 
@@ -150,6 +155,7 @@ pub fn lookup_for_request(
             // `number = NULL` matches nothing: without a paper in the path, no row joins.
             .left_join(submissions::table.on(submissions::number.nullable().eq(paper)))
             .left_join(paper_versions::table.on(paper_versions::submission_id.eq(submissions::id)))
+            .left_join(person_versions::table.on(person_versions::email.eq(users::email)))
             .filter(sessions::token_hash.eq(token_hash))
             .select((
                 SessionRow::as_select(),
@@ -158,12 +164,14 @@ pub fn lookup_for_request(
                 decision_release::released_at.nullable(),
                 paper_versions::submission_id.nullable(),
                 paper_versions::version.nullable(),
+                person_versions::version.nullable(),
             ))
             .first::<SessionFacts>(conn)
             .optional()?,
         None => None,
     };
-    let Some((session, user, settings_version, released_at, paper_id, paper_version)) = found
+    let Some((session, user, settings_version, released_at, paper_id, paper_version, viewer)) =
+        found
     else {
         let (settings_version, released_at) = conference::table
             .left_join(decision_release::table.on(decision_release::id.eq(RELEASE_ROW_ID)))
@@ -178,6 +186,7 @@ pub fn lookup_for_request(
             settings_version,
             released_at: released_at.map(from_db),
             paper: None,
+            viewer: None,
         });
     };
     let mut facts = RequestFacts {
@@ -187,11 +196,14 @@ pub fn lookup_for_request(
         paper: paper
             .zip(paper_id)
             .zip(paper_version)
-            .map(|((number, submission_id), version)| PaperStamp {
+            .map(|((number, key), version)| PaperStamp {
                 number,
-                submission_id,
-                version,
+                stamp: Stamp { key, version },
             }),
+        viewer: viewer.map(|version| Stamp {
+            key: user.email.clone(),
+            version,
+        }),
     };
     if !session.is_live(now, limits) {
         diesel::delete(sessions::table.find(&session.id)).execute(conn)?;

@@ -22,7 +22,7 @@ use super::AppState;
 use super::error::AppError;
 use crate::auth;
 use crate::auth::constant_time_eq;
-use crate::db::data_version::PaperStamp;
+use crate::db::data_version::{PaperStamp, Stamp};
 use crate::db::sessions::{self, SessionLimits};
 use crate::db::{self, DbError};
 use crate::domain::conference::ConferenceSettings;
@@ -43,8 +43,11 @@ pub struct PageCtx {
     /// need no query of their own).
     pub released_at: Option<DateTime<Utc>>,
     /// The version of the paper the path names (its `{number}`), read with the session, for
-    /// pages kept per paper in memory (`db::data_version::PerPaper`).
+    /// pages kept per paper in memory (`db::data_version::Kept`).
     pub paper: Option<PaperStamp>,
+    /// The signed-in person's version, read with the session, for their own lists kept in
+    /// memory.
+    pub viewer: Option<Stamp>,
     pub csrf: String,
     pub flash: Option<String>,
     pub now: DateTime<Utc>,
@@ -147,6 +150,7 @@ impl FromRequest for PageCtx {
                 settings_version: settings.0,
                 released_at: facts.released_at,
                 paper: facts.paper,
+                viewer: facts.viewer,
                 csrf,
                 flash,
                 now,

@@ -61,13 +61,21 @@ pub struct AppState {
     pub ranking_cache: crate::db::data_version::Versioned<chair::board::Ranking>,
     /// The rows of each paper's reviewer page, read again only when the paper's version
     /// changes.
-    pub reviewer_pages: crate::db::data_version::PerPaper<reviewer::review::ReviewerPageRows>,
+    pub reviewer_pages: crate::db::data_version::Kept<reviewer::review::ReviewerPageRows>,
     /// Each paper's own rows (`papers::load_visible`), read again only when the paper's
     /// version changes.
-    pub paper_rows: crate::db::data_version::PerPaper<papers::PaperRows>,
+    pub paper_rows: crate::db::data_version::Kept<papers::PaperRows>,
+    /// Each reviewer's "My reviews" rows, read again only when their version changes.
+    pub my_reviews: crate::db::data_version::Kept<reviewer::assigned::MyReviewsRows>,
+    /// Each author's "My submissions" rows, read again only when their version changes.
+    pub my_submissions: crate::db::data_version::Kept<Vec<crate::db::author_pages::AuthoredPaper>>,
     /// The reviewers' copies' rows already read (they never change).
     pub known_copies: reviewer_copy::KnownCopies,
 }
+
+/// How many people's own lists ("My reviews", "My submissions") each process keeps in memory
+/// (a few KB each).
+pub const KEPT_PEOPLE: usize = 16_384;
 
 impl AppState {
     pub fn mail_context(&self, short_name: &str) -> MailContext {

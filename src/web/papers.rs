@@ -41,7 +41,11 @@ pub const KEPT_PAPERS: usize = 4096;
 /// otherwise one database call of three queries, kept for the next request.
 pub async fn load_visible(ctx: &PageCtx, number: i32) -> Result<LoadedPaper, AppError> {
     policy::perm_signed_in(&ctx.actor)?;
-    let stamp = ctx.paper.clone().filter(|stamp| stamp.number == number);
+    let stamp = ctx
+        .paper
+        .clone()
+        .filter(|paper| paper.number == number)
+        .map(|paper| paper.stamp);
     let kept = stamp
         .as_ref()
         .and_then(|stamp| ctx.state.paper_rows.get(stamp));
@@ -63,7 +67,7 @@ pub async fn load_visible(ctx: &PageCtx, number: i32) -> Result<LoadedPaper, App
             .await?
             .ok_or(AppError::NotFound)?;
             if let Some(stamp) = &stamp
-                && stamp.submission_id == rows.row.id
+                && stamp.key == rows.row.id
             {
                 ctx.state.paper_rows.keep(stamp, rows.clone());
             }

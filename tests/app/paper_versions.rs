@@ -225,3 +225,158 @@ async fn without_a_version_row_a_paper_page_is_read_afresh() {
             .contains("Retitled elsewhere")
     );
 }
+
+fn person_version(c: &mut AnyConnection, email: &str) -> i64 {
+    diesel::sql_query(format!(
+        "SELECT version FROM person_versions WHERE email = '{email}'"
+    ))
+    .get_result::<Version>(c)
+    .unwrap_or_else(|e| panic!("{email} has no version row: {e}"))
+    .version
+}
+
+#[tokio::test]
+async fn every_write_to_a_persons_tables_bumps_the_people_it_names_and_no_one_else() {
+    let (mut w, reviewers) = reviewed().await;
+    // A profile of paper 1's first reviewer.
+    w.sign_in_as(&reviewers[0]).await;
+    let profile = w
+        .app
+        .post_form(
+            "/reviewer/profile",
+            "/reviewer/profile",
+            &[("conflicts", "kth.se")],
+        )
+        .await;
+    assert_eq!(profile.status(), 303);
+    let author = w.authors[0].email.clone();
+    let (first, second) = (reviewers[0].email.clone(), reviewers[1].email.clone());
+    let bystander = w
+        .authors
+        .iter()
+        .map(|a| a.email.clone())
+        .find(|e| *e != author && *e != first && *e != second)
+        .unwrap();
+    let chair = w.chair.email.clone();
+    let mut c = w.app.pool.get().unwrap();
+    let one = id_of(&mut c, 1);
+    let writes: Vec<(&str, String, Vec<&str>)> = vec![
+        (
+            "reviewer_profiles",
+            format!("UPDATE reviewer_profiles SET name = name WHERE email = '{first}'"),
+            vec![&first],
+        ),
+        (
+            "submission_authors",
+            format!("UPDATE submission_authors SET name = name WHERE email = '{author}'"),
+            vec![&author],
+        ),
+        (
+            "assignments",
+            format!(
+                "UPDATE assignments SET reviewer_email = reviewer_email \
+                 WHERE reviewer_email = '{first}'"
+            ),
+            vec![&first],
+        ),
+        (
+            "reviews",
+            format!("UPDATE reviews SET state = state WHERE reviewer_email = '{second}'"),
+            vec![&second],
+        ),
+        (
+            "submissions",
+            format!("UPDATE submissions SET title = title WHERE id = '{one}'"),
+            vec![&author, &first, &second],
+        ),
+        (
+            "submission_listing",
+            format!(
+                "UPDATE submission_listing SET submission_id = submission_id \
+                 WHERE submission_id = '{one}'"
+            ),
+            vec![&author],
+        ),
+        (
+            "decisions",
+            format!(
+                "INSERT INTO decisions (submission_id, decision, decided_by, decided_at, \
+                 letter_round) SELECT '{one}', 'poster', id, '2027-10-01 00:00:00', 0 \
+                 FROM users WHERE email = '{chair}'"
+            ),
+            vec![&author],
+        ),
+    ];
+    let tables: Vec<&str> = cfp::db::data_version::PERSON_TABLES
+        .iter()
+        .map(|(t, _)| *t)
+        .collect();
+    let tested: Vec<&str> = writes.iter().map(|(t, _, _)| *t).collect();
+    assert_eq!(tables, tested, "every tracked table is tested here");
+    for (table, write, named) in writes {
+        let before: Vec<i64> = named.iter().map(|e| person_version(&mut c, e)).collect();
+        let others = person_version(&mut c, &bystander);
+        let written = diesel::sql_query(&write).execute(&mut c).unwrap();
+        assert!(written > 0, "{table}: {write}");
+        for (email, before) in named.iter().zip(before) {
+            assert!(
+                person_version(&mut c, email) > before,
+                "{table} bumps {email}"
+            );
+        }
+        assert_eq!(
+            person_version(&mut c, &bystander),
+            others,
+            "{table}: not {bystander}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_persons_lists_kept_in_memory_follow_writes_by_another_process() {
+    let (mut w, reviewers) = reviewed().await;
+    w.sign_in_as(&reviewers[0]).await;
+    // The first view shows the sign-in's flash; the next two are the same page, the second
+    // from memory.
+    w.app.get_text("/reviews").await;
+    let list = w.app.get_text("/reviews").await;
+    assert!(list.contains("submitted"), "{list}");
+    assert_eq!(
+        w.app.get_text("/reviews").await,
+        list,
+        "the same list from memory"
+    );
+    let mut c = w.app.pool.get().unwrap();
+    diesel::sql_query("UPDATE submissions SET title = 'Retitled elsewhere' WHERE number = 1")
+        .execute(&mut c)
+        .unwrap();
+    assert!(
+        w.app
+            .get_text("/reviews")
+            .await
+            .contains("Retitled elsewhere")
+    );
+    diesel::sql_query(format!(
+        "UPDATE reviews SET state = 'draft' WHERE reviewer_email = '{}'",
+        reviewers[0].email
+    ))
+    .execute(&mut c)
+    .unwrap();
+    let row = w.app.get_text("/reviews").await;
+    assert!(row.contains("draft"), "{row}");
+
+    w.sign_in_as(&w.authors[0].clone()).await;
+    w.app.get_text("/submissions").await;
+    let mine = w.app.get_text("/submissions").await;
+    assert!(mine.contains("Retitled elsewhere"), "{mine}");
+    assert_eq!(w.app.get_text("/submissions").await, mine);
+    diesel::sql_query("UPDATE submissions SET title = 'Renamed once more' WHERE number = 1")
+        .execute(&mut c)
+        .unwrap();
+    assert!(
+        w.app
+            .get_text("/submissions")
+            .await
+            .contains("Renamed once more")
+    );
+}

@@ -77,10 +77,27 @@ async fn my_submissions(ctx: PageCtx) -> Result<HttpResponse, AppError> {
     // Decisions are released to authors only with the conference's release (one
     // transaction writes both), so before it none is shown.
     let any_released = ctx.released_at.is_some();
-    let rows = db::run(&ctx.state.pool, move |c| {
-        Ok::<_, DbError>(author_pages::authored_papers(c, &email)?)
-    })
-    .await?;
+    // From memory when this process read them at the viewer's version the session's query
+    // returned.
+    let stamp = ctx
+        .viewer
+        .clone()
+        .filter(|stamp| stamp.key == email.as_str());
+    let rows = match stamp.as_ref().and_then(|s| ctx.state.my_submissions.get(s)) {
+        Some(rows) => rows,
+        None => {
+            let rows = db::run(&ctx.state.pool, move |c| {
+                Ok::<_, DbError>(std::sync::Arc::new(author_pages::authored_papers(
+                    c, &email,
+                )?))
+            })
+            .await?;
+            if let Some(stamp) = &stamp {
+                ctx.state.my_submissions.keep(stamp, rows.clone());
+            }
+            rows
+        }
+    };
     let papers: Vec<PaperListItem> = rows
         .iter()
         .map(|p| PaperListItem {

@@ -2,6 +2,8 @@
 //! paper's PDF (the sanitised reviewers' copy), and reporting a conflict with an assigned paper. A paper that is
 //! not assigned to the viewer answers 404, the same as one that does not exist.
 
+use std::sync::Arc;
+
 use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -29,27 +31,49 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         );
 }
 
-/// The viewer's assigned submissions, by number, with their review's state (one query), and
-/// whether the viewer is in the pool, read (a second query) only when the page needs it: for
-/// a viewer with nothing assigned (who may see the page only as a member of the pool) or
-/// while bidding is open (the page then links to bidding). During reviewing the page is one
-/// query.
+/// What "My reviews" reads: the viewer's assigned submissions, by number, with their review's
+/// state, and whether the viewer is in the pool when that was read (`None` otherwise).
+#[derive(Debug)]
+pub struct MyReviewsRows {
+    pool: Option<bool>,
+    papers: Vec<AssignedPaper>,
+}
+
+/// The viewer's "My reviews" rows: from memory when this process read them at the viewer's
+/// version the session's query returned; otherwise the assigned papers in one query, and
+/// pool membership in a second only when the page needs it (for a viewer with nothing
+/// assigned, who may see the page only as a member of the pool, or while bidding is open: the
+/// page then links to bidding), kept for the next request.
 async fn my_assignments(
     ctx: &PageCtx,
     email: &Email,
     bidding_open: bool,
-) -> Result<(Option<bool>, Vec<AssignedPaper>), AppError> {
+) -> Result<Arc<MyReviewsRows>, AppError> {
+    let stamp = ctx
+        .viewer
+        .clone()
+        .filter(|stamp| stamp.key == email.as_str());
+    let needs_pool = |rows: &MyReviewsRows| rows.papers.is_empty() || bidding_open;
+    if let Some(kept) = stamp.as_ref().and_then(|s| ctx.state.my_reviews.get(s))
+        && (kept.pool.is_some() || !needs_pool(&kept))
+    {
+        return Ok(kept);
+    }
     let email = email.as_str().to_string();
-    Ok(db::run(&ctx.state.pool, move |c| {
-        let rows = reviewer_pages::assigned_with_reviews(c, &email)?;
-        let pool = if rows.is_empty() || bidding_open {
+    let rows = db::run(&ctx.state.pool, move |c| {
+        let papers = reviewer_pages::assigned_with_reviews(c, &email)?;
+        let pool = if papers.is_empty() || bidding_open {
             Some(reviewer_pages::in_pool(c, &email)?)
         } else {
             None
         };
-        Ok::<_, DbError>((pool, rows))
+        Ok::<_, DbError>(Arc::new(MyReviewsRows { pool, papers }))
     })
-    .await?)
+    .await?;
+    if let Some(stamp) = &stamp {
+        ctx.state.my_reviews.keep(stamp, rows.clone());
+    }
+    Ok(rows)
 }
 
 struct AssignedItem {
@@ -78,8 +102,8 @@ struct ListPage {
 async fn my_reviews(ctx: PageCtx) -> Result<HttpResponse, AppError> {
     let member = policy::perm_signed_in(&ctx.actor)?.clone();
     let window = bidding_window(&ctx);
-    let (pool, rows) = my_assignments(&ctx, &member.email, window.is_open()).await?;
-    let pool = pool.unwrap_or(false);
+    let mine = my_assignments(&ctx, &member.email, window.is_open()).await?;
+    let (pool, rows) = (mine.pool.unwrap_or(false), &mine.papers);
     policy::perm_reviewer(&ctx.actor, pool || !rows.is_empty())?;
     let tz = ctx.settings.tz();
     let due = ctx.settings.dates.review_due;

@@ -88,7 +88,8 @@ async fn load(ctx: &PageCtx, number: i32, with_discussion: bool) -> Result<Loade
     let stamp = ctx
         .paper
         .clone()
-        .filter(|stamp| with_discussion && stamp.number == number);
+        .filter(|paper| with_discussion && paper.number == number)
+        .map(|paper| paper.stamp);
     let kept = stamp
         .as_ref()
         .and_then(|stamp| ctx.state.reviewer_pages.get(stamp));
@@ -116,7 +117,7 @@ async fn load(ctx: &PageCtx, number: i32, with_discussion: bool) -> Result<Loade
             })
             .await?;
             if let (Some(stamp), Some(rows)) = (&stamp, &rows)
-                && stamp.submission_id == rows.paper.row.id
+                && stamp.key == rows.paper.row.id
             {
                 ctx.state.reviewer_pages.keep(stamp, rows.clone());
             }
