@@ -74,8 +74,8 @@ pub struct AppState {
 }
 
 /// How many people's own lists ("My reviews", "My submissions") each process keeps in memory
-/// (a few KB each).
-pub const KEPT_PEOPLE: usize = 16_384;
+/// (a few KB per paper listed: each paper's row carries its abstract).
+pub const KEPT_PEOPLE: usize = 4096;
 
 impl AppState {
     pub fn mail_context(&self, short_name: &str) -> MailContext {
