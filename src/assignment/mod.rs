@@ -26,7 +26,7 @@ mod maxflow;
 mod mincost;
 mod network;
 pub(crate) mod pair_map;
-mod parallel;
+pub(crate) mod parallel;
 pub mod problem;
 pub mod solve;
 pub mod stats;
