@@ -14,6 +14,7 @@
 //! The method and formulas are documented in `docs/assignment.md`.
 
 pub mod affinity;
+mod best_lists;
 pub mod cli;
 pub mod conflicts;
 mod explain;
