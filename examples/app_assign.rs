@@ -8,6 +8,11 @@
 //! separate searches the one-pass search replaced and compares the rows; `--threads N` times
 //! the text index and the search again on N threads (the rows must not change).
 //!
+//! After the phases, a line "candidates" gives a digest of the problem's candidates (papers,
+//! reviewers and affinities, bit for bit) and "assignment" the solution's quality (total, mean
+//! and lowest affinity sum per paper, and a digest of the pairs): two builds of the engine that
+//! print the same lines chose the same candidates and found the same assignment.
+//!
 //! cargo run --release --example app_assign -- /tmp/cfp-10k
 //! cargo run --release --example app_assign -- postgres://postgres@127.0.0.1/cfp_10k --check
 
@@ -15,7 +20,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use cfp::assignment::text_index::TextIndex;
-use cfp::assignment::{Objective, solve};
+use cfp::assignment::{Objective, Stats, solve};
 use cfp::db::{DbTarget, open_read_only};
 use cfp::domain::pool::{
     RunParams, TOP_K, TOP_K_PER_REVIEWER, build_problem, paper_text, reviewer_text,
@@ -44,6 +49,17 @@ fn phase(label: &str, since: (f64, Instant), what: String) {
         cpu() - since.0,
         since.1.elapsed().as_secs_f64()
     );
+}
+
+/// FNV-1a over the items' words, in order.
+fn digest(items: impl Iterator<Item = [u64; 3]>) -> u64 {
+    let mut hash = 0xcbf2_9ce4_8422_2325u64;
+    for word in items.flatten() {
+        for byte in word.to_le_bytes() {
+            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    hash
 }
 
 fn now() -> (f64, Instant) {
@@ -111,6 +127,26 @@ fn main() -> anyhow::Result<()> {
         },
     );
     phase("all", whole, String::new());
+    println!(
+        "candidates   {} pairs, digest {:016x}",
+        built.problem.candidates.len(),
+        digest(built.problem.candidates.iter().map(|c| [
+            c.paper as u64,
+            c.reviewer as u64,
+            c.affinity.to_bits()
+        ]))
+    );
+    if let Ok(s) = &solved {
+        let stats = Stats::compute(&built.problem, &s.pairs, &built.bids);
+        let per_paper = &stats.paper_affinity;
+        println!(
+            "assignment   total {:.4}, per paper mean {:.4} lowest {:.4}, pairs digest {:016x}",
+            stats.total_affinity,
+            per_paper.iter().sum::<f64>() / per_paper.len().max(1) as f64,
+            per_paper.iter().copied().fold(f64::INFINITY, f64::min),
+            digest(s.pairs.iter().map(|&(p, r)| [p as u64, r as u64, 0]))
+        );
+    }
     // Inside "build": the text index and both top-k searches, timed again on their own.
     let t = now();
     let texts = (

@@ -14,6 +14,7 @@
 //! The method and formulas are documented in `docs/assignment.md`.
 
 pub mod affinity;
+mod best_lists;
 pub mod cli;
 pub mod conflicts;
 mod explain;
@@ -26,7 +27,7 @@ mod maxflow;
 mod mincost;
 mod network;
 pub(crate) mod pair_map;
-mod parallel;
+pub(crate) mod parallel;
 pub mod problem;
 pub mod solve;
 pub mod stats;

@@ -5,7 +5,7 @@
 
 use std::ops::Range;
 
-use crate::assignment::affinity::{PaperText, ReviewerText, for_each_token};
+use crate::assignment::affinity::{PaperText, ReviewerText, for_each_word, term_of};
 use crate::assignment::fxhash::FxMap;
 use crate::assignment::parallel::{available_threads, ranges, run_parts};
 
@@ -15,45 +15,68 @@ const DOCS_PER_THREAD: usize = 2000;
 /// A sparse vector: (term id, weight), sorted by term id.
 pub(crate) type Doc = Vec<(u32, f64)>;
 
+/// What a word already met stands for, in [`Vocabulary::known`]: a stop word has no term.
+const STOP_WORD: u32 = u32::MAX;
+
 #[derive(Default)]
 struct Vocabulary {
     ids: FxMap<String, u32>,
     df: Vec<u32>,
+    /// Each lower-cased word met so far with its term id (or [`STOP_WORD`]): one hash lookup
+    /// per word instead of a stop-word search, the plural strip and a lookup of the term.
+    known: FxMap<String, u32>,
     /// (term, weight) of each word of the document being counted.
     words: Vec<(u32, u32)>,
 }
 
 impl Vocabulary {
+    /// The term id of a lower-cased word (`STOP_WORD` for a stop word), giving the next id
+    /// to a term met for the first time.
+    fn term(&mut self, word: &str) -> u32 {
+        if let Some(&id) = self.known.get(word) {
+            return id;
+        }
+        let id = match term_of(word) {
+            None => STOP_WORD,
+            Some(term) => match self.ids.get(term) {
+                Some(&id) => id,
+                None => {
+                    let id = self.df.len() as u32;
+                    self.ids.insert(term.to_string(), id);
+                    self.df.push(0);
+                    id
+                }
+            },
+        };
+        self.known.insert(word.to_string(), id);
+        id
+    }
+
     /// Term counts of one document (pieces with weights), registering document frequency.
     /// Ids are given in order of first appearance.
     fn count(&mut self, pieces: &[(&str, u32)]) -> Doc {
-        let Vocabulary { ids, df, words } = self;
+        let mut words = std::mem::take(&mut self.words);
         words.clear();
         for &(text, weight) in pieces {
-            for_each_token(text, |word| {
-                let id = match ids.get(word) {
-                    Some(&id) => id,
-                    None => {
-                        let id = df.len() as u32;
-                        ids.insert(word.to_string(), id);
-                        df.push(0);
-                        id
-                    }
-                };
-                words.push((id, weight));
+            for_each_word(text, |word| {
+                let id = self.term(word);
+                if id != STOP_WORD {
+                    words.push((id, weight));
+                }
             });
         }
         words.sort_unstable_by_key(|&(t, _)| t);
         let mut terms: Doc = Vec::new();
-        for &(t, weight) in words.iter() {
+        for &(t, weight) in &words {
             match terms.last_mut() {
                 Some((last, count)) if *last == t => *count += f64::from(weight),
                 _ => terms.push((t, f64::from(weight))),
             }
         }
         for &(t, _) in &terms {
-            df[t as usize] += 1;
+            self.df[t as usize] += 1;
         }
+        self.words = words;
         terms
     }
 
@@ -109,6 +132,11 @@ pub struct TextIndex {
     pub(crate) reviewers: Vec<Doc>,
     /// Term -> (reviewer, weight), by reviewer.
     pub(crate) postings: Vec<Doc>,
+    /// Whether each term is common among reviewers (in more of their documents than
+    /// [`COMMON_TERM_MIN`] and than a quarter of them). Such terms are left out of choosing a
+    /// paper's reviewers, and a cosine adds their products after all the others, so that the
+    /// search's sums over the other terms are the first part of the cosine, bit for bit.
+    pub(crate) common: Vec<bool>,
 }
 
 impl TextIndex {
@@ -174,25 +202,46 @@ impl TextIndex {
                 postings[t as usize].push((r as u32, w));
             }
         }
-        Self {
+        let mut index = Self {
             papers: paper_docs,
             reviewers: reviewer_docs,
             postings,
-        }
+            common: Vec::new(),
+        };
+        index.set_common(COMMON_TERM_MIN);
+        index
     }
 
-    /// Cosine similarity of paper `p` and reviewer `r`, in `[0, 1]`.
+    /// Marks as common the terms in more reviewers' documents than `common_min` and than a
+    /// quarter of them (tests use small cut-offs, to have common terms in small indexes).
+    pub(crate) fn set_common(&mut self, common_min: usize) {
+        let common_among = common_min.max(self.reviewers.len() / 4);
+        self.common = self
+            .postings
+            .iter()
+            .map(|l| l.len() > common_among)
+            .collect();
+    }
+
+    /// Cosine similarity of paper `p` and reviewer `r`, in `[0, 1]`: the products of their
+    /// shared terms added in term order, the common terms' after the others (see
+    /// [`TextIndex::common`]).
     pub fn similarity(&self, p: usize, r: usize) -> f64 {
         let (a, b) = (&self.papers[p], &self.reviewers[r]);
-        let (mut i, mut j, mut sum) = (0, 0, 0.0);
-        while i < a.len() && j < b.len() {
-            match a[i].0.cmp(&b[j].0) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    sum += a[i].1 * b[j].1;
-                    i += 1;
-                    j += 1;
+        let mut sum = 0.0;
+        for common in [false, true] {
+            let (mut i, mut j) = (0, 0);
+            while i < a.len() && j < b.len() {
+                match a[i].0.cmp(&b[j].0) {
+                    std::cmp::Ordering::Less => i += 1,
+                    std::cmp::Ordering::Greater => j += 1,
+                    std::cmp::Ordering::Equal => {
+                        if self.common[a[i].0 as usize] == common {
+                            sum += a[i].1 * b[j].1;
+                        }
+                        i += 1;
+                        j += 1;
+                    }
                 }
             }
         }
@@ -200,13 +249,19 @@ impl TextIndex {
     }
 
     /// The similarity of paper `p` to every reviewer, into `out` (resized to the number of
-    /// reviewers): one pass over the paper's terms' postings instead of a merge per reviewer.
+    /// reviewers): one pass over the paper's terms' postings instead of a merge per reviewer,
+    /// the common terms last as in [`TextIndex::similarity`].
     pub fn paper_scores(&self, p: usize, out: &mut Vec<f64>) {
         out.clear();
         out.resize(self.reviewers.len(), 0.0);
-        for &(t, w) in &self.papers[p] {
-            for &(r, rw) in &self.postings[t as usize] {
-                out[r as usize] += w * rw;
+        for common in [false, true] {
+            for &(t, w) in &self.papers[p] {
+                if self.common[t as usize] != common {
+                    continue;
+                }
+                for &(r, rw) in &self.postings[t as usize] {
+                    out[r as usize] += w * rw;
+                }
             }
         }
         for v in out.iter_mut() {

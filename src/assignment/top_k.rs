@@ -9,13 +9,18 @@
 //! ranges searched on separate threads; each range's rows and per-reviewer lists are merged
 //! in paper order, so the number of threads changes nothing but the time.
 //!
-//! The loop that costs: adding each posting's product to the paper's sum for its reviewer
-//! (postings kept as separate arrays of reviewer ids and weights), then one scan over the
-//! sums that offers each reviewer to the paper's list and the paper to the reviewer's list,
-//! each behind a bar that few sums pass.
+//! The loop that costs: adding each posting's product to the paper's sum for its reviewer.
+//! The postings are cut into blocks of [`BLOCK`] reviewers, and a paper's terms are added one
+//! block at a time, so the sums being added to stay in the first-level cache; one scan over a
+//! block's sums then offers each reviewer to the paper's list and the paper to the reviewer's
+//! list, each behind a bar that few sums pass. The sum that chose a reviewer is the cosine
+//! without the common terms' products, which [`TextIndex::similarity`] adds last: a chosen
+//! pair's cosine is that sum plus the few products of their shared common terms, instead of
+//! a pass over the reviewer's whole document.
 
 use std::ops::Range;
 
+use crate::assignment::best_lists::{Best, BestPerReviewer, cut};
 use crate::assignment::parallel::{available_threads, ranges, run_parts};
 use crate::assignment::text_index::{COMMON_TERM_MIN, Doc, TextIndex};
 
@@ -53,7 +58,20 @@ impl TextIndex {
         common_min: usize,
         threads: usize,
     ) -> (Vec<Row>, Vec<Row>) {
-        let search = Search::new(self, per_paper, per_reviewer, common_min);
+        self.top_k_both_in_blocks(per_paper, per_reviewer, common_min, threads, BLOCK)
+    }
+
+    /// [`TextIndex::top_k_both_with`] with the reviewers' sums in blocks of `block` (at most
+    /// [`BLOCK`]; tests use small ones, to have many blocks in small indexes).
+    fn top_k_both_in_blocks(
+        &self,
+        per_paper: usize,
+        per_reviewer: usize,
+        common_min: usize,
+        threads: usize,
+        block: usize,
+    ) -> (Vec<Row>, Vec<Row>) {
+        let search = Search::new(self, per_paper, per_reviewer, common_min, block);
         let parts = run_parts(ranges(self.papers.len(), threads), |papers| {
             search.papers_in(papers)
         });
@@ -77,7 +95,7 @@ impl TextIndex {
 
     /// Rows `(paper, reviewer, cosine)` of the reviewers in `range`, from their best papers.
     fn reviewers_best(&self, range: Range<usize>, lists: &[Vec<(f64, u32)>]) -> Vec<Row> {
-        let mut dense = Dense::new(self.postings.len());
+        let mut dense = Dense::new(&self.common);
         let mut rows = Vec::new();
         for (r, papers) in range.zip(lists) {
             let doc = &self.reviewers[r];
@@ -92,20 +110,124 @@ impl TextIndex {
     }
 }
 
-/// The inverted index over reviewers as flat arrays (reviewer ids apart from weights), and
-/// which terms each direction leaves out.
+/// Reviewers per block of the sums. A paper's postings are added block by block, so the sums
+/// being added to (one or two arrays of this many `f64`) stay in the core's first-level
+/// cache instead of spilling the whole conference's sums to the second level; the additions
+/// into each sum still come in term order, so the sums are the same bit for bit.
+const BLOCK: usize = 1024;
+
+/// Papers searched together, block by block (see [`Search::papers_in`]).
+const CHUNK: usize = 16;
+
+/// The sums of one block of reviewers, indexed by a reviewer's offset in its block.
+type BlockSums = [f64; BLOCK];
+
+/// Which direction's sums a term is added to.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Use {
+    Both,
+    /// Only choosing papers' reviewers (too common among papers to choose reviewers' papers).
+    PaperOnly,
+    /// Only choosing reviewers' papers (too common among reviewers).
+    ReviewerOnly,
+    Neither,
+}
+
+/// The inverted index over one block of reviewers as flat arrays: term `t`'s postings are
+/// `start[t]..start[t + 1]` of `offset` (the reviewer's offset in the block) and `weight`.
+struct BlockPostings {
+    first: usize,
+    len: usize,
+    start: Vec<usize>,
+    offset: Vec<u16>,
+    weight: Vec<f64>,
+}
+
+impl BlockPostings {
+    fn postings(&self, t: usize) -> (&[u16], &[f64]) {
+        let range = self.start[t]..self.start[t + 1];
+        (&self.offset[range.clone()], &self.weight[range])
+    }
+
+    /// Adds term `t`'s contributions to one direction's sums (`w`: the paper's weight of `t`).
+    fn add(&self, sums: &mut BlockSums, t: usize, w: f64) {
+        let (offsets, weights) = self.postings(t);
+        for (&i, &rw) in offsets.iter().zip(weights) {
+            sums[usize::from(i) % BLOCK] += w * rw;
+        }
+    }
+
+    /// Adds term `t`'s contributions to both directions' sums in one pass over its postings.
+    fn add_both(&self, a: &mut BlockSums, b: &mut BlockSums, t: usize, w: f64) {
+        let (offsets, weights) = self.postings(t);
+        for (&i, &rw) in offsets.iter().zip(weights) {
+            let product = w * rw;
+            a[usize::from(i) % BLOCK] += product;
+            b[usize::from(i) % BLOCK] += product;
+        }
+    }
+}
+
+/// The inverted index over reviewers cut into blocks, and which terms each direction leaves
+/// out.
 struct Search<'a> {
     index: &'a TextIndex,
-    /// Term `t`'s postings are `start[t]..start[t + 1]` of `reviewer` and `weight`.
-    start: Vec<usize>,
-    reviewer: Vec<u32>,
-    weight: Vec<f64>,
-    skip_for_paper: Vec<bool>,
-    skip_for_reviewer: Vec<bool>,
+    blocks: Vec<BlockPostings>,
+    /// Each term's use (see [`Use`]).
+    use_of: Vec<Use>,
     /// Whether the two directions skip different terms (then each has its own sums).
     split: bool,
+    /// Each reviewer's common terms, when the terms left out of choosing papers' reviewers
+    /// are the index's common terms (always, but in tests of other cut-offs): then the sum
+    /// that chose a reviewer is the first part of the cosine, and only these are left to add.
+    common_of_reviewer: Option<CommonTerms>,
     per_paper: usize,
     per_reviewer: usize,
+}
+
+/// Each reviewer's common terms (see [`TextIndex::common`]), by term id: reviewer `r`'s are
+/// `terms[start[r]..start[r + 1]]`.
+struct CommonTerms {
+    start: Vec<usize>,
+    terms: Vec<(u32, f64)>,
+}
+
+impl CommonTerms {
+    fn new(index: &TextIndex) -> Self {
+        let mut start = Vec::with_capacity(index.reviewers.len() + 1);
+        let mut terms = Vec::new();
+        start.push(0);
+        for doc in &index.reviewers {
+            terms.extend(doc.iter().filter(|x| index.common[x.0 as usize]));
+            start.push(terms.len());
+        }
+        CommonTerms { start, terms }
+    }
+
+    /// Reads the start of each chosen reviewer's common terms once, before any is needed:
+    /// the reads do not wait on one another, so their cache misses overlap instead of coming
+    /// one after the other in [`CommonTerms::finish`].
+    fn touch(&self, chosen: &[(f64, u32)]) {
+        let mut first = 0.0;
+        for &(_, r) in chosen {
+            if let Some(&(_, w)) = self.terms.get(self.start[r as usize]) {
+                first += w;
+            }
+        }
+        std::hint::black_box(first);
+    }
+
+    /// The cosine of a paper and reviewer `r` from `sum`, the products of their shared terms
+    /// other than common ones added in term order: the shared common terms' products added
+    /// after them, in term order, as [`TextIndex::similarity`] does (the reviewer's common
+    /// terms the paper lacks add zero, which changes no bit). `paper`: the paper's common
+    /// terms' weights.
+    fn finish(&self, sum: f64, paper: &Dense<'_>, r: usize) -> f64 {
+        self.terms[self.start[r]..self.start[r + 1]]
+            .iter()
+            .fold(sum, |sum, &(t, w)| sum + paper.weight[t as usize] * w)
+            .clamp(0.0, 1.0)
+    }
 }
 
 /// One range of papers' results: their rows, and each reviewer's best papers among them.
@@ -115,7 +237,14 @@ struct Part {
 }
 
 impl<'a> Search<'a> {
-    fn new(index: &'a TextIndex, per_paper: usize, per_reviewer: usize, common_min: usize) -> Self {
+    fn new(
+        index: &'a TextIndex,
+        per_paper: usize,
+        per_reviewer: usize,
+        common_min: usize,
+        block: usize,
+    ) -> Self {
+        let block = block.clamp(1, BLOCK);
         let (papers, reviewers) = (index.papers.len(), index.reviewers.len());
         let mut paper_df = vec![0usize; index.postings.len()];
         for doc in &index.papers {
@@ -126,158 +255,178 @@ impl<'a> Search<'a> {
         // As in `best_matches`: a term is left out of choosing a paper's reviewers when too
         // many reviewers have it, and out of choosing a reviewer's papers when too many
         // papers have it.
-        let skip_for_paper: Vec<bool> = index
+        let use_of: Vec<Use> = index
             .postings
             .iter()
-            .map(|list| list.len() > common_min.max(reviewers / 4))
+            .zip(&paper_df)
+            .map(|(list, &df)| {
+                let for_paper = list.len() <= common_min.max(reviewers / 4);
+                let for_reviewer = df <= common_min.max(papers / 4);
+                match (for_paper, for_reviewer) {
+                    (true, true) => Use::Both,
+                    (true, false) => Use::PaperOnly,
+                    (false, true) => Use::ReviewerOnly,
+                    (false, false) => Use::Neither,
+                }
+            })
             .collect();
-        let skip_for_reviewer: Vec<bool> = paper_df
+        let blocks = (0..reviewers.div_ceil(block))
+            .map(|b| {
+                let first = b * block;
+                let len = block.min(reviewers - first);
+                let mut block = BlockPostings {
+                    first,
+                    len,
+                    start: Vec::with_capacity(index.postings.len() + 1),
+                    offset: Vec::new(),
+                    weight: Vec::new(),
+                };
+                block.start.push(0);
+                for list in &index.postings {
+                    // Postings are sorted by reviewer: this block's are one run.
+                    let from = list.partition_point(|x| (x.0 as usize) < first);
+                    let to = list.partition_point(|x| (x.0 as usize) < first + len);
+                    for &(r, w) in &list[from..to] {
+                        // Less than BLOCK, so it fits.
+                        block.offset.push((r as usize - first) as u16);
+                        block.weight.push(w);
+                    }
+                    block.start.push(block.offset.len());
+                }
+                block
+            })
+            .collect();
+        let skips_common = use_of
             .iter()
-            .map(|&df| df > common_min.max(papers / 4))
-            .collect();
-        let total = index.postings.iter().map(Vec::len).sum();
-        let mut start = Vec::with_capacity(index.postings.len() + 1);
-        let mut reviewer = Vec::with_capacity(total);
-        let mut weight = Vec::with_capacity(total);
-        start.push(0);
-        for list in &index.postings {
-            reviewer.extend(list.iter().map(|x| x.0));
-            weight.extend(list.iter().map(|x| x.1));
-            start.push(reviewer.len());
-        }
+            .zip(&index.common)
+            .all(|(&u, &common)| (u == Use::ReviewerOnly || u == Use::Neither) == common);
         Search {
             index,
-            start,
-            reviewer,
-            weight,
-            split: skip_for_paper != skip_for_reviewer,
-            skip_for_paper,
-            skip_for_reviewer,
+            blocks,
+            split: use_of
+                .iter()
+                .any(|&u| u == Use::PaperOnly || u == Use::ReviewerOnly),
+            common_of_reviewer: skips_common.then(|| CommonTerms::new(index)),
+            use_of,
             per_paper,
             per_reviewer,
         }
     }
 
-    /// Adds term `t`'s contributions to a paper's sums (`w`: the paper's weight of `t`).
-    fn add(&self, sums: &mut [f64], t: usize, w: f64) {
-        let postings = self.start[t]..self.start[t + 1];
-        for (&r, &rw) in self.reviewer[postings.clone()]
-            .iter()
-            .zip(&self.weight[postings])
-        {
-            sums[r as usize] += w * rw;
-        }
-    }
-
     /// Each paper's best reviewers and each reviewer's best papers among `papers`.
+    ///
+    /// Papers go in chunks of [`CHUNK`], and each block of reviewers is searched for every
+    /// paper of the chunk before the next block, so the block's postings are read from the
+    /// second-level cache for all but the first paper. Each paper still meets the blocks in
+    /// reviewer order and each reviewer the papers in paper order, so nothing else changes.
     fn papers_in(&self, papers: Range<usize>) -> Part {
         let reviewers = self.index.reviewers.len();
-        let mut for_paper = vec![0.0f64; reviewers];
-        let mut for_reviewer = vec![0.0f64; if self.split { reviewers } else { 0 }];
+        let mut for_paper: Box<BlockSums> = Box::new([0.0; BLOCK]);
+        let mut for_reviewer: Box<BlockSums> = Box::new([0.0; BLOCK]);
         let mut best = BestPerReviewer::new(reviewers, self.per_reviewer);
-        let mut chosen = Best::new(self.per_paper);
-        let mut dense = Dense::new(self.index.postings.len());
+        let mut chosen: Vec<Best> = (0..CHUNK).map(|_| Best::new(self.per_paper)).collect();
+        let mut terms: Vec<Vec<(usize, f64, Use)>> = vec![Vec::new(); CHUNK];
+        let mut dense = Dense::new(&self.index.common);
         let mut rows = Vec::with_capacity(papers.len() * self.per_paper.min(reviewers));
-        for p in papers {
-            let doc = &self.index.papers[p];
-            for &(t, w) in doc {
-                let t = t as usize;
-                if !self.skip_for_paper[t] {
-                    self.add(&mut for_paper, t, w);
-                }
-                if self.split && !self.skip_for_reviewer[t] {
-                    self.add(&mut for_reviewer, t, w);
+        for first in papers.clone().step_by(CHUNK) {
+            let chunk = first..papers.end.min(first + CHUNK);
+            for (p, (terms, chosen)) in chunk.clone().zip(terms.iter_mut().zip(&mut chosen)) {
+                terms.clear();
+                terms.extend(
+                    self.index.papers[p]
+                        .iter()
+                        .map(|&(t, w)| (t as usize, w, self.use_of[t as usize]))
+                        .filter(|x| x.2 != Use::Neither),
+                );
+                chosen.clear();
+            }
+            for block in &self.blocks {
+                for (p, (terms, chosen)) in chunk.clone().zip(terms.iter().zip(&mut chosen)) {
+                    if self.split {
+                        for &(t, w, use_for) in terms {
+                            match use_for {
+                                Use::Both => {
+                                    block.add_both(&mut for_paper, &mut for_reviewer, t, w);
+                                }
+                                Use::PaperOnly => block.add(&mut for_paper, t, w),
+                                Use::ReviewerOnly => block.add(&mut for_reviewer, t, w),
+                                Use::Neither => {}
+                            }
+                        }
+                    } else {
+                        for &(t, w, _) in terms {
+                            block.add(&mut for_paper, t, w);
+                        }
+                    }
+                    // The block's sums offer each reviewer to the paper's list and the paper
+                    // to each reviewer's list; both keep a bar (zero at first: only positive
+                    // sums count) that most sums do not pass.
+                    let by_reviewer: &BlockSums = if self.split {
+                        &for_reviewer
+                    } else {
+                        &for_paper
+                    };
+                    chosen.offer_block(block.first, &for_paper[..block.len]);
+                    best.offer_block(block.first, &by_reviewer[..block.len], p as u32);
+                    for_paper.fill(0.0);
+                    if self.split {
+                        for_reviewer.fill(0.0);
+                    }
                 }
             }
-            // One scan over the sums offers each reviewer to the paper's list and the paper to
-            // each reviewer's list; both keep a bar (zero at first: only positive sums count)
-            // that most sums do not pass.
-            chosen.clear();
-            if self.split {
-                for (r, &s) in for_paper.iter().enumerate() {
-                    chosen.offer(s, r as u32);
+            for (p, chosen) in chunk.zip(&mut chosen) {
+                let doc = &self.index.papers[p];
+                let chosen = chosen.finish();
+                if let Some(common_of_reviewer) = &self.common_of_reviewer {
+                    common_of_reviewer.touch(chosen);
+                    dense.load_common(doc);
+                    for &(sum, r) in chosen {
+                        let r = r as usize;
+                        rows.push((p, r, common_of_reviewer.finish(sum, &dense, r)));
+                    }
+                } else {
+                    dense.load(doc);
+                    for &(_, r) in chosen {
+                        let r = r as usize;
+                        rows.push((p, r, dense.similarity(&self.index.reviewers[r])));
+                    }
                 }
-                for (r, &s) in for_reviewer.iter().enumerate() {
-                    best.offer(r, p as u32, s);
-                }
-            } else {
-                for (r, &s) in for_paper.iter().enumerate() {
-                    chosen.offer(s, r as u32);
-                    best.offer(r, p as u32, s);
-                }
+                dense.unload(doc);
             }
-            dense.load(doc);
-            for &(_, r) in chosen.finish() {
-                let r = r as usize;
-                rows.push((p, r, dense.similarity(&self.index.reviewers[r])));
-            }
-            dense.unload(doc);
-            for_paper.fill(0.0);
-            for_reviewer.fill(0.0);
         }
         Part { rows, best }
     }
 }
 
-/// One paper's `k` best reviewers, offered in index order: a buffer of up to `2k` cut back to
-/// the best `k` when full, whose k-th score is then the bar (a later reviewer that only ties
-/// it loses on index).
-struct Best {
-    k: usize,
-    kept: Vec<(f64, u32)>,
-    bar: f64,
-}
-
-impl Best {
-    fn new(k: usize) -> Best {
-        Best {
-            k,
-            kept: Vec::with_capacity(2 * k),
-            bar: 0.0,
-        }
-    }
-
-    fn clear(&mut self) {
-        self.kept.clear();
-        self.bar = if self.k == 0 { f64::INFINITY } else { 0.0 };
-    }
-
-    #[inline]
-    fn offer(&mut self, score: f64, x: u32) {
-        if score > self.bar {
-            self.kept.push((score, x));
-            if self.kept.len() >= 2 * self.k {
-                cut(&mut self.kept, self.k);
-                self.bar = self.kept.last().map_or(0.0, |x| x.0);
-            }
-        }
-    }
-
-    /// The best `k`, best first.
-    fn finish(&mut self) -> &[(f64, u32)] {
-        cut(&mut self.kept, self.k);
-        &self.kept
-    }
-}
-
 /// One document's weights by term id, to take its cosine with many others: the products of
-/// shared terms are added in term order from zero, exactly as [`TextIndex::similarity`]'s
-/// merge adds them (adding the zero products of unshared terms changes no bit), without
-/// the merge's unpredictable branches.
-struct Dense {
+/// shared terms are added in term order from zero, the common terms' last, exactly as
+/// [`TextIndex::similarity`]'s merge adds them (adding the zero products of unshared terms
+/// changes no bit), without the merge's unpredictable branches.
+struct Dense<'a> {
     weight: Vec<f64>,
+    common: &'a [bool],
 }
 
-impl Dense {
-    fn new(terms: usize) -> Dense {
+impl<'a> Dense<'a> {
+    fn new(common: &'a [bool]) -> Self {
         Dense {
-            weight: vec![0.0; terms],
+            weight: vec![0.0; common.len()],
+            common,
         }
     }
 
     fn load(&mut self, doc: &Doc) {
         for &(t, w) in doc {
             self.weight[t as usize] = w;
+        }
+    }
+
+    /// Loads only the document's common terms.
+    fn load_common(&mut self, doc: &Doc) {
+        for &(t, w) in doc {
+            if self.common[t as usize] {
+                self.weight[t as usize] = w;
+            }
         }
     }
 
@@ -288,71 +437,21 @@ impl Dense {
     }
 
     fn similarity(&self, other: &Doc) -> f64 {
-        other
-            .iter()
-            .fold(0.0, |sum, &(t, w)| sum + self.weight[t as usize] * w)
-            .clamp(0.0, 1.0)
-    }
-}
-
-/// Each reviewer's `k` best papers so far. Papers arrive in index order, so a paper that only
-/// ties the k-th best loses to it (ties go to the lower index) and need not be kept: a buffer
-/// of up to `2k` per reviewer is cut back to the best `k` when full, and the k-th score is
-/// the bar later papers must beat.
-struct BestPerReviewer {
-    k: usize,
-    kept: Vec<Vec<(f64, u32)>>,
-    bar: Vec<f64>,
-}
-
-impl BestPerReviewer {
-    fn new(reviewers: usize, k: usize) -> BestPerReviewer {
-        BestPerReviewer {
-            k,
-            kept: vec![Vec::new(); reviewers],
-            // Only positive scores are kept; none at all when `k` is 0.
-            bar: vec![if k == 0 { f64::INFINITY } else { 0.0 }; reviewers],
+        let mut sum = 0.0;
+        for common in [false, true] {
+            for &(t, w) in other {
+                if self.common[t as usize] == common {
+                    sum += self.weight[t as usize] * w;
+                }
+            }
         }
+        sum.clamp(0.0, 1.0)
     }
-
-    #[inline]
-    fn offer(&mut self, r: usize, p: u32, score: f64) {
-        if score > self.bar[r] {
-            self.keep(r, p, score);
-        }
-    }
-
-    fn keep(&mut self, r: usize, p: u32, score: f64) {
-        let kept = &mut self.kept[r];
-        kept.push((score, p));
-        if kept.len() >= 2 * self.k {
-            cut(kept, self.k);
-            self.bar[r] = kept.last().map_or(0.0, |x| x.0);
-        }
-    }
-
-    /// Each reviewer's papers, best first.
-    fn into_lists(self) -> impl Iterator<Item = Vec<(f64, u32)>> {
-        let k = self.k;
-        self.kept.into_iter().map(move |mut kept| {
-            cut(&mut kept, k);
-            kept
-        })
-    }
-}
-
-/// Keeps the `k` best of `kept` (higher score, then lower index), sorted best first.
-fn cut(kept: &mut Vec<(f64, u32)>, k: usize) {
-    let order = |a: &(f64, u32), b: &(f64, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
-    if kept.len() > k && k > 0 {
-        kept.select_nth_unstable_by(k - 1, order);
-    }
-    kept.truncate(k);
-    kept.sort_unstable_by(order);
 }
 
 #[cfg(test)]
 mod tests {
+    use super::BLOCK;
     use crate::assignment::affinity::{PaperText, ReviewerText};
     use crate::assignment::text_index::TextIndex;
 
@@ -405,14 +504,26 @@ mod tests {
     }
 
     /// The one-pass search on 1 to 3 threads gives the rows of the two separate searches, bit
-    /// for bit.
+    /// for bit: with the index's common terms cut at `common_min` too (each chosen pair's
+    /// cosine finished from the sum that chose it) and at the usual cut-off (each cosine taken
+    /// in full).
     fn agree(index: &TextIndex, per_paper: usize, per_reviewer: usize, common_min: usize) {
-        let papers = index.top_k_with(per_paper, common_min);
-        let reviewers = index.top_k_per_reviewer_with(per_reviewer, common_min);
-        for threads in 1..=3 {
-            let both = index.top_k_both_with(per_paper, per_reviewer, common_min, threads);
-            assert_eq!(both.0, papers, "{threads} threads");
-            assert_eq!(both.1, reviewers, "{threads} threads");
+        let mut cut_there = TextIndex {
+            papers: index.papers.clone(),
+            reviewers: index.reviewers.clone(),
+            postings: index.postings.clone(),
+            common: Vec::new(),
+        };
+        cut_there.set_common(common_min);
+        for index in [index, &cut_there] {
+            let papers = index.top_k_with(per_paper, common_min);
+            let reviewers = index.top_k_per_reviewer_with(per_reviewer, common_min);
+            for (threads, block) in [(1, BLOCK), (2, BLOCK), (3, BLOCK), (1, 1), (2, 3), (3, 4)] {
+                let both =
+                    index.top_k_both_in_blocks(per_paper, per_reviewer, common_min, threads, block);
+                assert_eq!(both.0, papers, "{threads} threads, blocks of {block}");
+                assert_eq!(both.1, reviewers, "{threads} threads, blocks of {block}");
+            }
         }
     }
 

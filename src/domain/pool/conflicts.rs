@@ -2,10 +2,11 @@
 //! conflicts declared by authors or reviewers, "conflict" bids and conflicts chairs enter or
 //! reviewers report; each with the reason chairs see.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use crate::assignment::affinity::Bid;
 use crate::assignment::conflicts::{institutional_domain, normalise_affiliation};
+use crate::assignment::parallel::{available_threads, ranges, run_parts};
 
 use super::*;
 
@@ -284,96 +285,146 @@ fn conflicts_of_pair(
     out
 }
 
+/// Below this many papers one thread computes every conflict (starting threads costs more).
+const PAPERS_PER_THREAD: usize = 1000;
+
+/// The pool's reviewers by each key a paper's authors or declarations can match.
+#[derive(Default)]
+struct ReviewerIndex<'a> {
+    by_email: HashMap<&'a str, Vec<usize>>,
+    by_aff: HashMap<String, Vec<usize>>,
+    by_dom: HashMap<String, Vec<usize>>,
+    by_name: HashMap<String, Vec<usize>>,
+}
+
+impl<'a> ReviewerIndex<'a> {
+    fn new(reviewers: &'a [Prepared<'a, Reviewer>]) -> Self {
+        let mut index = ReviewerIndex::default();
+        for (i, r) in reviewers.iter().enumerate() {
+            let facts = &r.facts.person;
+            index
+                .by_email
+                .entry(facts.email.as_str())
+                .or_default()
+                .push(i);
+            let Some(keys) = r.keys.first() else {
+                continue;
+            };
+            if !keys.affiliation.is_empty() {
+                index
+                    .by_aff
+                    .entry(keys.affiliation.clone())
+                    .or_default()
+                    .push(i);
+            }
+            if let Some(d) = &keys.domain {
+                index.by_dom.entry(d.clone()).or_default().push(i);
+            }
+            index.by_name.entry(keys.name.clone()).or_default().push(i);
+        }
+        index
+    }
+
+    /// Pairs `(p, r)` of paper `p` with every reviewer one of its authors or declared lines
+    /// may conflict with (a superset: [`conflicts_of_pair`] decides).
+    fn candidates_of(
+        &self,
+        p: usize,
+        paper: &Prepared<'_, PaperFacts>,
+        out: &mut Vec<(usize, usize)>,
+    ) {
+        for ((a, _), keys) in paper.facts.authors.iter().zip(&paper.keys) {
+            let hits = self
+                .by_email
+                .get(a.email.as_str())
+                .into_iter()
+                .chain(
+                    self.by_aff
+                        .get(&keys.affiliation)
+                        .filter(|_| !keys.affiliation.is_empty()),
+                )
+                .chain(keys.domain.as_ref().and_then(|d| self.by_dom.get(d)));
+            out.extend(hits.flatten().map(|&r| (p, r)));
+        }
+        for (_, parsed) in &paper.declared {
+            let hits: Vec<&Vec<usize>> = match parsed {
+                None => Vec::new(),
+                Some(Declared::Email(e)) => self.by_email.get(e.as_str()).into_iter().collect(),
+                Some(Declared::Domain(dom)) => institutional_domain(&format!("x@{dom}"))
+                    .and_then(|k| self.by_dom.get(&k))
+                    .into_iter()
+                    .collect(),
+                Some(Declared::Words { name, affiliation }) => self
+                    .by_name
+                    .get(name)
+                    .into_iter()
+                    .chain(self.by_aff.get(affiliation))
+                    .collect(),
+            };
+            out.extend(hits.into_iter().flatten().map(|&r| (p, r)));
+        }
+    }
+}
+
 /// Every conflict between `papers` and `reviewers`, sorted by (paper, reviewer, kind).
 /// Candidate pairs come from indexes (email, affiliation, domain, name), so the work grows
 /// with the number of matches rather than papers × reviewers; each candidate pair is then
-/// checked by [`pair_conflicts`], so both always agree.
+/// checked by [`pair_conflicts`], so both always agree. Large conferences are split into
+/// contiguous ranges of papers (then of pairs) on as many threads as the machine has, joined
+/// in order, so the result does not depend on the number of threads.
 pub fn all_conflicts(
     papers: &[PaperFacts],
     reviewers: &[Reviewer],
     bids: &[(usize, usize, Bid)],
     entered: &[EnteredConflict],
 ) -> Vec<Conflict> {
-    let mut by_email: HashMap<&str, Vec<usize>> = HashMap::new();
-    let mut by_aff: HashMap<String, Vec<usize>> = HashMap::new();
-    let mut by_dom: HashMap<String, Vec<usize>> = HashMap::new();
-    let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, r) in reviewers.iter().enumerate() {
-        by_email.entry(r.person.email.as_str()).or_default().push(i);
-        let aff = normalise_affiliation(&r.person.affiliation);
-        if !aff.is_empty() {
-            by_aff.entry(aff).or_default().push(i);
+    let threads = available_threads().min(papers.len() / PAPERS_PER_THREAD);
+    all_conflicts_on(papers, reviewers, bids, entered, threads)
+}
+
+/// [`all_conflicts`] on `threads` threads.
+pub(super) fn all_conflicts_on(
+    papers: &[PaperFacts],
+    reviewers: &[Reviewer],
+    bids: &[(usize, usize, Bid)],
+    entered: &[EnteredConflict],
+    threads: usize,
+) -> Vec<Conflict> {
+    let prepared_papers: Vec<Prepared<'_, PaperFacts>> =
+        run_parts(ranges(papers.len(), threads), |range| {
+            papers[range].iter().map(prepare_paper).collect::<Vec<_>>()
+        })
+        .into_iter()
+        .flatten()
+        .collect();
+    let prepared_reviewers: Vec<Prepared<'_, Reviewer>> =
+        reviewers.iter().map(prepare_reviewer).collect();
+    let index = ReviewerIndex::new(&prepared_reviewers);
+    let mut pairs: Vec<(usize, usize)> = run_parts(ranges(papers.len(), threads), |range| {
+        let mut pairs = Vec::new();
+        for p in range {
+            index.candidates_of(p, &prepared_papers[p], &mut pairs);
         }
-        if let Some(d) = institutional_domain(&r.person.email) {
-            by_dom.entry(d).or_default().push(i);
-        }
-        by_name
-            .entry(normalise_name(&r.person.name))
-            .or_default()
-            .push(i);
-    }
-    let mut pairs: HashSet<(usize, usize)> = HashSet::new();
-    let add_declared = |p: usize, d: &Declared, pairs: &mut HashSet<(usize, usize)>| match d {
-        Declared::Email(e) => {
-            for &r in by_email.get(e.as_str()).into_iter().flatten() {
-                pairs.insert((p, r));
-            }
-        }
-        Declared::Domain(dom) => {
-            let registrable = institutional_domain(&format!("x@{dom}"));
-            for &r in registrable
-                .and_then(|k| by_dom.get(&k))
-                .into_iter()
-                .flatten()
-            {
-                pairs.insert((p, r));
-            }
-        }
-        Declared::Words { name, affiliation } => {
-            for &r in by_name.get(name).into_iter().flatten() {
-                pairs.insert((p, r));
-            }
-            for &r in by_aff.get(affiliation).into_iter().flatten() {
-                pairs.insert((p, r));
-            }
-        }
-    };
-    for (p, paper) in papers.iter().enumerate() {
-        for (a, _) in &paper.authors {
-            let aff = normalise_affiliation(&a.affiliation);
-            let dom = institutional_domain(&a.email);
-            let hits = by_email
-                .get(a.email.as_str())
-                .into_iter()
-                .chain(by_aff.get(&aff).filter(|_| !aff.is_empty()))
-                .chain(dom.as_ref().and_then(|d| by_dom.get(d)));
-            for &r in hits.flatten() {
-                pairs.insert((p, r));
-            }
-        }
-        for line in &paper.declared_conflicts {
-            if let Some(d) = parse_declared(line) {
-                add_declared(p, &d, &mut pairs);
-            }
-        }
-    }
+        pairs
+    })
+    .concat();
     // Reviewers' declarations, against an index of the papers' authors.
     let mut author_index: HashMap<String, Vec<usize>> = HashMap::new();
-    for (p, paper) in papers.iter().enumerate() {
-        for (a, _) in &paper.authors {
+    for (p, paper) in prepared_papers.iter().enumerate() {
+        for ((a, _), keys) in paper.facts.authors.iter().zip(&paper.keys) {
             for key in [
                 format!("e:{}", a.email),
-                format!("n:{}", normalise_name(&a.name)),
-                format!("a:{}", normalise_affiliation(&a.affiliation)),
-                format!("d:{}", institutional_domain(&a.email).unwrap_or_default()),
+                format!("n:{}", keys.name),
+                format!("a:{}", keys.affiliation),
+                format!("d:{}", keys.domain.as_deref().unwrap_or_default()),
             ] {
                 author_index.entry(key).or_default().push(p);
             }
         }
     }
-    for (r, reviewer) in reviewers.iter().enumerate() {
-        for line in &reviewer.declared_conflicts {
-            let keys = match parse_declared(line) {
+    for (r, reviewer) in prepared_reviewers.iter().enumerate() {
+        for (_, parsed) in &reviewer.declared {
+            let keys = match parsed {
                 Some(Declared::Email(e)) => vec![format!("e:{e}")],
                 Some(Declared::Domain(d)) => vec![format!(
                     "d:{}",
@@ -386,7 +437,7 @@ pub fn all_conflicts(
             };
             for key in keys.iter().filter(|k| k.len() > 2) {
                 for &p in author_index.get(key).into_iter().flatten() {
-                    pairs.insert((p, r));
+                    pairs.push((p, r));
                 }
             }
         }
@@ -401,30 +452,30 @@ pub fn all_conflicts(
             .map(|(k, _)| *k),
     );
     pairs.extend(entered_of.keys().copied());
-    let prepared_papers: Vec<Prepared<'_, PaperFacts>> = papers.iter().map(prepare_paper).collect();
-    let prepared_reviewers: Vec<Prepared<'_, Reviewer>> =
-        reviewers.iter().map(prepare_reviewer).collect();
-    let mut pairs: Vec<(usize, usize)> = pairs.into_iter().collect();
+    pairs.retain(|&(p, r)| p < papers.len() && r < reviewers.len());
     pairs.sort_unstable();
-    let out: Vec<Conflict> = pairs
-        .into_iter()
-        .filter(|&(p, r)| p < papers.len() && r < reviewers.len())
-        .flat_map(|(p, r)| {
-            conflicts_of_pair(
-                &prepared_papers[p],
-                &prepared_reviewers[r],
-                bid_of.get(&(p, r)).copied(),
-                entered_of.get(&(p, r)).copied(),
-            )
-            .into_iter()
-            .map(move |(kind, detail)| Conflict {
-                paper: p,
-                reviewer: r,
-                kind,
-                detail,
+    pairs.dedup();
+    let out: Vec<Conflict> = run_parts(ranges(pairs.len(), threads), |range| {
+        pairs[range]
+            .iter()
+            .flat_map(|&(p, r)| {
+                conflicts_of_pair(
+                    &prepared_papers[p],
+                    &prepared_reviewers[r],
+                    bid_of.get(&(p, r)).copied(),
+                    entered_of.get(&(p, r)).copied(),
+                )
+                .into_iter()
+                .map(move |(kind, detail)| Conflict {
+                    paper: p,
+                    reviewer: r,
+                    kind,
+                    detail,
+                })
             })
-        })
-        .collect();
+            .collect::<Vec<_>>()
+    })
+    .concat();
     // Pairs were taken in order and each pair's conflicts come sorted by kind.
     debug_assert!(out.is_sorted());
     out

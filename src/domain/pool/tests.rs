@@ -201,7 +201,8 @@ fn bids_and_entered_conflicts_are_conflicts() {
     );
 }
 
-/// The indexed computation finds exactly what checking every pair finds.
+/// The indexed computation finds exactly what checking every pair finds, on any number of
+/// threads.
 #[test]
 fn indexed_conflicts_equal_the_pairwise_reference() {
     let (mut papers, mut profiles) = workshop();
@@ -227,6 +228,10 @@ fn indexed_conflicts_equal_the_pairwise_reference() {
     reference.sort();
     assert_eq!(indexed, reference);
     assert!(indexed.len() >= 8, "{indexed:?}");
+    for threads in 1..=4 {
+        let split = super::conflicts::all_conflicts_on(&papers, &pool, &bids, &[], threads);
+        assert_eq!(split, reference, "{threads} threads");
+    }
 }
 
 fn params() -> RunParams {
