@@ -11,6 +11,7 @@ pub use super::views::format_report::ReportView;
 use crate::db::submissions::{AuthorRow, DocumentRow, SubmissionRow};
 use crate::db::{self, DbError, submissions};
 use crate::domain::conference::{ConferenceSettings, format_in_zone};
+use crate::domain::pool::PaperFacts;
 use crate::domain::submission::{Author, SubmissionStatus, Track};
 use crate::format_check::{self, AuthorIdentity, Code, FormatReport, Mode, Rules};
 use crate::policy::{self, PaperRights, SubmissionWindow};
@@ -246,6 +247,17 @@ impl BlindPaperView {
             title: row.title.clone(),
             abstract_text: row.abstract_text.clone(),
             keywords: row.keywords(),
+        }
+    }
+
+    /// The same view of a paper as the reviewer pool holds it (no author field is read).
+    pub fn of_paper(paper: &PaperFacts) -> BlindPaperView {
+        BlindPaperView {
+            number: paper.number,
+            track: paper.track.as_str(),
+            title: paper.title.clone(),
+            abstract_text: paper.abstract_text.clone(),
+            keywords: paper.keywords.clone(),
         }
     }
 }

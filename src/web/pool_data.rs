@@ -9,12 +9,13 @@ use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use crate::assignment::affinity::Bid;
+use crate::assignment::text_index::TextIndex;
 use crate::db::assignments::{self, AssignmentRow, ProfileRow};
 use crate::db::submissions::SubmissionRow;
 use crate::db::{AnyConnection, DbError, data_version, submissions};
 use crate::domain::pool::{
     Conflict, EnteredConflict, PaperFacts, PersonFacts, ProfileFacts, Reviewer, all_conflicts,
-    reviewer_pool,
+    reviewer_pool, text_index,
 };
 use crate::domain::submission::SubmissionStatus;
 use diesel::QueryResult;
@@ -41,6 +42,9 @@ pub struct PoolData {
     conflicts: OnceLock<Vec<Conflict>>,
     conflict_labels: OnceLock<HashMap<(usize, usize), Vec<&'static str>>>,
     counts: OnceLock<ReviewerCounts>,
+    /// The text index of the papers and the pool (the bidding page's order), built on first
+    /// use: off the async workers, by the caller.
+    text_index: OnceLock<TextIndex>,
 }
 
 /// Per pool member (by index): bids placed and committed assignments.
@@ -178,6 +182,7 @@ impl PoolData {
             conflicts: OnceLock::new(),
             conflict_labels: OnceLock::new(),
             counts: OnceLock::new(),
+            text_index: OnceLock::new(),
         })
     }
 
@@ -191,6 +196,13 @@ impl PoolData {
 
     pub fn reviewer_by_email(&self, email: &str) -> Option<usize> {
         self.reviewer_of_email.get(email).copied()
+    }
+
+    /// The text index of the papers and the pool, built once per load (a third of a second at
+    /// 10,000 papers: call it off the async workers).
+    pub fn text_index(&self) -> &TextIndex {
+        self.text_index
+            .get_or_init(|| text_index(&self.papers, &self.pool))
     }
 
     /// Every conflict between an active paper and a pool member, computed once per load.

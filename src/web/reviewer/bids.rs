@@ -2,6 +2,7 @@
 //! 50 a page with a word filter, best text match first; saving a page keeps the others.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -13,13 +14,13 @@ use crate::db::submissions::{self as subs};
 use crate::db::{self, DbError};
 use crate::domain::account::Email;
 use crate::domain::conference::format_in_zone;
-use crate::domain::pool::text_index;
+use crate::domain::pool::PaperFacts;
 use crate::policy::{self, BiddingWindow};
 use crate::web::error::AppError;
 use crate::web::extract::{CsrfForm, PageCtx, set_flash};
 use crate::web::layout::wants_json;
 use crate::web::papers::BlindPaperView;
-use crate::web::pool_data::{PoolData, bid_name, parse_bid};
+use crate::web::pool_data::{PoolData, bid_name, current_pool, parse_bid};
 use crate::web::{Layout, render, render_status, see_other};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -39,6 +40,12 @@ pub(super) fn bidding_window(ctx: &PageCtx) -> BiddingWindow {
         now: ctx.now,
         tz: ctx.settings.tz(),
     }
+}
+
+/// A paper the reviewer may bid on, and their bid on it.
+struct Biddable<'a> {
+    paper: &'a PaperFacts,
+    bid: &'static str,
 }
 
 /// One paper on the bidding page.
@@ -93,13 +100,20 @@ fn url_escape(raw: &str) -> String {
         .collect()
 }
 
-/// The page of `items` the query asks for (filter, then page).
-fn bids_page_of(items: Vec<BidItem>, query: &mut BidsQuery) -> (Vec<BidItem>, usize, usize, usize) {
+/// The page of `items` the query asks for (filter, then page); only the shown papers are
+/// copied into views.
+fn bids_page_of(
+    items: &[Biddable<'_>],
+    query: &mut BidsQuery,
+) -> (Vec<BidItem>, usize, usize, usize) {
     let placed = items.iter().filter(|i| i.bid != "none").count();
     let words: Vec<String> = query.q.split_whitespace().map(str::to_lowercase).collect();
-    let matching: Vec<BidItem> = items
-        .into_iter()
+    let matching: Vec<&Biddable<'_>> = items
+        .iter()
         .filter(|i| {
+            if words.is_empty() {
+                return true;
+            }
             let text = format!(
                 "{} {} {}",
                 i.paper.title,
@@ -117,45 +131,69 @@ fn bids_page_of(items: Vec<BidItem>, query: &mut BidsQuery) -> (Vec<BidItem>, us
         .into_iter()
         .skip((query.page - 1) * BIDS_PER_PAGE)
         .take(BIDS_PER_PAGE)
+        .map(|i| BidItem {
+            paper: BlindPaperView::of_paper(i.paper),
+            bid: i.bid,
+        })
         .collect();
     (shown, total, pages, placed)
 }
 
-/// The papers a reviewer may bid on (every active paper they did not write), best text match
-/// first, with their current bids.
-async fn biddable(ctx: &PageCtx, email: &Email) -> Result<Vec<BidItem>, AppError> {
-    let email = email.as_str().to_string();
-    let (data, rows, bids) = db::run(&ctx.state.pool, move |c| {
-        Ok::<_, DbError>((PoolData::load(c)?, subs::all(c)?, asg::bids_of(c, &email)?))
+/// The papers a reviewer may bid on (every active paper they did not write) as indices into
+/// the pool's papers, best text match first, with their current bids. The pool and its text
+/// index come from the process's copy (read again only after a write to the pool's tables);
+/// the viewer's bids are one query; the ranking of every paper against the viewer runs off
+/// the async workers.
+async fn biddable(
+    ctx: &PageCtx,
+    email: &Email,
+) -> Result<(Arc<PoolData>, Vec<(usize, &'static str)>), AppError> {
+    let data = current_pool(&ctx.state).await?;
+    let me = email.as_str().to_string();
+    let bids = db::run(&ctx.state.pool, move |c| {
+        Ok::<_, DbError>(asg::bids_of(c, &me)?)
     })
     .await?;
-    let me = email_of(ctx)?;
-    let reviewer = data.reviewer_by_email(&me);
-    let index = text_index(&data.papers, &data.pool);
-    let mut scored: Vec<(f64, usize)> = (0..data.papers.len())
-        .filter(|&p| !data.papers[p].authors.iter().any(|(a, _)| a.email == me))
-        .map(|p| (reviewer.map_or(0.0, |r| index.similarity(p, r)), p))
-        .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    let me = email.as_str().to_string();
+    let pool = data.clone();
+    let ranked = web::block(move || {
+        let reviewer = pool.reviewer_by_email(&me);
+        let index = pool.text_index();
+        let mut scored: Vec<(f64, usize)> = (0..pool.papers.len())
+            .filter(|&p| !pool.papers[p].authors.iter().any(|(a, _)| a.email == me))
+            .map(|p| (reviewer.map_or(0.0, |r| index.similarity(p, r)), p))
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        scored
+    })
+    .await
+    .map_err(|e| AppError::Unexpected(anyhow::anyhow!("bidding order: {e}")))?;
     let bid_of: HashMap<&str, &str> = bids
         .iter()
         .map(|b| (b.submission_id.as_str(), b.bid.as_str()))
         .collect();
-    Ok(scored
+    let items = ranked
         .into_iter()
-        .filter_map(|(_, p)| {
-            let paper = &data.papers[p];
-            let row = rows.iter().find(|r| r.id == paper.id)?;
+        .map(|(_, p)| {
             let bid = bid_of
-                .get(paper.id.as_str())
+                .get(data.papers[p].id.as_str())
                 .and_then(|b| parse_bid(b))
                 .map_or("none", bid_name);
-            Some(BidItem {
-                paper: BlindPaperView::new(row),
-                bid,
-            })
+            (p, bid)
         })
-        .collect())
+        .collect();
+    Ok((data, items))
+}
+
+/// The bidding list over `data`'s papers.
+fn listed<'a>(data: &'a PoolData, items: &[(usize, &'static str)]) -> Vec<Biddable<'a>> {
+    items
+        .iter()
+        .map(|&(p, bid)| Biddable {
+            paper: &data.papers[p],
+            bid,
+        })
+        .collect()
 }
 
 pub(super) fn email_of(ctx: &PageCtx) -> Result<String, AppError> {
@@ -177,8 +215,8 @@ async fn bids_page(ctx: PageCtx, query: web::Query<BidsQuery>) -> Result<HttpRes
     let window = bidding_window(&ctx);
     let member = policy::perm_bid(&ctx.actor, pool_member(&ctx).await?, &window)?.clone();
     let mut query = query.into_inner();
-    let (items, matching, pages, placed) =
-        bids_page_of(biddable(&ctx, &member.email).await?, &mut query);
+    let (data, ranked) = biddable(&ctx, &member.email).await?;
+    let (items, matching, pages, placed) = bids_page_of(&listed(&data, &ranked), &mut query);
     render(&BidsPage {
         layout: ctx.layout("Bidding"),
         items,
@@ -198,7 +236,8 @@ async fn save_bids(
 ) -> Result<HttpResponse, AppError> {
     let window = bidding_window(&ctx);
     let member = policy::perm_bid(&ctx.actor, pool_member(&ctx).await?, &window)?.clone();
-    let items = biddable(&ctx, &member.email).await?;
+    let (data, ranked) = biddable(&ctx, &member.email).await?;
+    let items = listed(&data, &ranked);
     let mut errors = Vec::new();
     let mut changes: Vec<(i32, Option<Bid>)> = Vec::new();
     for (key, value) in &form {
@@ -243,7 +282,7 @@ async fn save_bids(
     }
     if !errors.is_empty() {
         errors.sort();
-        let (items, matching, pages, placed) = bids_page_of(items, &mut query);
+        let (items, matching, pages, placed) = bids_page_of(&items, &mut query);
         return render_status(
             actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
             &BidsPage {
@@ -299,61 +338,57 @@ async fn save_bids(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::submission::Track;
 
-    fn item(n: i32, title: &str, bid: &'static str) -> BidItem {
-        BidItem {
-            paper: BlindPaperView {
-                number: n,
-                track: "paper",
-                title: title.into(),
-                abstract_text: String::new(),
-                keywords: Vec::new(),
-            },
-            bid,
+    fn paper(n: i32, title: &str) -> PaperFacts {
+        PaperFacts {
+            id: format!("id-{n}"),
+            number: n,
+            track: Track::Paper,
+            title: title.into(),
+            abstract_text: String::new(),
+            keywords: Vec::new(),
+            authors: Vec::new(),
+            declared_conflicts: Vec::new(),
         }
     }
 
     #[test]
     fn bidding_pages_hold_fifty_papers_and_filters_keep_the_order() {
-        let items: Vec<BidItem> = (1..=120)
+        let papers: Vec<PaperFacts> = (1..=120)
             .map(|n| {
-                item(
+                paper(
                     n,
                     if n % 2 == 0 {
                         "Neural ODEs"
                     } else {
                         "Operators"
                     },
-                    if n < 4 { "eager" } else { "none" },
                 )
+            })
+            .collect();
+        let items: Vec<Biddable<'_>> = papers
+            .iter()
+            .map(|p| Biddable {
+                paper: p,
+                bid: if p.number < 4 { "eager" } else { "none" },
             })
             .collect();
         let mut q = BidsQuery {
             page: 9,
             q: String::new(),
         };
-        let (shown, matching, pages, placed) = bids_page_of(items, &mut q);
+        let (shown, matching, pages, placed) = bids_page_of(&items, &mut q);
         assert_eq!((matching, pages, placed, q.page), (120, 3, 3, 3));
         assert_eq!(shown.first().map(|i| i.paper.number), Some(101));
-        let items: Vec<BidItem> = (1..=120)
-            .map(|n| {
-                item(
-                    n,
-                    if n % 2 == 0 {
-                        "Neural ODEs"
-                    } else {
-                        "Operators"
-                    },
-                    "none",
-                )
-            })
-            .collect();
+        assert_eq!(shown.first().map(|i| i.bid), Some("none"));
         let mut q = BidsQuery {
             page: 0,
             q: "neural odes".into(),
         };
-        let (shown, matching, _, _) = bids_page_of(items, &mut q);
+        let (shown, matching, _, _) = bids_page_of(&items, &mut q);
         assert_eq!((matching, shown.len(), q.page), (60, 50, 1));
+        assert_eq!(shown[0].paper.title, "Neural ODEs");
         assert_eq!(q.link(2), "/bids?page=2&q=neural%20odes");
     }
 }

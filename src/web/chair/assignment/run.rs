@@ -6,6 +6,7 @@
 //! every row is validated (all or nothing), committed the same way (`csv`).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
@@ -25,7 +26,7 @@ use crate::mail::reviewing::{self, ListedPaper};
 use crate::policy;
 use crate::web::error::AppError;
 use crate::web::extract::{CsrfForm, PageCtx, set_flash};
-use crate::web::pool_data::PoolData;
+use crate::web::pool_data::{PoolData, current_pool};
 use crate::web::{Layout, render_status, see_other};
 
 /// The run form as typed.
@@ -254,7 +255,9 @@ pub(super) async fn run(
             .await;
         }
     };
-    let data = db::run(&ctx.state.pool, |c| Ok::<_, DbError>(PoolData::load(c)?)).await?;
+    // The process's copy of the pool (read again only after a write to its tables; the chair
+    // has usually just viewed the assignment page, which read it).
+    let data = current_pool(&ctx.state).await?;
     if data.papers.len() >= ctx.state.config.assignment.background_from_papers {
         return start_in_background(&ctx, chair, params, data);
     }
@@ -377,7 +380,7 @@ fn start_in_background(
     ctx: &PageCtx,
     chair: crate::domain::ids::UserId,
     params: RunParams,
-    data: PoolData,
+    data: Arc<PoolData>,
 ) -> Result<HttpResponse, AppError> {
     let job = match ctx.state.assignment_jobs.start(Job::new(params, ctx.now)) {
         Ok(job) => job,
