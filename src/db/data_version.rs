@@ -67,27 +67,42 @@ pub fn current(c: &mut AnyConnection, name: &str) -> QueryResult<Option<i64>> {
 
 /// The tables a paper's reviewer page is built from (the paper, its authors and files, its
 /// assignments, reviews and their versions, the authors' response with its versions and
-/// acknowledgements, the meta-review, the discussion), each with the expression that names
-/// the paper of one of its rows (`{row}`: the trigger's `NEW` or `OLD`). A page kept per
-/// paper may read only these tables.
+/// acknowledgements, the meta-review, the discussion), each with a query naming (as
+/// `submission_id`) the paper of one of its rows (`{row}`: the trigger's `NEW` or `OLD`). A
+/// page kept per paper may read only these tables.
 pub const PAPER_TABLES: [(&str, &str); 11] = [
-    ("submissions", "{row}.id"),
-    ("submission_authors", "{row}.submission_id"),
-    ("documents", "{row}.submission_id"),
-    ("assignments", "{row}.submission_id"),
-    ("reviews", "{row}.submission_id"),
+    ("submissions", "SELECT {row}.id AS submission_id"),
+    (
+        "submission_authors",
+        "SELECT {row}.submission_id AS submission_id",
+    ),
+    ("documents", "SELECT {row}.submission_id AS submission_id"),
+    ("assignments", "SELECT {row}.submission_id AS submission_id"),
+    ("reviews", "SELECT {row}.submission_id AS submission_id"),
     (
         "review_revisions",
-        "(SELECT submission_id FROM reviews WHERE id = {row}.review_id)",
+        "SELECT submission_id FROM reviews WHERE id = {row}.review_id",
     ),
-    ("response_acknowledgements", "{row}.submission_id"),
-    ("author_responses", "{row}.submission_id"),
+    (
+        "response_acknowledgements",
+        "SELECT {row}.submission_id AS submission_id",
+    ),
+    (
+        "author_responses",
+        "SELECT {row}.submission_id AS submission_id",
+    ),
     (
         "author_response_revisions",
-        "(SELECT submission_id FROM author_responses WHERE id = {row}.response_id)",
+        "SELECT submission_id FROM author_responses WHERE id = {row}.response_id",
     ),
-    ("meta_reviews", "{row}.submission_id"),
-    ("discussion_comments", "{row}.submission_id"),
+    (
+        "meta_reviews",
+        "SELECT {row}.submission_id AS submission_id",
+    ),
+    (
+        "discussion_comments",
+        "SELECT {row}.submission_id AS submission_id",
+    ),
 ];
 
 /// The tables a person's own lists are built from ("My reviews": the papers assigned to them
@@ -116,183 +131,153 @@ pub const PERSON_TABLES: [(&str, &str); 7] = [
     ),
 ];
 
+/// Versions kept per paper or per person: the table holding them, its key column, and per
+/// tracked table the query naming the keys a written row touches.
+struct Keyed {
+    /// `paper` or `person`: in the triggers' and functions' names.
+    name: &'static str,
+    versions: &'static str,
+    key: &'static str,
+    tables: &'static [(&'static str, &'static str)],
+    /// On PostgreSQL, bumped at the commit under the conference-wide version rows (people: a
+    /// chair's bulk assignment names hundreds of them in no particular order) rather than at
+    /// once (papers: a transaction then takes a paper's row when it writes the paper, before
+    /// any conference-wide row at its commit, so a review save and a chair's bulk write take
+    /// the two kinds of row in the same order).
+    at_commit: bool,
+}
+
+const PAPERS: Keyed = Keyed {
+    name: "paper",
+    versions: "paper_versions",
+    key: "submission_id",
+    tables: &PAPER_TABLES,
+    at_commit: false,
+};
+
+const PEOPLE: Keyed = Keyed {
+    name: "person",
+    versions: "person_versions",
+    key: "email",
+    tables: &PERSON_TABLES,
+    at_commit: true,
+};
+
 /// Creates (or replaces) the triggers that bump each version on every insert, update and
 /// delete of its tables. Safe to run at every start, also by two processes at once.
 pub fn install(c: &mut AnyConnection) -> QueryResult<()> {
     match c {
         AnyConnection::Sqlite(_) => {
             c.batch_execute(&sqlite_triggers())?;
-            c.batch_execute(&sqlite_paper_triggers())?;
-            c.batch_execute(&sqlite_person_triggers())
+            for keyed in [PAPERS, PEOPLE] {
+                c.batch_execute(&sqlite_keyed_triggers(&keyed))?;
+            }
+            Ok(())
         }
         AnyConnection::Postgresql(_) => {
             c.batch_execute(&postgres_triggers())?;
-            c.batch_execute(&postgres_paper_triggers())?;
-            c.batch_execute(&postgres_person_triggers())
+            for keyed in [PAPERS, PEOPLE] {
+                c.batch_execute(&postgres_keyed_triggers(&keyed))?;
+            }
+            Ok(())
         }
     }
 }
 
-/// Per table and write, a trigger bumping the version of everyone whose lists the written row
-/// appears in (on an update, before and after).
-fn sqlite_person_triggers() -> String {
+/// Per table and write, a trigger bumping the version of every key the written row names (on
+/// an update, before and after), creating missing version rows; a row that names none, such
+/// as a revision whose review is already gone, bumps nothing (its parent's own trigger did).
+fn sqlite_keyed_triggers(k: &Keyed) -> String {
+    let (name, versions, key) = (k.name, k.versions, k.key);
     let mut sql = String::new();
-    for (table, people) in PERSON_TABLES {
-        let new = people.replace("{row}", "NEW");
-        let old = people.replace("{row}", "OLD");
-        for (event, name, created, bumped) in [
+    for (table, keys) in k.tables {
+        let new = keys.replace("{row}", "NEW");
+        let old = keys.replace("{row}", "OLD");
+        for (event, short, created, bumped) in [
             ("INSERT", "ins", Some(&new), new.clone()),
             ("UPDATE", "upd", Some(&new), format!("{new} UNION {old}")),
             ("DELETE", "del", None, old.clone()),
         ] {
             let create = created.map_or(String::new(), |set| {
                 format!(
-                    "INSERT OR IGNORE INTO person_versions (email, version) \
-                     SELECT email, 0 FROM ({set}) WHERE email IS NOT NULL; "
+                    "INSERT OR IGNORE INTO {versions} ({key}, version) \
+                     SELECT {key}, 0 FROM ({set}) WHERE {key} IS NOT NULL; "
                 )
             });
             sql.push_str(&format!(
-                "CREATE TRIGGER IF NOT EXISTS {table}_{name}_person_version AFTER {event} \
-                 ON {table} BEGIN {create}UPDATE person_versions SET version = version + 1 \
-                 WHERE email IN ({bumped}); END;\n"
+                "CREATE TRIGGER IF NOT EXISTS {table}_{short}_{name}_version AFTER {event} \
+                 ON {table} BEGIN {create}UPDATE {versions} SET version = version + 1 \
+                 WHERE {key} IN ({bumped}); END;\n"
             ));
         }
     }
     sql
 }
 
-/// Per table, a row trigger deferred to the commit (so it sees the transaction's final rows:
-/// the authors of a paper inserted before them) bumping everyone whose lists the written row
-/// appears in, and a TRUNCATE trigger bumping everyone. Before its first bump a transaction
-/// locks the conference-wide version rows in name order, as their own bumps do: person rows
-/// are then only ever written by the one committing transaction holding those, which waits
-/// for nothing else, so no two transactions can wait for each other's person rows (a chair's
-/// bulk assignment names hundreds of people in no particular order).
-fn postgres_person_triggers() -> String {
-    let mut sql = String::from(
+/// Per table, a row trigger bumping the version of every key the written row names (on an
+/// update, before and after), at once or, with `at_commit`, deferred to the commit (so it
+/// sees the transaction's final rows: the authors of a paper inserted before them); and a
+/// TRUNCATE trigger bumping every key. With `at_commit`, a transaction first locks the
+/// conference-wide version rows in name order, as their own bumps do: its rows are then only
+/// ever written by the one committing transaction holding those, which waits for nothing
+/// else, so no two transactions can wait for each other's rows.
+fn postgres_keyed_triggers(k: &Keyed) -> String {
+    let (name, versions, key) = (k.name, k.versions, k.key);
+    let mut sql = format!(
         "BEGIN;\n\
          SELECT pg_advisory_xact_lock(7306201);\n\
-         CREATE OR REPLACE FUNCTION bump_every_person_version() RETURNS trigger \
+         CREATE OR REPLACE FUNCTION bump_every_{name}_version() RETURNS trigger \
          LANGUAGE plpgsql AS $$\n\
          BEGIN\n\
-           UPDATE person_versions SET version = version + 1;\n\
+           UPDATE {versions} SET version = version + 1;\n\
            RETURN NULL;\n\
          END\n\
-         $$;\n",
+         $$;\n"
     );
+    let lock = if k.at_commit {
+        format!(
+            "IF current_setting('cfp.{name}_rows_locked', true) IS DISTINCT FROM txid_current()::text THEN\n\
+               PERFORM set_config('cfp.{name}_rows_locked', txid_current()::text, true);\n\
+               PERFORM 1 FROM data_versions ORDER BY name FOR UPDATE;\n\
+             END IF;\n"
+        )
+    } else {
+        String::new()
+    };
     let bump = |set: &str| {
         format!(
-            "INSERT INTO person_versions (email, version)\n\
-             SELECT DISTINCT email, 1 FROM ({set}) AS named WHERE email IS NOT NULL ORDER BY email\n\
-             ON CONFLICT (email) DO UPDATE SET version = person_versions.version + 1;\n"
+            "INSERT INTO {versions} ({key}, version)\n\
+             SELECT DISTINCT {key}, 1 FROM ({set}) AS named WHERE {key} IS NOT NULL ORDER BY {key}\n\
+             ON CONFLICT ({key}) DO UPDATE SET version = {versions}.version + 1;\n"
         )
     };
-    for (table, people) in PERSON_TABLES {
-        let new = people.replace("{row}", "NEW");
-        let old = people.replace("{row}", "OLD");
+    for (table, keys) in k.tables {
+        let (trigger, kind, timing) = if k.at_commit {
+            (
+                format!("{table}_{name}_version_at_commit"),
+                "CONSTRAINT TRIGGER",
+                " DEFERRABLE INITIALLY DEFERRED",
+            )
+        } else {
+            (format!("{table}_{name}_version"), "TRIGGER", "")
+        };
         sql.push_str(&format!(
-            "CREATE OR REPLACE FUNCTION bump_person_versions_of_{table}() RETURNS trigger \
+            "CREATE OR REPLACE FUNCTION bump_{name}_versions_of_{table}() RETURNS trigger \
              LANGUAGE plpgsql AS $$\n\
              BEGIN\n\
-               IF current_setting('cfp.person_rows_locked', true) IS DISTINCT FROM txid_current()::text THEN\n\
-                 PERFORM set_config('cfp.person_rows_locked', txid_current()::text, true);\n\
-                 PERFORM 1 FROM data_versions ORDER BY name FOR UPDATE;\n\
-               END IF;\n\
+               {lock}\
                IF TG_OP = 'INSERT' OR TG_OP = 'UPDATE' THEN\n{bump_new}END IF;\n\
                IF TG_OP = 'DELETE' OR TG_OP = 'UPDATE' THEN\n{bump_old}END IF;\n\
                RETURN NULL;\n\
              END\n\
              $$;\n\
-             DROP TRIGGER IF EXISTS {table}_person_version_at_commit ON {table};\n\
-             CREATE CONSTRAINT TRIGGER {table}_person_version_at_commit \
-             AFTER INSERT OR UPDATE OR DELETE ON {table} DEFERRABLE INITIALLY DEFERRED \
-             FOR EACH ROW EXECUTE FUNCTION bump_person_versions_of_{table}();\n\
-             CREATE OR REPLACE TRIGGER {table}_person_versions_truncated AFTER TRUNCATE ON \
-             {table} FOR EACH STATEMENT EXECUTE FUNCTION bump_every_person_version();\n",
-            bump_new = bump(&new),
-            bump_old = bump(&old),
-        ));
-    }
-    sql.push_str("COMMIT;\n");
-    sql
-}
-
-/// Per table and write, a trigger bumping the version of the paper of the written row (on an
-/// update, of the paper before and after; a row that names no paper, such as a revision
-/// whose review is already gone, bumps nothing: its parent's own trigger did).
-fn sqlite_paper_triggers() -> String {
-    let mut sql = String::new();
-    for (table, paper) in PAPER_TABLES {
-        let new = paper.replace("{row}", "NEW");
-        let old = paper.replace("{row}", "OLD");
-        for (event, name, created, bumped) in [
-            ("INSERT", "ins", Some(&new), format!("= {new}")),
-            ("UPDATE", "upd", Some(&new), format!("IN ({new}, {old})")),
-            ("DELETE", "del", None, format!("= {old}")),
-        ] {
-            let create = created.map_or(String::new(), |id| {
-                format!(
-                    "INSERT OR IGNORE INTO paper_versions (submission_id, version) \
-                     SELECT {id}, 0 WHERE {id} IS NOT NULL; "
-                )
-            });
-            sql.push_str(&format!(
-                "CREATE TRIGGER IF NOT EXISTS {table}_{name}_paper_version AFTER {event} \
-                 ON {table} BEGIN {create}UPDATE paper_versions SET version = version + 1 \
-                 WHERE submission_id {bumped}; END;\n"
-            ));
-        }
-    }
-    sql
-}
-
-/// Per table, a row trigger bumping the version of the paper of the written row at once (not
-/// deferred like the conference-wide versions: a transaction then takes a paper's version
-/// row when it writes the paper, before any conference-wide row at its commit, so a review
-/// save and a chair's bulk write always take the two kinds of row in the same order), and a
-/// TRUNCATE trigger bumping every paper.
-fn postgres_paper_triggers() -> String {
-    let mut sql = String::from(
-        "BEGIN;\n\
-         SELECT pg_advisory_xact_lock(7306201);\n\
-         CREATE OR REPLACE FUNCTION bump_every_paper_version() RETURNS trigger \
-         LANGUAGE plpgsql AS $$\n\
-         BEGIN\n\
-           UPDATE paper_versions SET version = version + 1;\n\
-           RETURN NULL;\n\
-         END\n\
-         $$;\n",
-    );
-    let bump = |id: &str| {
-        format!(
-            "paper := {id};\n\
-             IF paper IS NOT NULL THEN\n\
-               INSERT INTO paper_versions (submission_id, version) VALUES (paper, 1)\n\
-               ON CONFLICT (submission_id) DO UPDATE SET version = paper_versions.version + 1;\n\
-             END IF;\n"
-        )
-    };
-    for (table, paper) in PAPER_TABLES {
-        let new = paper.replace("{row}", "NEW");
-        let old = paper.replace("{row}", "OLD");
-        sql.push_str(&format!(
-            "CREATE OR REPLACE FUNCTION bump_paper_version_of_{table}() RETURNS trigger \
-             LANGUAGE plpgsql AS $$\n\
-             DECLARE paper TEXT;\n\
-             BEGIN\n\
-               IF TG_OP = 'INSERT' OR TG_OP = 'UPDATE' THEN\n{bump_new}END IF;\n\
-               IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND {old} IS DISTINCT FROM {new}) THEN\n\
-                 {bump_old}END IF;\n\
-               RETURN NULL;\n\
-             END\n\
-             $$;\n\
-             DROP TRIGGER IF EXISTS {table}_paper_version ON {table};\n\
-             CREATE TRIGGER {table}_paper_version AFTER INSERT OR UPDATE OR DELETE ON {table} \
-             FOR EACH ROW EXECUTE FUNCTION bump_paper_version_of_{table}();\n\
-             CREATE OR REPLACE TRIGGER {table}_paper_versions_truncated AFTER TRUNCATE ON \
-             {table} FOR EACH STATEMENT EXECUTE FUNCTION bump_every_paper_version();\n",
-            bump_new = bump(&new),
-            bump_old = bump(&old),
+             DROP TRIGGER IF EXISTS {trigger} ON {table};\n\
+             CREATE {kind} {trigger} AFTER INSERT OR UPDATE OR DELETE ON {table}{timing} \
+             FOR EACH ROW EXECUTE FUNCTION bump_{name}_versions_of_{table}();\n\
+             CREATE OR REPLACE TRIGGER {table}_{name}_versions_truncated AFTER TRUNCATE ON \
+             {table} FOR EACH STATEMENT EXECUTE FUNCTION bump_every_{name}_version();\n",
+            bump_new = bump(&keys.replace("{row}", "NEW")),
+            bump_old = bump(&keys.replace("{row}", "OLD")),
         ));
     }
     sql.push_str("COMMIT;\n");
@@ -537,34 +522,45 @@ mod tests {
 
     #[test]
     fn every_paper_table_gets_a_trigger_per_write_on_both_backends() {
-        let sqlite = sqlite_paper_triggers();
-        let postgres = postgres_paper_triggers();
+        let sqlite = sqlite_keyed_triggers(&PAPERS);
+        let postgres = postgres_keyed_triggers(&PAPERS);
         for (table, _) in PAPER_TABLES {
-            for event in ["INSERT", "UPDATE", "DELETE"] {
+            for (event, short) in [("INSERT", "ins"), ("UPDATE", "upd"), ("DELETE", "del")] {
                 assert!(
-                    sqlite.contains(&format!("AFTER {event} ON {table} BEGIN")),
+                    sqlite.contains(&format!(
+                        "CREATE TRIGGER IF NOT EXISTS {table}_{short}_paper_version AFTER \
+                         {event} ON {table} BEGIN"
+                    )),
                     "{table} {event}"
                 );
             }
+            // At once, not deferred.
             assert!(postgres.contains(&format!(
                 "CREATE TRIGGER {table}_paper_version AFTER INSERT OR UPDATE OR DELETE ON {table} \
-                 FOR EACH ROW EXECUTE FUNCTION bump_paper_version_of_{table}()"
+                 FOR EACH ROW EXECUTE FUNCTION bump_paper_versions_of_{table}()"
             )));
             assert!(postgres.contains(&format!(
                 "AFTER TRUNCATE ON {table} FOR EACH STATEMENT EXECUTE FUNCTION \
                  bump_every_paper_version()"
             )));
         }
+        assert!(
+            !postgres.contains("data_versions"),
+            "papers take no conference-wide row"
+        );
     }
 
     #[test]
     fn every_person_table_gets_a_trigger_per_write_on_both_backends() {
-        let sqlite = sqlite_person_triggers();
-        let postgres = postgres_person_triggers();
+        let sqlite = sqlite_keyed_triggers(&PEOPLE);
+        let postgres = postgres_keyed_triggers(&PEOPLE);
         for (table, _) in PERSON_TABLES {
-            for event in ["INSERT", "UPDATE", "DELETE"] {
+            for (event, short) in [("INSERT", "ins"), ("UPDATE", "upd"), ("DELETE", "del")] {
                 assert!(
-                    sqlite.contains(&format!("AFTER {event} ON {table} BEGIN")),
+                    sqlite.contains(&format!(
+                        "CREATE TRIGGER IF NOT EXISTS {table}_{short}_person_version AFTER \
+                         {event} ON {table} BEGIN"
+                    )),
                     "{table} {event}"
                 );
             }

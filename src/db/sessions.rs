@@ -136,10 +136,10 @@ type SessionFacts = (
     Option<i64>,
 );
 
-/// [`lookup`], the conference settings' version, the release time and the version of paper
-/// number `paper` (the one the request's path names, if any) in one query (one round trip on
-/// PostgreSQL for a request, signed in or not, unless the session's last-seen time is due
-/// for its update or the session expired).
+/// [`lookup`], the conference settings' version, the release time, the version of paper
+/// number `paper` (the one the request's path names, if any) and the signed-in person's
+/// version in one query (one round trip on PostgreSQL for a request, signed in or not, unless
+/// the session's last-seen time is due for its update or the session expired).
 pub fn lookup_for_request(
     conn: &mut AnyConnection,
     token_hash: Option<&str>,
