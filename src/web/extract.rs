@@ -55,6 +55,21 @@ pub struct PageCtx {
     pub state: web::Data<AppState>,
 }
 
+impl PageCtx {
+    /// The version of paper `number`, when the request's path names that paper.
+    pub fn paper_stamp(&self, number: i32) -> Option<Stamp> {
+        self.paper
+            .as_ref()
+            .filter(|paper| paper.number == number)
+            .map(|paper| paper.stamp.clone())
+    }
+
+    /// The version of the signed-in person `email`.
+    pub fn viewer_stamp(&self, email: &str) -> Option<Stamp> {
+        self.viewer.clone().filter(|stamp| stamp.key == email)
+    }
+}
+
 fn state_of(req: &HttpRequest) -> Result<web::Data<AppState>, AppError> {
     req.app_data::<web::Data<AppState>>()
         .cloned()

@@ -42,11 +42,7 @@ pub const KEPT_PAPERS: usize = 4096;
 /// otherwise one database call of three queries, kept for the next request.
 pub async fn load_visible(ctx: &PageCtx, number: i32) -> Result<LoadedPaper, AppError> {
     policy::perm_signed_in(&ctx.actor)?;
-    let stamp = ctx
-        .paper
-        .clone()
-        .filter(|paper| paper.number == number)
-        .map(|paper| paper.stamp);
+    let stamp = ctx.paper_stamp(number);
     let kept = stamp
         .as_ref()
         .and_then(|stamp| ctx.state.paper_rows.get(stamp));

@@ -79,10 +79,7 @@ async fn my_submissions(ctx: PageCtx) -> Result<HttpResponse, AppError> {
     let any_released = ctx.released_at.is_some();
     // From memory when this process read them at the viewer's version the session's query
     // returned.
-    let stamp = ctx
-        .viewer
-        .clone()
-        .filter(|stamp| stamp.key == email.as_str());
+    let stamp = ctx.viewer_stamp(email.as_str());
     let rows = match stamp.as_ref().and_then(|s| ctx.state.my_submissions.get(s)) {
         Some(rows) => rows,
         None => {

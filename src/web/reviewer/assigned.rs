@@ -49,10 +49,7 @@ async fn my_assignments(
     email: &Email,
     bidding_open: bool,
 ) -> Result<Arc<MyReviewsRows>, AppError> {
-    let stamp = ctx
-        .viewer
-        .clone()
-        .filter(|stamp| stamp.key == email.as_str());
+    let stamp = ctx.viewer_stamp(email.as_str());
     let needs_pool = |rows: &MyReviewsRows| rows.papers.is_empty() || bidding_open;
     if let Some(kept) = stamp.as_ref().and_then(|s| ctx.state.my_reviews.get(s))
         && (kept.pool.is_some() || !needs_pool(&kept))
