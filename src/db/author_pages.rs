@@ -6,7 +6,6 @@ use diesel::prelude::*;
 
 use super::AnyConnection;
 use super::schema::{decisions, submission_authors, submission_listing, submissions};
-use super::submissions::SubmissionRow;
 use crate::domain::account::Email;
 use crate::domain::decision::Decision;
 
@@ -18,7 +17,11 @@ diesel::allow_tables_to_appear_in_same_query!(submission_authors, submission_lis
 /// One row of "My submissions".
 #[derive(Debug, Clone)]
 pub struct AuthoredPaper {
-    pub row: SubmissionRow,
+    pub number: i32,
+    pub title: String,
+    /// Stored names (`Track::parse`, `SubmissionStatus`).
+    pub track: String,
+    pub status: String,
     /// The newest paper PDF's page count and format verdict (kept in `submission_listing`
     /// whenever a document is stored).
     pub pages: Option<i32>,
@@ -27,12 +30,21 @@ pub struct AuthoredPaper {
     pub released: Option<Decision>,
 }
 
-/// One row of [`authored_papers`]' query: the paper, its newest PDF's pages and verdict, and
-/// the decision released to its authors.
-type AuthoredRow = (SubmissionRow, Option<i32>, Option<String>, Option<String>);
+/// One row of [`authored_papers`]' query: the paper's number, title, track and status, its
+/// newest PDF's pages and verdict, and the decision released to its authors.
+type AuthoredRow = (
+    i32,
+    String,
+    String,
+    String,
+    Option<i32>,
+    Option<String>,
+    Option<String>,
+);
 
 /// The submissions `email` is an author of, newest first, with their newest PDF's facts and
-/// released decision: one query, whatever the number of papers.
+/// released decision: one query, whatever the number of papers, reading only the columns the
+/// list shows (no abstract, keywords or timestamps to decode per row).
 pub fn authored_papers(c: &mut AnyConnection, email: &Email) -> QueryResult<Vec<AuthoredPaper>> {
     let ids = submission_authors::table
         .filter(submission_authors::email.eq(email.as_str()))
@@ -43,7 +55,10 @@ pub fn authored_papers(c: &mut AnyConnection, email: &Email) -> QueryResult<Vec<
         .filter(submissions::id.eq_any(ids))
         .order(submissions::number.desc())
         .select((
-            SubmissionRow::as_select(),
+            submissions::number,
+            submissions::title,
+            submissions::track,
+            submissions::status,
             submission_listing::paper_pages.nullable(),
             submission_listing::paper_verdict.nullable(),
             decisions::released_decision.nullable(),
@@ -51,11 +66,16 @@ pub fn authored_papers(c: &mut AnyConnection, email: &Email) -> QueryResult<Vec<
         .load(c)?;
     Ok(rows
         .into_iter()
-        .map(|(row, pages, verdict, told)| AuthoredPaper {
-            row,
-            pages,
-            format_verdict: verdict,
-            released: told.as_deref().and_then(Decision::parse),
-        })
+        .map(
+            |(number, title, track, status, pages, verdict, told)| AuthoredPaper {
+                number,
+                title,
+                track,
+                status,
+                pages,
+                format_verdict: verdict,
+                released: told.as_deref().and_then(Decision::parse),
+            },
+        )
         .collect())
 }

@@ -99,13 +99,24 @@ pub fn enqueue_all(
     })
 }
 
-/// Claims the oldest due email for delivery by `instance` until `now + lease`, counting the
-/// attempt. Claims are per email and short (the lease outlasts one SMTP exchange under its
-/// timeout), so a slow server never lets another worker take an email still being sent.
-/// An email whose lease ran out (its worker died mid-delivery) is due again.
+diesel::define_sql_function! {
+    /// SQL's `COALESCE` of two nullable texts: the first that is not null.
+    fn coalesce(first: diesel::sql_types::Nullable<diesel::sql_types::Text>, second: diesel::sql_types::Nullable<diesel::sql_types::Text>) -> diesel::sql_types::Nullable<diesel::sql_types::Text>;
+}
+
+/// Claims the next due email for delivery by `instance` until `now + lease`, counting the
+/// attempt: first an email whose lease ran out (its worker died mid-delivery), else the
+/// pending email due the longest (`next_attempt_at`: a new email is due when queued, a retry
+/// when its back-off ends). Claims are per email and short (the lease outlasts one SMTP
+/// exchange under its timeout), so a slow server never lets another worker take an email
+/// still being sent.
+///
+/// Each choice is one probe of the `(state, next_attempt_at)` index, whatever the length of
+/// the queue: a backlog of thousands of receipts during a deadline rush costs each claim no
+/// more than an empty queue (choosing by `created_at` sorted every due row on each claim).
 ///
 /// PostgreSQL skips rows other servers hold (`FOR UPDATE SKIP LOCKED` in the statement's
-/// subquery); on SQLite the claim takes the writer turn like every other write
+/// subqueries); on SQLite the claim takes the writer turn like every other write
 /// (`db::write_statement`), and the one statement is atomic by itself.
 pub fn claim_next(
     conn: &mut AnyConnection,
@@ -115,20 +126,17 @@ pub fn claim_next(
 ) -> QueryResult<Option<OutboxRow>> {
     let now_db = to_db(now);
     let lease_until = to_db(now + lease);
-    // The row to claim, chosen in a subquery of the same table under another name.
+    // The row to claim, chosen in subqueries of the same table under another name.
     let due_row = diesel::alias!(mail_outbox as due_row);
-    let due = due_row
-        .filter(
-            (due_row
-                .field(dsl::state)
-                .eq(state::PENDING)
-                .and(due_row.field(dsl::next_attempt_at).le(now_db)))
-            .or(due_row
-                .field(dsl::state)
-                .eq(state::SENDING)
-                .and(due_row.field(dsl::claimed_until).lt(now_db))),
-        )
-        .order(due_row.field(dsl::created_at))
+    let lapsed = due_row
+        .filter(due_row.field(dsl::state).eq(state::SENDING))
+        .filter(due_row.field(dsl::claimed_until).lt(now_db))
+        .order(due_row.field(dsl::claimed_until))
+        .select(due_row.field(dsl::id));
+    let pending = due_row
+        .filter(due_row.field(dsl::state).eq(state::PENDING))
+        .filter(due_row.field(dsl::next_attempt_at).le(now_db))
+        .order(due_row.field(dsl::next_attempt_at))
         .select(due_row.field(dsl::id));
     let claim = (
         dsl::state.eq(state::SENDING),
@@ -136,26 +144,29 @@ pub fn claim_next(
         dsl::claimed_by.eq(Some(instance)),
         dsl::attempts.eq(dsl::attempts + 1),
     );
-    // One statement: the oldest due row is chosen, claimed and returned at once.
+    // One statement: the due row is chosen, claimed and returned at once.
     super::write_statement(conn, |c| match c {
-        AnyConnection::Postgresql(pg) => diesel::update(
+        AnyConnection::Postgresql(pg) => {
+            diesel::update(dsl::mail_outbox.filter(dsl::id.nullable().eq(coalesce(
+                lapsed.for_update().skip_locked().single_value(),
+                pending.for_update().skip_locked().single_value(),
+            ))))
+            .set(claim)
+            .returning(OutboxRow::as_returning())
+            .get_result(pg)
+            .optional()
+        }
+        AnyConnection::Sqlite(lite) => diesel::update(
             dsl::mail_outbox.filter(
                 dsl::id
                     .nullable()
-                    .eq(due.for_update().skip_locked().single_value()),
+                    .eq(coalesce(lapsed.single_value(), pending.single_value())),
             ),
         )
         .set(claim)
         .returning(OutboxRow::as_returning())
-        .get_result(pg)
+        .get_result(lite)
         .optional(),
-        AnyConnection::Sqlite(lite) => {
-            diesel::update(dsl::mail_outbox.filter(dsl::id.nullable().eq(due.single_value())))
-                .set(claim)
-                .returning(OutboxRow::as_returning())
-                .get_result(lite)
-                .optional()
-        }
     })
 }
 

@@ -230,6 +230,72 @@ async fn two_workers_with_a_slow_server_send_every_email_exactly_once() {
 }
 
 #[tokio::test]
+async fn claims_take_a_lapsed_lease_first_then_the_email_due_longest() {
+    let app = spawn_app().await;
+    let start = crate::helpers::start_time();
+    let claim = |instance: &str, at: chrono::DateTime<chrono::Utc>| {
+        outbox::claim_next(
+            &mut app.pool.get().unwrap(),
+            instance,
+            at,
+            chrono::Duration::seconds(50),
+        )
+        .unwrap()
+        .map(|r| r.dedupe_key)
+    };
+    let queue_at = |key: &str, at: chrono::DateTime<chrono::Utc>| {
+        let mail = outbox::NewMail {
+            dedupe_key: key.into(),
+            recipient: Email::parse("someone@example.org").unwrap(),
+            subject: format!("about {key}"),
+            body_text: "hello".into(),
+        };
+        assert!(outbox::enqueue(&mut app.pool.get().unwrap(), &mail, at).unwrap());
+    };
+    queue_at("first", start);
+    queue_at("second", start + chrono::Duration::seconds(1));
+    // A worker claims the first one and dies with it.
+    assert_eq!(
+        claim("dead", start + chrono::Duration::seconds(2)).as_deref(),
+        Some("first")
+    );
+    queue_at("third", start + chrono::Duration::seconds(3));
+    // While the lease runs, the others go in the order they became due.
+    assert_eq!(
+        claim("live", start + chrono::Duration::seconds(4)).as_deref(),
+        Some("second")
+    );
+    // The second one fails and is retried in ten minutes.
+    let second = row(&app, "second");
+    outbox::mark_attempt_failed(
+        &mut app.pool.get().unwrap(),
+        &second.id,
+        "421 try later",
+        Some(start + chrono::Duration::minutes(10)),
+    )
+    .unwrap();
+    // The lapsed lease comes before the third, which waited less.
+    let after_lease = start + chrono::Duration::seconds(60);
+    assert_eq!(claim("live", after_lease).as_deref(), Some("first"));
+    assert_eq!(claim("live", after_lease).as_deref(), Some("third"));
+    for key in ["first", "third"] {
+        outbox::mark_sent(
+            &mut app.pool.get().unwrap(),
+            &row(&app, key).id,
+            after_lease,
+        )
+        .unwrap();
+    }
+    // The retry is not due yet; then it is.
+    assert_eq!(claim("live", after_lease), None);
+    assert_eq!(
+        claim("live", start + chrono::Duration::minutes(10)).as_deref(),
+        Some("second")
+    );
+    assert_eq!(row(&app, "second").attempts, 2);
+}
+
+#[tokio::test]
 async fn a_restarted_server_takes_back_its_own_claims_at_once() {
     let app = spawn_app().await;
     queue(&app, "inflight", "someone@example.org");

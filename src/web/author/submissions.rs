@@ -98,10 +98,10 @@ async fn my_submissions(ctx: PageCtx) -> Result<HttpResponse, AppError> {
     let papers: Vec<PaperListItem> = rows
         .iter()
         .map(|p| PaperListItem {
-            number: p.row.number,
-            title: p.row.title.clone(),
-            track: p.row.track().label(),
-            status: p.row.status.clone(),
+            number: p.number,
+            title: p.title.clone(),
+            track: Track::parse(&p.track).unwrap_or(Track::Paper).label(),
+            status: p.status.clone(),
             pages: p.pages.map(|n| n.to_string()).unwrap_or_default(),
             verdict: p.format_verdict.clone().unwrap_or_default(),
             decision: p.released.filter(|_| any_released).map_or("", told_authors),
