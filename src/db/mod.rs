@@ -130,6 +130,56 @@ const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 10000; PRAGMA journal_mode =
 /// 13 requests/s instead of 2,000 (docs/benchmarks.md, "PostgreSQL statements per page").
 const POSTGRES_SETTINGS: &str = "SET jit = off";
 
+/// Opens a PostgreSQL connection; on the same machine without TLS unless the URL or
+/// `PGSSLMODE` asks for it ([`postgres_url`]).
+fn establish_postgres(url: &str) -> diesel::ConnectionResult<PgConnection> {
+    let ssl_mode_chosen = std::env::var_os("PGSSLMODE").is_some();
+    PgConnection::establish(&postgres_url(url, ssl_mode_chosen))
+}
+
+/// The URL to connect with: a server on this machine (`localhost`, `127.0.0.1`, `::1`, or a
+/// Unix socket) gets `sslmode=disable` when neither the URL nor `PGSSLMODE` chose a mode.
+/// libpq's default (`prefer`) encrypts loopback traffic when the server offers TLS, as
+/// Debian's does: that protects nothing a local root could not read anyway, and cost
+/// PostgreSQL and cfp about a tenth of their CPU per upload (docs/benchmarks.md, issue 17).
+/// Remote servers keep libpq's default, and any explicit choice is kept.
+pub fn postgres_url(url: &str, ssl_mode_chosen: bool) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
+    let Some(rest) = url.split_once("://").map(|(_, r)| r) else {
+        return Cow::Borrowed(url);
+    };
+    let (authority, query) = match rest.split_once('?') {
+        Some((a, q)) => (a, Some(q)),
+        None => (rest, None),
+    };
+    let authority = authority.split('/').next().unwrap_or("");
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = if let Some(bracketed) = host_port.strip_prefix('[') {
+        bracketed.split(']').next().unwrap_or("")
+    } else {
+        host_port.split(':').next().unwrap_or("")
+    };
+    let params: Vec<(&str, &str)> = query
+        .unwrap_or("")
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .collect();
+    let socket_host = params.iter().find(|(k, _)| *k == "host").map(|(_, v)| *v);
+    let local = match socket_host {
+        Some(h) => h.starts_with('/') || h.starts_with("%2F") || h.starts_with("%2f"),
+        None => matches!(host, "" | "localhost" | "127.0.0.1" | "::1"),
+    };
+    if ssl_mode_chosen || !local || params.iter().any(|(k, _)| *k == "sslmode") {
+        return Cow::Borrowed(url);
+    }
+    let joiner = match query {
+        None => "?",
+        Some("") => "",
+        Some(_) => "&",
+    };
+    Cow::Owned(format!("{url}{joiner}sslmode=disable"))
+}
+
 impl ManageConnection for Manager {
     type Connection = AnyConnection;
     type Error = r2d2::Error;
@@ -137,8 +187,7 @@ impl ManageConnection for Manager {
     fn connect(&self) -> Result<AnyConnection, r2d2::Error> {
         match &self.target {
             DbTarget::Postgres(url) => {
-                let mut conn =
-                    PgConnection::establish(url).map_err(r2d2::Error::ConnectionError)?;
+                let mut conn = establish_postgres(url).map_err(r2d2::Error::ConnectionError)?;
                 conn.batch_execute(POSTGRES_SETTINGS)
                     .map_err(r2d2::Error::QueryError)?;
                 Ok(AnyConnection::Postgresql(conn))
@@ -203,7 +252,7 @@ pub fn connect(target: DbTarget, size: u32, timeout: Duration) -> anyhow::Result
 pub fn open_read_only(target: &DbTarget) -> anyhow::Result<AnyConnection> {
     let description = target.describe();
     match target {
-        DbTarget::Postgres(url) => PgConnection::establish(url)
+        DbTarget::Postgres(url) => establish_postgres(url)
             .map(AnyConnection::Postgresql)
             .map_err(|e| anyhow::anyhow!("cannot open the {description}: {e}")),
         DbTarget::Sqlite(path) => {
@@ -376,6 +425,41 @@ pub fn from_db(t: NaiveDateTime) -> DateTime<Utc> {
 mod tests {
     use super::*;
     use diesel::RunQueryDsl;
+
+    #[test]
+    fn a_server_on_this_machine_is_reached_without_tls_unless_asked() {
+        let url = |u: &str| postgres_url(u, false).into_owned();
+        for local in [
+            "postgres://postgres@127.0.0.1:5432/cfp",
+            "postgres://u:p@localhost/cfp",
+            "postgresql://[::1]:5433/cfp",
+            "postgres:///cfp",
+        ] {
+            assert_eq!(url(local), format!("{local}?sslmode=disable"));
+        }
+        assert_eq!(
+            url("postgres://u@localhost/cfp?application_name=x"),
+            "postgres://u@localhost/cfp?application_name=x&sslmode=disable"
+        );
+        assert_eq!(
+            url("postgres:///cfp?host=/var/run/postgresql"),
+            "postgres:///cfp?host=/var/run/postgresql&sslmode=disable"
+        );
+        // Remote servers, explicit modes and PGSSLMODE are left alone.
+        for kept in [
+            "postgres://u@db.example.org/cfp",
+            "postgres://u@10.0.0.5:5432/cfp",
+            "postgres://u@127.0.0.1/cfp?sslmode=require",
+            "postgres://u@127.0.0.1/cfp?host=db.example.org",
+            "postgres://u@127.0.0.1.example.org/cfp",
+        ] {
+            assert_eq!(url(kept), kept);
+        }
+        assert_eq!(
+            postgres_url("postgres://u@127.0.0.1/cfp", true),
+            "postgres://u@127.0.0.1/cfp"
+        );
+    }
 
     #[test]
     fn urls_select_the_backend() {

@@ -290,13 +290,24 @@ pub fn store_title(c: &mut AnyConnection, id: &str, title: &str) -> QueryResult<
     Ok(())
 }
 
-/// A new submission's list row, with its title's sort key (one statement: there is no row
-/// yet, unlike [`store_title`]).
-pub fn insert_title(c: &mut AnyConnection, id: &str, title: &str) -> QueryResult<()> {
+/// A new submission's list row: its title's sort key and, when the submission arrives with
+/// its paper, that PDF's list columns (one statement: there is no row yet, unlike
+/// [`store_title`] and [`store_paper_columns`]).
+pub fn insert_row(
+    c: &mut AnyConnection,
+    id: &str,
+    title: &str,
+    paper: Option<PaperFacts>,
+) -> QueryResult<()> {
+    let flags = report_flags(paper.and_then(|d| d.report));
     diesel::insert_into(submission_listing::table)
         .values((
             submission_listing::submission_id.eq(id),
             submission_listing::title_key.eq(title.to_lowercase()),
+            submission_listing::paper_pages.eq(paper.and_then(|d| d.pages)),
+            submission_listing::paper_verdict.eq(paper.and_then(|d| d.verdict)),
+            submission_listing::paper_flags.eq(flags.join(" ")),
+            submission_listing::paper_flag_count.eq(i32::try_from(flags.len()).unwrap_or(i32::MAX)),
         ))
         .execute(c)
         .map(|_| ())

@@ -147,6 +147,38 @@ pub fn insert(
     by: &UserId,
     now: DateTime<Utc>,
 ) -> QueryResult<i32> {
+    insert_rows(c, id, draft, creation_key, by, now, None)
+}
+
+/// Inserts a submission with its authors and its first paper PDF (`paper.submission_id` is
+/// `id`); returns its number. The list row is written once, with the paper's facts: one
+/// statement fewer than [`insert`] then [`insert_document`].
+pub fn insert_with_paper(
+    c: &mut AnyConnection,
+    id: &str,
+    draft: &SubmissionDraft,
+    creation_key: &str,
+    by: &UserId,
+    now: DateTime<Utc>,
+    paper: &NewDocument,
+) -> QueryResult<i32> {
+    debug_assert!(paper.submission_id == id && paper.kind == "paper");
+    let number = insert_rows(c, id, draft, creation_key, by, now, Some(paper))?;
+    diesel::insert_into(documents::table)
+        .values(paper)
+        .execute(c)?;
+    Ok(number)
+}
+
+fn insert_rows(
+    c: &mut AnyConnection,
+    id: &str,
+    draft: &SubmissionDraft,
+    creation_key: &str,
+    by: &UserId,
+    now: DateTime<Utc>,
+    paper: Option<&NewDocument>,
+) -> QueryResult<i32> {
     let number = next_number(c)?;
     diesel::insert_into(submissions::table)
         .values((
@@ -166,9 +198,18 @@ pub fn insert(
         ))
         .execute(c)?;
     // A new submission has no list row and no authors yet: nothing to update or delete first.
-    super::submission_list::insert_title(c, id, &draft.title)?;
+    super::submission_list::insert_row(c, id, &draft.title, paper.map(paper_facts))?;
     insert_authors(c, id, &draft.authors)?;
     Ok(number)
+}
+
+/// What the list shows of a paper PDF being stored.
+fn paper_facts(doc: &NewDocument) -> super::submission_list::PaperFacts<'_> {
+    super::submission_list::PaperFacts {
+        pages: doc.pages,
+        verdict: doc.format_verdict.as_deref(),
+        report: doc.format_report.as_deref(),
+    }
 }
 
 pub fn replace_authors(c: &mut AnyConnection, id: &str, authors: &[Author]) -> QueryResult<()> {
@@ -337,15 +378,7 @@ pub fn insert_document(c: &mut AnyConnection, doc: &NewDocument) -> QueryResult<
         .execute(c)?;
     if doc.kind == "paper" {
         // Uploaded now, it is the submission's newest paper: its list columns come from it.
-        super::submission_list::store_paper_columns(
-            c,
-            &doc.submission_id,
-            Some(super::submission_list::PaperFacts {
-                pages: doc.pages,
-                verdict: doc.format_verdict.as_deref(),
-                report: doc.format_report.as_deref(),
-            }),
-        )?;
+        super::submission_list::store_paper_columns(c, &doc.submission_id, Some(paper_facts(doc)))?;
     }
     Ok(())
 }

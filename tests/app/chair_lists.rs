@@ -11,8 +11,9 @@ use diesel::prelude::*;
 use crate::helpers::{TestApp, TestUser, spawn_app, start_time};
 
 /// Seeds `n` papers numbered 1..=n: every third in the published track, every fifth with a
-/// format problem, titles that sort backwards, a keyword "topic-{i % 7}". On the blocking
-/// pool, so the server (on this test's runtime) keeps answering meanwhile.
+/// format problem (the PDF stored with the submission for even numbers, after it for odd
+/// ones), titles that sort backwards, a keyword "topic-{i % 7}". On the blocking pool, so the
+/// server (on this test's runtime) keeps answering meanwhile.
 async fn seed_papers(app: &TestApp, chair: &TestUser, n: usize) -> Vec<String> {
     let pool = app.pool.clone();
     let email = chair.email.clone();
@@ -49,28 +50,30 @@ fn seed(pool: &db::DbPool, email: &str, n: usize) -> Vec<String> {
             }],
             declared_conflicts: Vec::new(),
         };
-        subs::insert(&mut c, &id, &draft, &id, &by, start_time()).unwrap();
         let report = if i % 5 == 0 {
             r#"{"violations":[{"code":"page_limit"},{"code":"font_size"}]}"#
         } else {
             r#"{"violations":[]}"#
         };
-        subs::insert_document(
-            &mut c,
-            &subs::NewDocument {
-                id: uuid::Uuid::new_v4().to_string(),
-                submission_id: id.clone(),
-                kind: "paper".into(),
-                sha256: format!("{i:064}"),
-                size_bytes: 1000,
-                pages: Some(i32::try_from(i % 9).unwrap()),
-                format_verdict: Some(if i % 5 == 0 { "fail" } else { "pass" }.into()),
-                format_report: Some(report.into()),
-                uploaded_at: db::to_db(start_time()),
-                uploaded_by: by.as_str().to_string(),
-            },
-        )
-        .unwrap();
+        let paper = subs::NewDocument {
+            id: uuid::Uuid::new_v4().to_string(),
+            submission_id: id.clone(),
+            kind: "paper".into(),
+            sha256: format!("{i:064}"),
+            size_bytes: 1000,
+            pages: Some(i32::try_from(i % 9).unwrap()),
+            format_verdict: Some(if i % 5 == 0 { "fail" } else { "pass" }.into()),
+            format_report: Some(report.into()),
+            uploaded_at: db::to_db(start_time()),
+            uploaded_by: by.as_str().to_string(),
+        };
+        // Both ways a paper arrives: with the submission (the form), or stored after it.
+        if i % 2 == 0 {
+            subs::insert_with_paper(&mut c, &id, &draft, &id, &by, start_time(), &paper).unwrap();
+        } else {
+            subs::insert(&mut c, &id, &draft, &id, &by, start_time()).unwrap();
+            subs::insert_document(&mut c, &paper).unwrap();
+        }
         ids.push(id);
     }
     ids
@@ -306,4 +309,51 @@ async fn the_board_and_progress_show_assignments_reviews_and_decisions_at_once()
     .unwrap();
     let board = app.get_text("/chair/decisions").await;
     assert!(board.contains("2 undecided"), "{board}");
+}
+
+#[tokio::test]
+async fn a_paper_stored_with_its_submission_is_listed_like_one_stored_after_it() {
+    let app = spawn_app().await;
+    let chair = app.sign_in_as_chair().await;
+    let ids = seed_papers(&app, &chair, 10).await;
+    let mut c = app.pool.get().unwrap();
+    let mut listed = |id: &str| -> (Option<i32>, Option<String>, String, i32, String) {
+        schema::submission_listing::table
+            .find(id)
+            .select((
+                schema::submission_listing::paper_pages,
+                schema::submission_listing::paper_verdict,
+                schema::submission_listing::paper_flags,
+                schema::submission_listing::paper_flag_count,
+                schema::submission_listing::title_key,
+            ))
+            .first(&mut c)
+            .unwrap()
+    };
+    // #5 was stored after its submission, #10 with it; both have two format problems.
+    let after = listed(&ids[4]);
+    let with = listed(&ids[9]);
+    assert_eq!(
+        after,
+        (
+            Some(5),
+            Some("fail".into()),
+            "page_limit font_size".into(),
+            2,
+            "paper 00005".into()
+        )
+    );
+    assert_eq!(
+        with,
+        (
+            Some(1),
+            Some("fail".into()),
+            "page_limit font_size".into(),
+            2,
+            "paper 00000".into()
+        )
+    );
+    // And without problems (#4, with its submission).
+    assert_eq!(listed(&ids[3]).2, "");
+    assert_eq!(listed(&ids[3]).3, 0);
 }

@@ -265,19 +265,16 @@ pub fn run(config: Settings, stage: Stage, seed: u64, size: usize) -> anyhow::Re
             .context("main author has no account")?;
         let id = uuid::Uuid::new_v4().to_string();
         let key = uuid::Uuid::new_v4().simple().to_string();
-        let number = subs::insert(c, &id, &p.draft, &key, by, now)?;
-        subs::insert_document(
-            c,
-            &document_row(
-                &id,
-                "paper",
-                p.sha256.clone(),
-                p.size,
-                Some(&p.report),
-                by,
-                now,
-            ),
-        )?;
+        let paper = document_row(
+            &id,
+            "paper",
+            p.sha256.clone(),
+            p.size,
+            Some(&p.report),
+            by,
+            now,
+        );
+        let number = subs::insert_with_paper(c, &id, &p.draft, &key, by, now, &paper)?;
         audit::record(
             c,
             Some(by),

@@ -94,19 +94,16 @@ pub(super) async fn create(ctx: PageCtx, payload: Multipart) -> Result<HttpRespo
     let result = db::run(&ctx.state.pool, move |c| {
         db::transaction(c, |c| {
             let id = uuid::Uuid::new_v4().to_string();
-            let number = subs::insert(c, &id, &draft, &key, &member.id, now)?;
-            subs::insert_document(
-                c,
-                &document_row(
-                    &id,
-                    "paper",
-                    stored_pdf.sha256.clone(),
-                    stored_pdf.size,
-                    Some(&report),
-                    &member.id,
-                    now,
-                ),
-            )?;
+            let paper = document_row(
+                &id,
+                "paper",
+                stored_pdf.sha256.clone(),
+                stored_pdf.size,
+                Some(&report),
+                &member.id,
+                now,
+            );
+            let number = subs::insert_with_paper(c, &id, &draft, &key, &member.id, now, &paper)?;
             if let Some(s) = &stored_supplement {
                 subs::insert_document(
                     c,
