@@ -86,14 +86,61 @@ pub(crate) enum Feasible {
 pub(crate) fn feasible(prep: &Prepared, layout: &Layout, subset: &[u32]) -> Feasible {
     let base = vec![0i32; layout.base_edges()];
     let zero = vec![0i32; prep.cands.len()];
-    let edges = layout.edges(prep, subset, &base, &zero);
+    feasible_from(prep, layout, subset, &base, &zero, 0)
+}
+
+/// Maximum flow on the candidates in `subset`, starting from a flow of value `value` that
+/// puts `base_flow` on the base edges and `cand_flow` on the candidates (zero on those it
+/// did not use). The maximum is the same from any start; starting from the flow a smaller
+/// subset reached leaves only the last few augmenting paths to find.
+fn feasible_from(
+    prep: &Prepared,
+    layout: &Layout,
+    subset: &[u32],
+    base_flow: &[i32],
+    cand_flow: &[i32],
+    value: i64,
+) -> Feasible {
+    let edges = layout.edges(prep, subset, base_flow, cand_flow);
     let mut g = Graph::build(layout.n, &edges);
     let needed: i64 = prep.need.iter().map(|&x| i64::from(x)).sum();
-    let flow = max_flow(&mut g, layout.source, layout.sink);
+    let flow = value + max_flow(&mut g, layout.source, layout.sink);
     if flow == needed {
         Feasible::Yes(g)
     } else {
         Feasible::No(g, flow)
+    }
+}
+
+/// The flow `g` (built on `subset`) carries: on the base edges, and per candidate (indexed
+/// like `prep.cands`, zero outside `subset`).
+fn flows_of(g: &Graph, prep: &Prepared, layout: &Layout, subset: &[u32]) -> (Vec<i32>, Vec<i32>) {
+    let base_flow: Vec<i32> = (0..layout.base_edges()).map(|i| g.flow(i)).collect();
+    let mut cand_flow = vec![0i32; prep.cands.len()];
+    for (i, &c) in subset.iter().enumerate() {
+        cand_flow[c as usize] = g.flow(layout.base_edges() + i);
+    }
+    (base_flow, cand_flow)
+}
+
+/// A feasible flow on the pruned candidates of `allowed` if there is one, else the maximum
+/// flow on all of `allowed`, and the subset it is on. The second search starts from the flow
+/// the pruned set reached: the maximum is the same as from zero, and only the last augmenting
+/// paths are left to find (on the 10,000-paper demo with minimum loads that cannot all be
+/// met, a third of the time of a search from zero).
+pub(crate) fn pruned_then_all(
+    prep: &Prepared,
+    layout: &Layout,
+    allowed: &[u32],
+) -> (Vec<u32>, Feasible) {
+    let subset = prune(prep, allowed);
+    match feasible(prep, layout, &subset) {
+        Feasible::No(g, value) => {
+            let (base_flow, cand_flow) = flows_of(&g, prep, layout, &subset);
+            let all = feasible_from(prep, layout, allowed, &base_flow, &cand_flow, value);
+            (allowed.to_vec(), all)
+        }
+        yes => (subset, yes),
     }
 }
 
@@ -166,19 +213,13 @@ pub(crate) fn max_total(
         done: 0,
         total: 1,
     });
-    let mut subset = prune(prep, allowed);
-    let mut g = match feasible(prep, layout, &subset) {
+    let (mut subset, g) = pruned_then_all(prep, layout, allowed);
+    let mut g = match g {
         Feasible::Yes(g) => g,
-        Feasible::No(..) => {
-            subset = allowed.to_vec();
-            match feasible(prep, layout, &subset) {
-                Feasible::Yes(g) => g,
-                Feasible::No(g, flow) => {
-                    return Err(Infeasibility {
-                        reasons: flow_reasons(problem, prep, layout, &g, flow, needed),
-                    });
-                }
-            }
+        Feasible::No(g, flow) => {
+            return Err(Infeasibility {
+                reasons: flow_reasons(problem, prep, layout, &g, flow, needed),
+            });
         }
     };
     let mut in_subset = vec![false; prep.cands.len()];

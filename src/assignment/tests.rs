@@ -406,3 +406,69 @@ fn quoted_ids_and_byte_order_marks_are_read() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Problems dense enough that pruning leaves candidates out, with loads tight enough that the
+/// pruned set is often short of a feasible flow: the affinity is mostly the reviewer's and
+/// the paper's own (every paper ranks the same reviewers first and every reviewer the same
+/// papers, so pruning leaves the least liked papers only the most liked reviewers).
+fn pruned_problem() -> impl Strategy<Value = Problem> {
+    (2usize..=12, 2usize..=40, 1u32..=3, 0u32..=1, 0u32..=1)
+        .prop_flat_map(|(np, nr, k, min, spread)| {
+            let pairs = np * nr;
+            (
+                Just((np, nr, k, min, spread)),
+                proptest::collection::vec(0u32..=4_500, np + nr),
+                proptest::collection::vec(proptest::option::weighted(0.9, 0u32..=1_000), pairs),
+                proptest::collection::vec(proptest::bool::weighted(0.05), pairs),
+            )
+        })
+        .prop_map(|((np, nr, k, min, spread), liked, aff, conflict)| {
+            let mut pb = problem(np, nr, k, min, (min + spread).max(1));
+            for p in 0..np {
+                for r in 0..nr {
+                    let i = p * nr + r;
+                    if let Some(a) = aff[i] {
+                        let affinity = f64::from(liked[p] + liked[np + r] + a) / 1e4;
+                        pb.candidates.push(cand(p, r, affinity));
+                    }
+                    if conflict[i] {
+                        pb.conflicts.push((p, r));
+                    }
+                }
+            }
+            pb
+        })
+}
+
+proptest! {
+    #[test]
+    fn the_search_from_the_pruned_flow_finds_the_same_maximum_as_from_zero(
+        pb in pruned_problem()
+    ) {
+        use crate::assignment::network::{Layout, prepare};
+        use crate::assignment::solve::{Feasible, feasible, pruned_then_all};
+        let Ok(prep) = prepare(&pb) else { return Ok(()) };
+        let layout = Layout::new(&prep);
+        let all: Vec<u32> = (0..prep.cands.len() as u32).collect();
+        let value = |f: &Feasible| match f {
+            Feasible::Yes(_) => None,
+            Feasible::No(_, flow) => Some(*flow),
+        };
+        let (subset, warm) = pruned_then_all(&prep, &layout, &all);
+        let cold = feasible(&prep, &layout, &all);
+        prop_assert_eq!(value(&warm), value(&cold));
+        if value(&warm).is_some() {
+            prop_assert_eq!(subset, all);
+        }
+    }
+}
+
+#[test]
+fn lowering_minimum_loads_to_the_fixed_pairs_never_raises_one() {
+    let mut pb = problem(2, 3, 1, 2, 3);
+    pb.reviewers[2].min_load = 0;
+    pb.fixed = vec![(0, 1), (1, 1), (1, 2)];
+    pb.lower_min_loads_to_fixed();
+    let mins: Vec<u32> = pb.reviewers.iter().map(|r| r.min_load).collect();
+    assert_eq!(mins, vec![0, 2, 0]);
+}

@@ -92,6 +92,21 @@ pub fn build_problem(
     fixed: &[(usize, usize)],
     params: &RunParams,
 ) -> BuiltProblem {
+    let index = text_index(papers, reviewers);
+    build_problem_with_index(papers, reviewers, conflicts, bids, fixed, params, &index)
+}
+
+/// [`build_problem`] with the text index of these papers and reviewers already built (the
+/// server keeps one per load of the pool, see `PoolData::text_index`): the same problem.
+pub fn build_problem_with_index(
+    papers: &[PaperFacts],
+    reviewers: &[Reviewer],
+    conflicts: &[Conflict],
+    bids: &[(usize, usize, Bid)],
+    fixed: &[(usize, usize)],
+    params: &RunParams,
+    index: &TextIndex,
+) -> BuiltProblem {
     let active: Vec<usize> = (0..reviewers.len())
         .filter(|&r| reviewers[r].active)
         .collect();
@@ -103,7 +118,6 @@ pub fn build_problem(
         papers.len(),
         conflicts.iter().map(|c| (c.paper, c.reviewer, ())),
     );
-    let index = text_index(papers, reviewers);
     let bid_of = PairMap::new(papers.len(), bids.iter().copied());
     // Pairs found by the searches, collected in a vector and sorted once (a B-tree of a
     // million pairs showed in profiles); a pair found twice (by its paper's and its
