@@ -11,8 +11,9 @@
 //!   (`Storage::begin`/`commit`), then `db::submissions::insert` + `insert_document` + the
 //!   audit row, as the submission form does; no receipt emails (nobody reads them);
 //! - `assigned`: deadline moved to a minute ago in the settings, volunteers added to the
-//!   pool, four bids per reviewer, the engine (`build_problem` + `solve`, as the chair's
-//!   "compute a preview") and its result committed with `db::assignments::assign`;
+//!   pool, four bids per reviewer, the engine (`build_problem_with_index` on the pool's text
+//!   index + `solve`, as the chair's "compute a preview") and its result committed with
+//!   `db::assignments::assign`;
 //! - `reviewed`: every assigned review parsed from the demo review's fields with
 //!   `domain::review::parse` and saved with `db::reviews::save` (a few left as drafts);
 //! - `decided`: decisions from the mean score with `db::decisions::set`, nothing released.
@@ -36,7 +37,7 @@ use crate::demo::reviews::review as demo_review;
 use crate::demo::{self, DemoPerson, DemoSubmission, DemoTrack};
 use crate::domain::account::{Email, Password};
 use crate::domain::decision::Decision;
-use crate::domain::pool::{RunParams, build_problem};
+use crate::domain::pool::{RunParams, build_problem_with_index};
 use crate::domain::review::{self, FormKind, Mode, ReviewFields, ReviewFormSpec};
 use crate::domain::submission::{Author, SubmissionDraft, Track};
 use crate::format_check::{self, AuthorIdentity};
@@ -414,32 +415,29 @@ fn assign(
         min_load: u32::try_from((needed / data.pool.len().max(1)).min(3)).unwrap_or(3),
         max_load: 5,
     };
-    let conflicts = data.conflicts();
-    let build = |params: &RunParams| {
-        build_problem(
-            &data.papers,
-            &data.pool,
-            conflicts,
-            &data.bids,
-            &data.committed,
-            params,
-        )
-    };
-    let mut built = build(&params);
+    let mut built = build_problem_with_index(
+        &data.papers,
+        &data.pool,
+        data.conflicts(),
+        &data.bids,
+        &data.committed,
+        &params,
+        data.text_index(),
+    );
     let mut solved = solve(&built.problem, params.objective, &|_| {});
     if let Err(e) = &solved {
-        // As a chair would: when minimum loads cannot all be met, run without them.
+        // As a chair would: when minimum loads cannot all be met, run without them. Only the
+        // reviewers' minimum loads change (a reviewer's own minimum stays), so the problem
+        // is relaxed where it is instead of built again.
         println!(
             "No assignment with a minimum load of {} ({}); running without minimum loads.",
             params.min_load,
             e.reasons.join("; ")
         );
-        let relaxed = RunParams {
-            min_load: 0,
-            ..params
-        };
-        built = build(&relaxed);
-        solved = solve(&built.problem, relaxed.objective, &|_| {});
+        for (spec, &r) in built.problem.reviewers.iter_mut().zip(&built.reviewers) {
+            spec.min_load = data.pool[r].min_load.unwrap_or(0).min(spec.max_load);
+        }
+        solved = solve(&built.problem, params.objective, &|_| {});
     }
     let solution =
         solved.map_err(|e| anyhow::anyhow!("no assignment: {}", e.reasons.join("; ")))?;
