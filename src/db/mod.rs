@@ -140,8 +140,9 @@ fn establish_postgres(url: &str) -> diesel::ConnectionResult<PgConnection> {
 /// The URL to connect with: a server on this machine (`localhost`, `127.0.0.1`, `::1`, or a
 /// Unix socket) gets `sslmode=disable` when neither the URL nor `PGSSLMODE` chose a mode.
 /// libpq's default (`prefer`) encrypts loopback traffic when the server offers TLS, as
-/// Debian's does: that protects nothing a local root could not read anyway, and cost
-/// PostgreSQL and cfp about a tenth of their CPU per upload (docs/benchmarks.md, issue 17).
+/// Debian's does: that protects nothing a local root could not read anyway, and in a profile
+/// of an upload run the encryption alone was about 6% of PostgreSQL's CPU and 3% of cfp's
+/// (docs/benchmarks.md, "The upload path (session 8)").
 /// Remote servers keep libpq's default, and any explicit choice is kept.
 pub fn postgres_url(url: &str, ssl_mode_chosen: bool) -> std::borrow::Cow<'_, str> {
     use std::borrow::Cow;
