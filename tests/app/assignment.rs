@@ -620,6 +620,42 @@ async fn csv_import_is_all_or_nothing_and_becomes_a_preview() {
 }
 
 #[tokio::test]
+async fn minimum_loads_no_assignment_meets_are_left_out_of_the_preview_and_said_so() {
+    let w = workshop().await;
+    // One review per paper cannot give every reviewer three papers; nothing is committed.
+    let r = w
+        .app
+        .post_form(
+            "/chair/assignment",
+            "/chair/assignment/run",
+            &[
+                ("objective", "total"),
+                ("reviews_per_paper", "1"),
+                ("reviews_per_published_paper", "1"),
+                ("min_load", "3"),
+                ("max_load", "5"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    let page = w.app.get_text("/chair/assignment").await;
+    assert!(
+        page.contains("this preview leaves minimum loads out"),
+        "{page}"
+    );
+    let run = w.preview_id().await.expect("a preview");
+    // Every paper got its one review; nothing was committed by computing.
+    assert!(w.committed().await.is_empty());
+    w.commit(&run).await;
+    let committed = w.committed().await;
+    let mut papers: Vec<i32> = committed.iter().map(|(n, _)| *n).collect();
+    papers.sort_unstable();
+    papers.dedup();
+    assert_eq!(papers.len(), committed.len(), "one review per paper");
+    assert_eq!(papers.len(), w.authors.len(), "every paper has its review");
+}
+
+#[tokio::test]
 async fn impossible_constraints_are_explained() {
     let w = workshop().await;
     let r = w

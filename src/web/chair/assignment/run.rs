@@ -284,7 +284,7 @@ pub(super) async fn run(
         .await
         .map_err(|e| AppError::Unexpected(anyhow::anyhow!("assignment task: {e}")))?;
     let seconds = started.elapsed().as_secs_f64();
-    let (pairs, relaxed) = match computed {
+    let (pairs, loads) = match computed {
         Ok(x) => x,
         Err(reasons) => {
             let mut errors = vec!["No assignment satisfies these constraints:".to_string()];
@@ -308,32 +308,44 @@ pub(super) async fn run(
         seconds,
     };
     store_preview(&ctx, &chair, &meta, &pairs).await?;
-    set_flash(
-        &ctx.session,
-        &proposed_message(pairs.len(), seconds, relaxed),
-    );
+    set_flash(&ctx.session, &proposed_message(pairs.len(), seconds, loads));
     Ok(see_other("/chair/assignment"))
 }
 
-fn proposed_message(pairs: usize, seconds: f64, relaxed: bool) -> String {
+/// How the minimum loads of a preview were met.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MinLoads {
+    /// As asked.
+    Met,
+    /// Lowered to each reviewer's committed reviews, which cannot move.
+    LoweredToCommitted,
+    /// Left out: nothing is committed, and no assignment gives every reviewer the minimum.
+    LeftOut,
+}
+
+fn proposed_message(pairs: usize, seconds: f64, loads: MinLoads) -> String {
     format!(
         "The engine proposed {pairs} reviews in {seconds:.2} s.{} Nothing is committed yet: check the preview, adjust it, then commit.",
-        if relaxed {
-            " Minimum loads could not all be met around the committed reviews, so they were lowered to each reviewer's committed load."
-        } else {
-            ""
+        match loads {
+            MinLoads::Met => "",
+            MinLoads::LoweredToCommitted => {
+                " Minimum loads could not all be met around the committed reviews, so they were lowered to each reviewer's committed load."
+            }
+            MinLoads::LeftOut => {
+                " No assignment gives every reviewer the minimum load (conflicts and the papers each reviewer matches leave some with too few), so this preview leaves minimum loads out and some reviewers have fewer papers than the minimum."
+            }
         }
     )
 }
 
-/// Runs the engine on `data`: the proposed pairs and whether minimum loads were lowered, or
+/// Runs the engine on `data`: the proposed pairs and how minimum loads were met, or
 /// why no assignment exists. `report(stage, per mille)` hears of progress and returns false
 /// to have the result thrown away (`Err` with no reason).
 fn compute(
     data: &PoolData,
     params: &RunParams,
     report: &(dyn Fn(&'static str, u32) -> bool + Sync),
-) -> Result<(Vec<ProposedPair>, bool), Vec<String>> {
+) -> Result<(Vec<ProposedPair>, MinLoads), Vec<String>> {
     report("scoring papers against reviewers", 50);
     let started = std::time::Instant::now();
     let mut built = built_for(data, params);
@@ -342,16 +354,35 @@ fn compute(
     let mut solved = solve(&built.problem, params.objective, &|_| {});
     // Committed reviews cannot move, so a reviewer whose committed papers were taken
     // away (a reported conflict, a withdrawn paper) may have no paper left to reach the
-    // minimum load. Filling the gaps matters more: retry with minimum loads lowered to
-    // what each reviewer already has.
-    let mut relaxed = false;
-    if solved.is_err() && !built.problem.fixed.is_empty() {
+    // minimum load; and with nothing committed, conflicts and the candidates each reviewer
+    // matches can leave some reviewers short of it. Filling every paper's reviews matters
+    // more: retry with minimum loads lowered to what each reviewer already has (none when
+    // nothing is committed), and say so.
+    let mut loads = MinLoads::Met;
+    let mut fixed_load = vec![0u32; built.problem.reviewers.len()];
+    for &(_, r) in &built.problem.fixed {
+        if let Some(load) = fixed_load.get_mut(r) {
+            *load += 1;
+        }
+    }
+    let above_fixed = built
+        .problem
+        .reviewers
+        .iter()
+        .zip(&fixed_load)
+        .any(|(spec, &load)| spec.min_load > load);
+    if solved.is_err() && above_fixed {
         report("solving again with lower minimum loads", 700);
+        let nothing_committed = built.problem.fixed.is_empty();
         built.problem.lower_min_loads_to_fixed();
         let retry = solve(&built.problem, params.objective, &|_| {});
         if retry.is_ok() {
             solved = retry;
-            relaxed = true;
+            loads = if nothing_committed {
+                MinLoads::LeftOut
+            } else {
+                MinLoads::LoweredToCommitted
+            };
         }
     }
     tracing::info!(
@@ -383,7 +414,7 @@ fn compute(
             manual: false,
         })
         .collect();
-    Ok((pairs, relaxed))
+    Ok((pairs, loads))
 }
 
 /// Starts the engine in the background for a large conference; the page shows its progress.
@@ -417,14 +448,14 @@ fn start_in_background(
         let seconds = started.elapsed().as_secs_f64();
         let outcome = match computed {
             _ if job.is_cancelled() => Outcome::Cancelled,
-            Ok(Ok((pairs, relaxed))) => {
+            Ok(Ok((pairs, loads))) => {
                 let meta = RunMeta {
                     params,
                     source: "engine".into(),
                     seconds,
                 };
                 match store_preview_in(&state.pool, &chair, &meta, &pairs, now).await {
-                    Ok(()) => Outcome::Stored(proposed_message(pairs.len(), seconds, relaxed)),
+                    Ok(()) => Outcome::Stored(proposed_message(pairs.len(), seconds, loads)),
                     Err(e) => Outcome::Failed(e.to_string()),
                 }
             }
