@@ -200,9 +200,10 @@ reviewer = Client().sign_in(a.reviewer)
 author = Client().sign_in(a.author)
 _, listing = reviewer.get("/reviews")
 numbers = re.findall(rb'href="/reviews/(\d+)"', listing)
-if not numbers:
+if not numbers and not (a.assign and a.only == "none" and a.clients == 0):
     raise SystemExit(f"{a.reviewer} has no assigned paper")
-review_path = f"/reviews/{numbers[0].decode()}"
+# With nothing assigned (a conference before its first assignment), only --assign can run.
+review_path = f"/reviews/{numbers[0].decode()}" if numbers else "/reviews"
 _, mine = author.get("/submissions")
 own = re.findall(rb'href="/submissions/(\d+)"', mine)
 own_path = f"/submissions/{own[0].decode()}" if own else "/submissions"
@@ -361,6 +362,8 @@ if a.assign:
         if (run and run.group(1) != old_run) or "No assignment satisfies" in text:
             found = re.search(r"The engine proposed [^<]*? s\.", text)
             message = found.group(0) if found else re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text))[:300]
+            if "leaves minimum loads out" in text or "Minimum loads could not all be met" in text:
+                message += " (minimum loads lowered)"
             break
     wall, cpu = time.perf_counter() - t0, cpu_seconds(a.pid) - before
     print(f"\ncompute a preview: answered {status}, done after {wall:.1f} s wall (polled every 2 s), "
