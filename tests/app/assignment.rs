@@ -620,9 +620,35 @@ async fn csv_import_is_all_or_nothing_and_becomes_a_preview() {
 }
 
 #[tokio::test]
-async fn minimum_loads_no_assignment_meets_are_left_out_of_the_preview_and_said_so() {
+async fn minimum_loads_conflicts_leave_out_of_reach_are_left_out_of_the_preview_and_said_so() {
     let w = workshop().await;
-    // One review per paper cannot give every reviewer three papers; nothing is committed.
+    // The totals fit: 5 reviewers × 2 papers = 10 reviews, what 5 papers × 2 take. But the
+    // first author is conflicted with every paper but one, so no assignment gives them two.
+    {
+        let mut c = w.app.pool.get().unwrap();
+        let chair = cfp::db::users::find_by_email(
+            &mut c,
+            &cfp::domain::account::Email::parse(&w.chair.email).unwrap(),
+        )
+        .unwrap()
+        .unwrap();
+        for number in 2..=4 {
+            let id = cfp::db::submissions::find_by_number(&mut c, number)
+                .unwrap()
+                .unwrap()
+                .id;
+            cfp::db::assignments::enter_conflict(
+                &mut c,
+                &id,
+                &w.authors[0].email,
+                "chair",
+                "same lab",
+                &chair.user_id(),
+                after_deadline(),
+            )
+            .unwrap();
+        }
+    }
     let r = w
         .app
         .post_form(
@@ -630,10 +656,10 @@ async fn minimum_loads_no_assignment_meets_are_left_out_of_the_preview_and_said_
             "/chair/assignment/run",
             &[
                 ("objective", "total"),
-                ("reviews_per_paper", "1"),
+                ("reviews_per_paper", "2"),
                 ("reviews_per_published_paper", "1"),
-                ("min_load", "3"),
-                ("max_load", "5"),
+                ("min_load", "2"),
+                ("max_load", "3"),
             ],
         )
         .await;
@@ -644,15 +670,16 @@ async fn minimum_loads_no_assignment_meets_are_left_out_of_the_preview_and_said_
         "{page}"
     );
     let run = w.preview_id().await.expect("a preview");
-    // Every paper got its one review; nothing was committed by computing.
+    // Computing committed nothing; committing gives every paper its two reviews.
     assert!(w.committed().await.is_empty());
     w.commit(&run).await;
     let committed = w.committed().await;
-    let mut papers: Vec<i32> = committed.iter().map(|(n, _)| *n).collect();
-    papers.sort_unstable();
-    papers.dedup();
-    assert_eq!(papers.len(), committed.len(), "one review per paper");
-    assert_eq!(papers.len(), w.authors.len(), "every paper has its review");
+    assert_eq!(committed.len(), 2 * w.authors.len());
+    for number in 1..=i32::try_from(w.authors.len()).unwrap() {
+        assert_eq!(committed.iter().filter(|(n, _)| *n == number).count(), 2);
+    }
+    let first = &w.authors[0].email;
+    assert!(committed.iter().filter(|(_, e)| e == first).count() <= 1);
 }
 
 #[tokio::test]

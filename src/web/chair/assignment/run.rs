@@ -355,9 +355,13 @@ fn compute(
     // Committed reviews cannot move, so a reviewer whose committed papers were taken
     // away (a reported conflict, a withdrawn paper) may have no paper left to reach the
     // minimum load; and with nothing committed, conflicts and the candidates each reviewer
-    // matches can leave some reviewers short of it. Filling every paper's reviews matters
-    // more: retry with minimum loads lowered to what each reviewer already has (none when
-    // nothing is committed), and say so.
+    // matches can leave some reviewers short of it although the totals fit. Filling every
+    // paper's reviews matters more: retry with minimum loads lowered to what each reviewer
+    // already has (none when nothing is committed), and say so. When the chair's own
+    // numbers cannot fit (minimum × reviewers above what the papers take), the page says
+    // what to change instead (`loads::fixes`).
+    let nothing_committed = built.problem.fixed.is_empty();
+    let totals_fit = || super::loads::fixes(params, Demand::of(data)).is_empty();
     let mut loads = MinLoads::Met;
     let mut fixed_load = vec![0u32; built.problem.reviewers.len()];
     for &(_, r) in &built.problem.fixed {
@@ -371,9 +375,8 @@ fn compute(
         .iter()
         .zip(&fixed_load)
         .any(|(spec, &load)| spec.min_load > load);
-    if solved.is_err() && above_fixed {
+    if solved.is_err() && above_fixed && (!nothing_committed || totals_fit()) {
         report("solving again with lower minimum loads", 700);
-        let nothing_committed = built.problem.fixed.is_empty();
         built.problem.lower_min_loads_to_fixed();
         let retry = solve(&built.problem, params.objective, &|_| {});
         if retry.is_ok() {
