@@ -27,22 +27,28 @@ use diesel::prelude::*;
 use super::AnyConnection;
 use super::schema::data_versions;
 
-/// The version of everything `PoolData::load` reads.
+/// The version of everything `PoolData::load` reads except the bids ([`BIDS`]).
 pub const POOL: &str = "pool";
 
-/// The tables the reviewer pool, its conflicts and the chairs' pool pages are computed from:
-/// submissions (title, status, keywords, declared conflicts), their authors (names, emails,
-/// affiliations, the main author), reviewer profiles (volunteers, pool membership, loads,
-/// keywords, declared conflicts, names and affiliations), bids, entered and reported
-/// conflicts, and committed assignments.
-pub const POOL_TABLES: [&str; 6] = [
+/// The tables the reviewer pool, its conflicts and the chairs' pool pages are computed from,
+/// bids apart: submissions (title, status, keywords, declared conflicts), their authors
+/// (names, emails, affiliations, the main author), reviewer profiles (volunteers, pool
+/// membership, loads, keywords, declared conflicts, names and affiliations), entered and
+/// reported conflicts, and committed assignments.
+pub const POOL_TABLES: [&str; 5] = [
     "submissions",
     "submission_authors",
     "reviewer_profiles",
-    "bids",
     "entered_conflicts",
     "assignments",
 ];
+
+/// The version of the bids: during bidding every bid changes them, and a process then reads
+/// only the bids again, keeping the rest of its pool (`PoolCache`).
+pub const BIDS: &str = "bids";
+
+/// The tables [`BIDS`] is computed from.
+pub const BIDS_TABLES: [&str; 1] = ["bids"];
 
 /// The version of what the decisions board and the review progress page rank
 /// (`db::ranking`): active papers, their decisions, assignments and the reviews' states and
@@ -53,7 +59,15 @@ pub const RANKING: &str = "ranking";
 pub const RANKING_TABLES: [&str; 4] = ["submissions", "decisions", "assignments", "reviews"];
 
 /// Every version with the tables whose writes bump it.
-pub const VERSIONS: [(&str, &[&str]); 2] = [(POOL, &POOL_TABLES), (RANKING, &RANKING_TABLES)];
+pub const VERSIONS: [(&str, &[&str]); 3] = [
+    (BIDS, &BIDS_TABLES),
+    (POOL, &POOL_TABLES),
+    (RANKING, &RANKING_TABLES),
+];
+
+/// Triggers of earlier versions of this list, dropped before the current ones are created:
+/// bids bumped [`POOL`] until they had a version of their own.
+const RETIRED_TRIGGERS: [(&str, &str); 1] = [("bids", "pool")];
 
 /// The current version of `name`, or `None` when its row is missing (then nothing may be
 /// cached: the caller loads afresh every time).
@@ -63,6 +77,19 @@ pub fn current(c: &mut AnyConnection, name: &str) -> QueryResult<Option<i64>> {
         .select(data_versions::version)
         .first(c)
         .optional()
+}
+
+/// The current versions of `names`, in their order, in one query (`None` where a row is
+/// missing).
+pub fn current_of(c: &mut AnyConnection, names: &[&str]) -> QueryResult<Vec<Option<i64>>> {
+    let rows: Vec<(String, i64)> = data_versions::table
+        .filter(data_versions::name.eq_any(names))
+        .select((data_versions::name, data_versions::version))
+        .load(c)?;
+    Ok(names
+        .iter()
+        .map(|n| rows.iter().find(|(name, _)| name == n).map(|(_, v)| *v))
+        .collect())
 }
 
 /// The tables a paper's reviewer page is built from (the paper, its authors and files, its
@@ -288,6 +315,13 @@ fn postgres_keyed_triggers(k: &Keyed) -> String {
 /// triggers).
 fn sqlite_triggers() -> String {
     let mut sql = String::new();
+    for (table, version) in RETIRED_TRIGGERS {
+        for name in ["ins", "upd", "del"] {
+            sql.push_str(&format!(
+                "DROP TRIGGER IF EXISTS {table}_{name}_{version}_version;\n"
+            ));
+        }
+    }
     for (version, tables) in VERSIONS {
         for table in tables {
             for (event, name) in [("INSERT", "ins"), ("UPDATE", "upd"), ("DELETE", "del")] {
@@ -316,6 +350,12 @@ fn sqlite_triggers() -> String {
 /// its own.
 fn postgres_triggers() -> String {
     let mut sql = String::from("BEGIN;\nSELECT pg_advisory_xact_lock(7306201);\n");
+    for (table, version) in RETIRED_TRIGGERS {
+        sql.push_str(&format!(
+            "DROP TRIGGER IF EXISTS {table}_{version}_version_at_commit ON {table};\n\
+             DROP TRIGGER IF EXISTS {table}_{version}_version ON {table};\n"
+        ));
+    }
     for (version, tables) in VERSIONS {
         sql.push_str(&format!(
             "CREATE OR REPLACE FUNCTION bump_{version}_version() RETURNS trigger LANGUAGE plpgsql AS $$\n\

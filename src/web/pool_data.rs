@@ -3,10 +3,11 @@
 //! the committed assignments, with maps from numbers and emails to indices, and what the
 //! chairs' pool pages derive from them once (every conflict, per-reviewer counts).
 //! [`PoolCache`] keeps one loaded copy per process while the pool's data version
-//! ([`crate::db::data_version`]) is unchanged.
+//! ([`crate::db::data_version`]) is unchanged; when only the bids changed (bidding), it reads
+//! the bids again and keeps the rest ([`PoolBase`]).
 
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 use crate::assignment::affinity::Bid;
 use crate::assignment::text_index::TextIndex;
@@ -15,18 +16,29 @@ use crate::db::submissions::SubmissionRow;
 use crate::db::{AnyConnection, DbError, data_version, submissions};
 use crate::domain::pool::{
     Conflict, EnteredConflict, PaperFacts, PersonFacts, ProfileFacts, Reviewer, all_conflicts,
-    reviewer_pool, text_index,
+    reviewer_pool, text_index, with_bid_conflicts,
 };
 use crate::domain::submission::SubmissionStatus;
 use diesel::QueryResult;
 
-/// The conference as the assignment sees it.
+/// The conference as the assignment sees it: the pool without its bids ([`PoolBase`], shared
+/// between loads while only bids change; its fields read through `Deref`), the bids, and
+/// what depends on both.
 pub struct PoolData {
+    base: Arc<PoolBase>,
+    pub bids: Vec<(usize, usize, Bid)>,
+    /// Derived on first use (eagerly by [`PoolCache`], off the async workers).
+    conflicts: OnceLock<Vec<Conflict>>,
+    conflict_labels: OnceLock<HashMap<(usize, usize), Vec<&'static str>>>,
+    counts: OnceLock<ReviewerCounts>,
+}
+
+/// Everything [`PoolData`] holds but the bids: what [`data_version::POOL`] versions.
+pub struct PoolBase {
     /// Active submissions, by number.
     pub papers: Vec<PaperFacts>,
     /// The pool, by email.
     pub pool: Vec<Reviewer>,
-    pub bids: Vec<(usize, usize, Bid)>,
     pub entered: Vec<EnteredConflict>,
     /// Committed assignments between active papers and pool members.
     pub committed: Vec<(usize, usize)>,
@@ -38,13 +50,19 @@ pub struct PoolData {
     row_of_id: HashMap<String, usize>,
     paper_of_number: HashMap<i32, usize>,
     reviewer_of_email: HashMap<String, usize>,
-    /// Derived on first use (eagerly by [`PoolCache`], off the async workers).
-    conflicts: OnceLock<Vec<Conflict>>,
-    conflict_labels: OnceLock<HashMap<(usize, usize), Vec<&'static str>>>,
-    counts: OnceLock<ReviewerCounts>,
+    /// Every conflict but those of "conflict" bids, on first use.
+    conflicts_without_bids: OnceLock<Vec<Conflict>>,
     /// The text index of the papers and the pool (the bidding page's order), built on first
     /// use: off the async workers, by the caller.
     text_index: OnceLock<TextIndex>,
+}
+
+impl std::ops::Deref for PoolData {
+    type Target = PoolBase;
+
+    fn deref(&self) -> &PoolBase {
+        &self.base
+    }
 }
 
 /// Per pool member (by index): bids placed and committed assignments.
@@ -84,11 +102,93 @@ pub fn profile_facts(p: &ProfileRow) -> ProfileFacts {
 }
 
 impl PoolData {
+    /// The whole pool, bids included.
     pub fn load(c: &mut AnyConnection) -> QueryResult<PoolData> {
+        let base = Arc::new(PoolBase::load(c)?);
+        PoolData::with_bids(base, c)
+    }
+
+    /// `base` with the bids as they are now.
+    pub fn with_bids(base: Arc<PoolBase>, c: &mut AnyConnection) -> QueryResult<PoolData> {
+        let bids = assignments::all_bids(c)?
+            .iter()
+            .filter_map(|b| {
+                let (p, r) = base.pair(&b.submission_id, &b.reviewer_email)?;
+                Some((p, r, parse_bid(&b.bid)?))
+            })
+            .collect();
+        Ok(PoolData {
+            base,
+            bids,
+            conflicts: OnceLock::new(),
+            conflict_labels: OnceLock::new(),
+            counts: OnceLock::new(),
+        })
+    }
+
+    /// Whether `self` and `other` share their pool apart from the bids (for tests of the
+    /// cache).
+    pub fn shares_base_with(&self, other: &PoolData) -> bool {
+        Arc::ptr_eq(&self.base, &other.base)
+    }
+
+    /// Every conflict between an active paper and a pool member, computed once per load
+    /// (the conflicts without bids once per load of the [`PoolBase`]).
+    pub fn conflicts(&self) -> &[Conflict] {
+        self.conflicts.get_or_init(|| {
+            with_bid_conflicts(
+                self.base.conflicts_without_bids(),
+                &self.bids,
+                self.papers.len(),
+                self.pool.len(),
+            )
+        })
+    }
+
+    /// The kinds of conflict of each conflicted (paper, reviewer) pair.
+    pub fn conflict_labels(&self) -> &HashMap<(usize, usize), Vec<&'static str>> {
+        self.conflict_labels.get_or_init(|| {
+            let mut labels: HashMap<(usize, usize), Vec<&'static str>> = HashMap::new();
+            for c in self.conflicts() {
+                labels
+                    .entry((c.paper, c.reviewer))
+                    .or_default()
+                    .push(c.kind.label());
+            }
+            labels
+        })
+    }
+
+    /// Bids and committed assignments per pool member.
+    pub fn reviewer_counts(&self) -> &ReviewerCounts {
+        self.counts.get_or_init(|| {
+            let mut counts = ReviewerCounts {
+                bids: vec![0; self.pool.len()],
+                assigned: vec![0; self.pool.len()],
+            };
+            for &(_, r, _) in &self.bids {
+                counts.bids[r] += 1;
+            }
+            for &(_, r) in &self.committed {
+                counts.assigned[r] += 1;
+            }
+            counts
+        })
+    }
+
+    /// Computes what the pages derive, so that it happens on the blocking thread that
+    /// loaded the data rather than in a request's async handler.
+    fn derive_all(&self) {
+        self.conflict_labels();
+        self.reviewer_counts();
+    }
+}
+
+impl PoolBase {
+    pub fn load(c: &mut AnyConnection) -> QueryResult<PoolBase> {
         let all_rows = submissions::all(c)?;
         let authors = submissions::all_authors(c)?;
         let profiles = assignments::profiles(c)?;
-        let bid_rows = assignments::all_bids(c)?;
         let entered_rows = assignments::entered_conflicts(c)?;
         let committed_rows = assignments::all_assignments(c)?;
         let mut by_paper: HashMap<&str, Vec<(PersonFacts, bool)>> = HashMap::new();
@@ -138,19 +238,24 @@ impl PoolData {
             .enumerate()
             .map(|(i, r)| (r.person.email.clone(), i))
             .collect();
-        let pair =
-            |id: &str, email: &str| Some((*paper_of_id.get(id)?, *reviewer_of_email.get(email)?));
-        let bids = bid_rows
-            .iter()
-            .filter_map(|b| {
-                let (p, r) = pair(&b.submission_id, &b.reviewer_email)?;
-                Some((p, r, parse_bid(&b.bid)?))
-            })
-            .collect();
-        let entered = entered_rows
+        let mut base = PoolBase {
+            papers,
+            pool,
+            entered: Vec::new(),
+            committed: Vec::new(),
+            stale: Vec::new(),
+            all_rows,
+            paper_of_id,
+            row_of_id,
+            paper_of_number,
+            reviewer_of_email,
+            conflicts_without_bids: OnceLock::new(),
+            text_index: OnceLock::new(),
+        };
+        base.entered = entered_rows
             .iter()
             .filter_map(|e| {
-                let (paper, reviewer) = pair(&e.submission_id, &e.reviewer_email)?;
+                let (paper, reviewer) = base.pair(&e.submission_id, &e.reviewer_email)?;
                 Some(EnteredConflict {
                     paper,
                     reviewer,
@@ -159,31 +264,21 @@ impl PoolData {
                 })
             })
             .collect();
-        let mut committed = Vec::new();
-        let mut stale = Vec::new();
         for a in committed_rows {
-            match pair(&a.submission_id, &a.reviewer_email) {
-                Some(p) if pool[p.1].active => committed.push(p),
-                _ => stale.push(a),
+            match base.pair(&a.submission_id, &a.reviewer_email) {
+                Some(p) if base.pool[p.1].active => base.committed.push(p),
+                _ => base.stale.push(a),
             }
         }
-        Ok(PoolData {
-            papers,
-            pool,
-            bids,
-            entered,
-            committed,
-            stale,
-            all_rows,
-            paper_of_id,
-            row_of_id,
-            paper_of_number,
-            reviewer_of_email,
-            conflicts: OnceLock::new(),
-            conflict_labels: OnceLock::new(),
-            counts: OnceLock::new(),
-            text_index: OnceLock::new(),
-        })
+        Ok(base)
+    }
+
+    /// The (paper, reviewer) indices of an active paper's id and a pool member's email.
+    fn pair(&self, id: &str, email: &str) -> Option<(usize, usize)> {
+        Some((
+            *self.paper_of_id.get(id)?,
+            *self.reviewer_of_email.get(email)?,
+        ))
     }
 
     pub fn paper_by_number(&self, number: i32) -> Option<usize> {
@@ -205,48 +300,10 @@ impl PoolData {
             .get_or_init(|| text_index(&self.papers, &self.pool))
     }
 
-    /// Every conflict between an active paper and a pool member, computed once per load.
-    pub fn conflicts(&self) -> &[Conflict] {
-        self.conflicts
-            .get_or_init(|| all_conflicts(&self.papers, &self.pool, &self.bids, &self.entered))
-    }
-
-    /// The kinds of conflict of each conflicted (paper, reviewer) pair.
-    pub fn conflict_labels(&self) -> &HashMap<(usize, usize), Vec<&'static str>> {
-        self.conflict_labels.get_or_init(|| {
-            let mut labels: HashMap<(usize, usize), Vec<&'static str>> = HashMap::new();
-            for c in self.conflicts() {
-                labels
-                    .entry((c.paper, c.reviewer))
-                    .or_default()
-                    .push(c.kind.label());
-            }
-            labels
-        })
-    }
-
-    /// Bids and committed assignments per pool member.
-    pub fn reviewer_counts(&self) -> &ReviewerCounts {
-        self.counts.get_or_init(|| {
-            let mut counts = ReviewerCounts {
-                bids: vec![0; self.pool.len()],
-                assigned: vec![0; self.pool.len()],
-            };
-            for &(_, r, _) in &self.bids {
-                counts.bids[r] += 1;
-            }
-            for &(_, r) in &self.committed {
-                counts.assigned[r] += 1;
-            }
-            counts
-        })
-    }
-
-    /// Computes what the pages derive, so that it happens on the blocking thread that
-    /// loaded the data rather than in a request's async handler.
-    fn derive_all(&self) {
-        self.conflict_labels();
-        self.reviewer_counts();
+    /// Every conflict but those of "conflict" bids, computed once per load.
+    fn conflicts_without_bids(&self) -> &[Conflict] {
+        self.conflicts_without_bids
+            .get_or_init(|| all_conflicts(&self.papers, &self.pool, &[], &self.entered))
     }
 
     /// The number of a submission id, also for withdrawn papers.
@@ -262,29 +319,59 @@ impl PoolData {
 
 /// The pool as of the last write: one [`PoolData`] per process, shared by every request
 /// (`Arc`), loaded again when the pool's data version in the database differs from the one
-/// it was loaded at. The version is read before the rows, so a copy is never labelled newer
-/// than its data: a write that lands between the two makes the next request load again.
-#[derive(Debug)]
+/// it was loaded at, and only its bids read again when only the bids' version differs (each
+/// bid during bidding). The versions are read before the rows, so a copy is never labelled
+/// newer than its data: a write that lands between the two makes the next request load again.
+#[derive(Default)]
 pub struct PoolCache {
-    cached: data_version::Versioned<PoolData>,
+    /// (pool version, bids version, the copy).
+    cached: RwLock<Option<(i64, i64, Arc<PoolData>)>>,
 }
 
-impl Default for PoolCache {
-    fn default() -> PoolCache {
-        PoolCache {
-            cached: data_version::Versioned::new(data_version::POOL),
-        }
+impl std::fmt::Debug for PoolCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let versions = self
+            .cached
+            .read()
+            .ok()
+            .and_then(|g| g.as_ref().map(|(p, b, _)| (*p, *b)));
+        f.debug_struct("PoolCache")
+            .field("versions", &versions)
+            .finish()
     }
 }
 
 impl PoolCache {
     /// The current pool, from the cache when nothing changed since it was loaded.
     pub fn get(&self, c: &mut AnyConnection) -> QueryResult<Arc<PoolData>> {
-        self.cached.get(c, |c| {
+        let versions = data_version::current_of(c, &[data_version::POOL, data_version::BIDS])?;
+        let (Some(pool_version), Some(bids_version)) = (versions[0], versions[1]) else {
             let data = PoolData::load(c)?;
             data.derive_all();
-            Ok(data)
-        })
+            return Ok(Arc::new(data));
+        };
+        let kept = self
+            .cached
+            .read()
+            .ok()
+            .and_then(|g| g.as_ref().map(|(p, b, data)| (*p, *b, data.clone())));
+        let data = match kept {
+            Some((p, b, data)) if p == pool_version && b == bids_version => return Ok(data),
+            // Only bids changed: the rest of the pool, its conflicts and text index stay.
+            Some((p, _, data)) if p == pool_version => PoolData::with_bids(data.base.clone(), c)?,
+            _ => PoolData::load(c)?,
+        };
+        data.derive_all();
+        let fresh = Arc::new(data);
+        if let Ok(mut guard) = self.cached.write()
+            // Never replace a newer copy with an older one computed by a slower request.
+            && guard
+                .as_ref()
+                .is_none_or(|(p, b, _)| *p <= pool_version && *b <= bids_version)
+        {
+            *guard = Some((pool_version, bids_version, fresh.clone()));
+        }
+        Ok(fresh)
     }
 }
 

@@ -233,3 +233,61 @@ async fn the_previews_papers_have_their_own_pages() {
         "{main}"
     );
 }
+
+#[tokio::test]
+async fn a_bid_reads_only_the_bids_again_and_keeps_the_rest_of_the_pool() {
+    let w = workshop().await;
+    let cache = cfp::web::pool_data::PoolCache::default();
+    let mut c = w.app.pool.get().unwrap();
+    let first = cache.get(&mut c).unwrap();
+    assert!(std::sync::Arc::ptr_eq(&first, &cache.get(&mut c).unwrap()));
+    let versions = |c: &mut cfp::db::AnyConnection| {
+        cfp::db::data_version::current_of(
+            c,
+            &[cfp::db::data_version::POOL, cfp::db::data_version::BIDS],
+        )
+        .unwrap()
+    };
+    let before = versions(&mut c);
+    // A "conflict" bid by the second author on paper 3, as the bidding page writes it.
+    let paper = cfp::db::submissions::find_by_number(&mut c, 3)
+        .unwrap()
+        .unwrap();
+    let email = w.authors[1].email.clone();
+    cfp::db::assignments::set_bid(&mut c, &paper.id, &email, Some("conflict"), start_time())
+        .unwrap();
+    let after = versions(&mut c);
+    assert_eq!(after[0], before[0], "a bid leaves the pool's version");
+    assert_eq!(after[1], before[1].map(|v| v + 1), "and bumps the bids'");
+
+    let second = cache.get(&mut c).unwrap();
+    assert!(second.shares_base_with(&first));
+    assert_eq!(second.bids.len(), first.bids.len() + 1);
+    let (p, r) = (
+        second.paper_by_number(3).unwrap(),
+        second.reviewer_by_email(&email).unwrap(),
+    );
+    let bid_conflicts = |d: &cfp::web::pool_data::PoolData| {
+        d.conflicts()
+            .iter()
+            .filter(|k| (k.paper, k.reviewer) == (p, r))
+            .map(|k| k.kind)
+            .collect::<Vec<_>>()
+    };
+    assert!(!bid_conflicts(&first).contains(&cfp::domain::pool::ConflictKind::Bid));
+    assert!(bid_conflicts(&second).contains(&cfp::domain::pool::ConflictKind::Bid));
+    // What a load from scratch gives.
+    let fresh = cfp::web::pool_data::PoolData::load(&mut c).unwrap();
+    assert_eq!(second.conflicts(), fresh.conflicts());
+    assert_eq!(second.bids, fresh.bids);
+
+    // A write to the rest of the pool loads it all again.
+    diesel::sql_query(
+        "UPDATE submission_authors SET affiliation = 'Inria Paris' WHERE email = 'folake@ui.edu.ng'",
+    )
+    .execute(&mut c)
+    .unwrap();
+    let third = cache.get(&mut c).unwrap();
+    assert!(!third.shares_base_with(&second));
+    assert_eq!(third.bids, second.bids);
+}

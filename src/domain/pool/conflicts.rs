@@ -267,10 +267,7 @@ fn conflicts_of_pair(
         }
     }
     if bid == Some(Bid::Conflict) {
-        out.push((
-            ConflictKind::Bid,
-            "the reviewer bid \"conflict\"".to_string(),
-        ));
+        out.push((ConflictKind::Bid, BID_DETAIL.to_string()));
     }
     if let Some(e) = entered {
         let kind = if e.reported {
@@ -381,6 +378,37 @@ pub fn all_conflicts(
     let threads = available_threads().min(papers.len() / PAPERS_PER_THREAD);
     all_conflicts_on(papers, reviewers, bids, entered, threads)
 }
+
+/// [`all_conflicts`]' answer with `bids`, from its answer without them: each "conflict" bid
+/// adds one conflict of kind [`ConflictKind::Bid`] to its pair, and changes nothing else.
+/// For a process that keeps the pool's conflicts and reads the bids again after each bid.
+pub fn with_bid_conflicts(
+    without_bids: &[Conflict],
+    bids: &[(usize, usize, Bid)],
+    papers: usize,
+    reviewers: usize,
+) -> Vec<Conflict> {
+    // As `all_conflicts` reads them: the last bid on a pair counts.
+    let bid_of: HashMap<(usize, usize), Bid> = bids.iter().map(|&(p, r, b)| ((p, r), b)).collect();
+    let mut out = without_bids.to_vec();
+    out.extend(
+        bid_of
+            .into_iter()
+            .filter(|&((p, r), b)| b == Bid::Conflict && p < papers && r < reviewers)
+            .map(|((paper, reviewer), _)| Conflict {
+                paper,
+                reviewer,
+                kind: ConflictKind::Bid,
+                detail: BID_DETAIL.to_string(),
+            }),
+    );
+    // Two sorted runs: the stable sort merges them.
+    out.sort();
+    out
+}
+
+/// What a "conflict" bid's conflict says.
+const BID_DETAIL: &str = "the reviewer bid \"conflict\"";
 
 /// [`all_conflicts`] on `threads` threads.
 pub(super) fn all_conflicts_on(

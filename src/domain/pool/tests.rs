@@ -201,6 +201,45 @@ fn bids_and_entered_conflicts_are_conflicts() {
     );
 }
 
+/// Conflicts computed without bids, then the bids' added, equal those computed with them:
+/// what a process keeping its pool while the bids change relies on.
+#[test]
+fn bid_conflicts_added_later_equal_those_computed_with_the_bids() {
+    let (mut papers, mut profiles) = workshop();
+    papers[0].declared_conflicts = vec!["mit.edu".into()];
+    profiles[0].declared_conflicts = vec!["ox.ac.uk".into()];
+    let pool = reviewer_pool(&papers, &profiles);
+    let entered = [EnteredConflict {
+        paper: 1,
+        reviewer: 2,
+        reported: false,
+        reason: "chair".into(),
+    }];
+    let without = all_conflicts(&papers, &pool, &[], &entered);
+    let n = pool.len();
+    let bid_sets: Vec<Vec<(usize, usize, Bid)>> = vec![
+        vec![],
+        vec![(2, n - 1, Bid::Conflict), (0, 1, Bid::Eager)],
+        // On pairs that conflict already (an author, a chair's entry), twice on one pair
+        // (the last counts), and out of range (ignored).
+        (0..papers.len())
+            .flat_map(|p| (0..n).map(move |r| (p, r, Bid::Conflict)))
+            .chain([
+                (1, 2, Bid::Willing),
+                (9, 0, Bid::Conflict),
+                (0, 99, Bid::Conflict),
+            ])
+            .collect(),
+    ];
+    for bids in bid_sets {
+        assert_eq!(
+            with_bid_conflicts(&without, &bids, papers.len(), n),
+            all_conflicts(&papers, &pool, &bids, &entered),
+            "{bids:?}"
+        );
+    }
+}
+
 /// The indexed computation finds exactly what checking every pair finds, on any number of
 /// threads.
 #[test]

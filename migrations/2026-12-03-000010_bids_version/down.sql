@@ -1,0 +1,1 @@
+DELETE FROM data_versions WHERE name = 'bids';
