@@ -75,6 +75,14 @@ pub fn all_bids(c: &mut AnyConnection) -> QueryResult<Vec<BidRow>> {
     bids::table.select(BidRow::as_select()).load(c)
 }
 
+/// Every bid as (submission id, reviewer email, bid), without its time: what the pool reads
+/// again after each bid.
+pub fn all_bid_choices(c: &mut AnyConnection) -> QueryResult<Vec<(String, String, String)>> {
+    bids::table
+        .select((bids::submission_id, bids::reviewer_email, bids::bid))
+        .load(c)
+}
+
 pub fn bids_of(c: &mut AnyConnection, email: &str) -> QueryResult<Vec<BidRow>> {
     bids::table
         .filter(bids::reviewer_email.eq(email))

@@ -28,8 +28,8 @@ pub struct PoolData {
     base: Arc<PoolBase>,
     pub bids: Vec<(usize, usize, Bid)>,
     /// Derived on first use (eagerly by [`PoolCache`], off the async workers).
+    /// Sorted by paper, reviewer and kind, as [`all_conflicts`] gives them.
     conflicts: OnceLock<Vec<Conflict>>,
-    conflict_labels: OnceLock<HashMap<(usize, usize), Vec<&'static str>>>,
     counts: OnceLock<ReviewerCounts>,
 }
 
@@ -110,18 +110,17 @@ impl PoolData {
 
     /// `base` with the bids as they are now.
     pub fn with_bids(base: Arc<PoolBase>, c: &mut AnyConnection) -> QueryResult<PoolData> {
-        let bids = assignments::all_bids(c)?
+        let bids = assignments::all_bid_choices(c)?
             .iter()
-            .filter_map(|b| {
-                let (p, r) = base.pair(&b.submission_id, &b.reviewer_email)?;
-                Some((p, r, parse_bid(&b.bid)?))
+            .filter_map(|(id, email, bid)| {
+                let (p, r) = base.pair(id, email)?;
+                Some((p, r, parse_bid(bid)?))
             })
             .collect();
         Ok(PoolData {
             base,
             bids,
             conflicts: OnceLock::new(),
-            conflict_labels: OnceLock::new(),
             counts: OnceLock::new(),
         })
     }
@@ -145,18 +144,16 @@ impl PoolData {
         })
     }
 
-    /// The kinds of conflict of each conflicted (paper, reviewer) pair.
-    pub fn conflict_labels(&self) -> &HashMap<(usize, usize), Vec<&'static str>> {
-        self.conflict_labels.get_or_init(|| {
-            let mut labels: HashMap<(usize, usize), Vec<&'static str>> = HashMap::new();
-            for c in self.conflicts() {
-                labels
-                    .entry((c.paper, c.reviewer))
-                    .or_default()
-                    .push(c.kind.label());
-            }
-            labels
-        })
+    /// The kinds of conflict of a (paper, reviewer) pair, in the conflicts' order (empty when
+    /// none): a binary search of the sorted conflicts.
+    pub fn conflict_labels(&self, paper: usize, reviewer: usize) -> Vec<&'static str> {
+        let conflicts = self.conflicts();
+        let start = conflicts.partition_point(|c| (c.paper, c.reviewer) < (paper, reviewer));
+        conflicts[start..]
+            .iter()
+            .take_while(|c| (c.paper, c.reviewer) == (paper, reviewer))
+            .map(|c| c.kind.label())
+            .collect()
     }
 
     /// Bids and committed assignments per pool member.
@@ -179,7 +176,7 @@ impl PoolData {
     /// Computes what the pages derive, so that it happens on the blocking thread that
     /// loaded the data rather than in a request's async handler.
     fn derive_all(&self) {
-        self.conflict_labels();
+        self.conflicts();
         self.reviewer_counts();
     }
 }

@@ -3,7 +3,7 @@
 //! honoured), the difference from the committed assignment, and each paper's reviewers, 100
 //! papers per page (the first on the assignment page, the others on
 //! `/chair/assignment/proposed?page=N`, `proposed`). Cells are made only for the papers shown;
-//! conflicts come from the pool's cached labels ([`PoolData::conflict_labels`]).
+//! conflicts come from the pool's cached conflicts ([`PoolData::conflict_labels`]).
 
 use std::collections::{HashMap, HashSet};
 
@@ -165,7 +165,6 @@ pub fn preview_page(
         .iter()
         .map(|x| (x.number, x.email.as_str()))
         .collect();
-    let conflict_of = data.conflict_labels();
     let mut pairs_of: HashMap<i32, Vec<usize>> = HashMap::new();
     for (i, x) in preview.pairs.iter().enumerate() {
         pairs_of.entry(x.number).or_default().push(i);
@@ -174,10 +173,14 @@ pub fn preview_page(
         let x = &preview.pairs[i];
         let reviewer = data.reviewer_by_email(&x.email);
         let warning = match (data.paper_by_number(x.number), reviewer) {
-            (Some(p), Some(r)) => conflict_of
-                .get(&(p, r))
-                .map(|k| format!("conflict: {}", k.join(", ")))
-                .unwrap_or_default(),
+            (Some(p), Some(r)) => {
+                let kinds = data.conflict_labels(p, r);
+                if kinds.is_empty() {
+                    String::new()
+                } else {
+                    format!("conflict: {}", kinds.join(", "))
+                }
+            }
             _ => "no longer valid".into(),
         };
         ReviewerCell {
