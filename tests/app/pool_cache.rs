@@ -291,3 +291,55 @@ async fn a_bid_reads_only_the_bids_again_and_keeps_the_rest_of_the_pool() {
     assert!(!third.shares_base_with(&second));
     assert_eq!(third.bids, second.bids);
 }
+
+#[tokio::test]
+async fn a_database_from_before_the_bids_version_loses_the_bids_pool_triggers_at_start() {
+    use diesel::connection::SimpleConnection;
+    let w = workshop().await;
+    let mut c = w.app.pool.get().unwrap();
+    // The trigger an earlier release created for bids on the pool's version.
+    let retired = match &*c {
+        cfp::db::AnyConnection::Sqlite(_) => {
+            "CREATE TRIGGER bids_ins_pool_version AFTER INSERT ON bids BEGIN \
+             UPDATE data_versions SET version = version + 1 WHERE name = 'pool'; END;"
+        }
+        cfp::db::AnyConnection::Postgresql(_) => {
+            "CREATE CONSTRAINT TRIGGER bids_pool_version_at_commit AFTER INSERT OR UPDATE OR \
+             DELETE ON bids DEFERRABLE INITIALLY DEFERRED FOR EACH ROW \
+             EXECUTE FUNCTION bump_pool_version();"
+        }
+    };
+    c.batch_execute(retired).unwrap();
+    let pool_version = |c: &mut cfp::db::AnyConnection| {
+        cfp::db::data_version::current(c, cfp::db::data_version::POOL).unwrap()
+    };
+    let paper = cfp::db::submissions::find_by_number(&mut c, 2)
+        .unwrap()
+        .unwrap();
+    let before = pool_version(&mut c);
+    cfp::db::assignments::set_bid(
+        &mut c,
+        &paper.id,
+        &w.authors[0].email,
+        Some("eager"),
+        start_time(),
+    )
+    .unwrap();
+    assert_eq!(
+        pool_version(&mut c),
+        before.map(|v| v + 1),
+        "the old trigger fires"
+    );
+    // What every start does after the migrations.
+    cfp::db::data_version::install(&mut c).unwrap();
+    let before = pool_version(&mut c);
+    cfp::db::assignments::set_bid(
+        &mut c,
+        &paper.id,
+        &w.authors[0].email,
+        Some("willing"),
+        start_time(),
+    )
+    .unwrap();
+    assert_eq!(pool_version(&mut c), before, "and is gone after the start");
+}
