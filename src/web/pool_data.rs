@@ -28,8 +28,9 @@ pub struct PoolData {
     base: Arc<PoolBase>,
     pub bids: Vec<(usize, usize, Bid)>,
     /// Derived on first use (eagerly by [`PoolCache`], off the async workers).
-    /// Sorted by paper, reviewer and kind, as [`all_conflicts`] gives them.
-    conflicts: OnceLock<Vec<Conflict>>,
+    /// Sorted by paper, reviewer and kind, as [`all_conflicts`] gives them; `None` when no
+    /// bid is a "conflict" bid: then they are the base's conflicts, shared, not copied.
+    conflicts: OnceLock<Option<Vec<Conflict>>>,
     counts: OnceLock<ReviewerCounts>,
 }
 
@@ -134,14 +135,15 @@ impl PoolData {
     /// Every conflict between an active paper and a pool member, computed once per load
     /// (the conflicts without bids once per load of the [`PoolBase`]).
     pub fn conflicts(&self) -> &[Conflict] {
-        self.conflicts.get_or_init(|| {
-            with_bid_conflicts(
-                self.base.conflicts_without_bids(),
-                &self.bids,
-                self.papers.len(),
-                self.pool.len(),
-            )
-        })
+        let without_bids = self.base.conflicts_without_bids();
+        self.conflicts
+            .get_or_init(|| {
+                self.bids.iter().any(|b| b.2 == Bid::Conflict).then(|| {
+                    with_bid_conflicts(without_bids, &self.bids, self.papers.len(), self.pool.len())
+                })
+            })
+            .as_deref()
+            .unwrap_or(without_bids)
     }
 
     /// The kinds of conflict of a (paper, reviewer) pair, in the conflicts' order (empty when
