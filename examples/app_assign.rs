@@ -134,10 +134,11 @@ fn main() -> anyhow::Result<()> {
     let mut relaxed = false;
     if solved.is_err() && !built.problem.fixed.is_empty() {
         let mut problem = built.problem.clone();
-        problem.lower_min_loads_to_fixed();
-        let retry = solve(&problem, params.objective, &|_| {});
-        if retry.is_ok() {
-            (solved, relaxed) = (retry, true);
+        if problem.lower_min_loads_to_fixed() {
+            let retry = solve(&problem, params.objective, &|_| {});
+            if retry.is_ok() {
+                (solved, relaxed) = (retry, true);
+            }
         }
     }
     phase(

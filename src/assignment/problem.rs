@@ -53,17 +53,21 @@ pub struct Problem {
 impl Problem {
     /// Lowers each reviewer's minimum load to the number of their fixed pairs (never raises
     /// it): the retry when committed reviews that cannot move leave some reviewer no way to
-    /// reach the minimum.
-    pub fn lower_min_loads_to_fixed(&mut self) {
+    /// reach the minimum. Returns whether any minimum was lowered (if none, a retry would
+    /// solve the same problem again).
+    pub fn lower_min_loads_to_fixed(&mut self) -> bool {
         let mut fixed_load = vec![0u32; self.reviewers.len()];
         for &(_, r) in &self.fixed {
             if let Some(load) = fixed_load.get_mut(r) {
                 *load += 1;
             }
         }
+        let mut lowered = false;
         for (spec, &load) in self.reviewers.iter_mut().zip(&fixed_load) {
+            lowered |= spec.min_load > load;
             spec.min_load = spec.min_load.min(load);
         }
+        lowered
     }
 }
 

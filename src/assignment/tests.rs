@@ -468,7 +468,8 @@ fn lowering_minimum_loads_to_the_fixed_pairs_never_raises_one() {
     let mut pb = problem(2, 3, 1, 2, 3);
     pb.reviewers[2].min_load = 0;
     pb.fixed = vec![(0, 1), (1, 1), (1, 2)];
-    pb.lower_min_loads_to_fixed();
+    assert!(pb.lower_min_loads_to_fixed());
     let mins: Vec<u32> = pb.reviewers.iter().map(|r| r.min_load).collect();
     assert_eq!(mins, vec![0, 2, 0]);
+    assert!(!pb.lower_min_loads_to_fixed(), "nothing left to lower");
 }

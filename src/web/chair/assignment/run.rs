@@ -363,21 +363,11 @@ fn compute(
     let nothing_committed = built.problem.fixed.is_empty();
     let totals_fit = || super::loads::fixes(params, Demand::of(data)).is_empty();
     let mut loads = MinLoads::Met;
-    let mut fixed_load = vec![0u32; built.problem.reviewers.len()];
-    for &(_, r) in &built.problem.fixed {
-        if let Some(load) = fixed_load.get_mut(r) {
-            *load += 1;
-        }
-    }
-    let above_fixed = built
-        .problem
-        .reviewers
-        .iter()
-        .zip(&fixed_load)
-        .any(|(spec, &load)| spec.min_load > load);
-    if solved.is_err() && above_fixed && (!nothing_committed || totals_fit()) {
+    if solved.is_err()
+        && (!nothing_committed || totals_fit())
+        && built.problem.lower_min_loads_to_fixed()
+    {
         report("solving again with lower minimum loads", 700);
-        built.problem.lower_min_loads_to_fixed();
         let retry = solve(&built.problem, params.objective, &|_| {});
         if retry.is_ok() {
             solved = retry;
